@@ -1,0 +1,155 @@
+import Foundation
+
+/// One typed request a client method makes: what to send, before any middleware runs.
+///
+/// ```swift
+/// let operation = APIOperation(name: "getDomain", method: .get, path: ["domains", id])
+/// ```
+public struct APIOperation: Sendable, Hashable {
+    /// The operation's name, for errors and logs, for example `"createDomain"`.
+    public var name: String
+    /// The method.
+    public var method: HTTPMethod
+    /// The path segments after the base URL, unencoded; each is percent-encoded on its own.
+    public var path: [String]
+    /// The query parameters.
+    public var query: [QueryItem]
+    /// The JSON body, if any.
+    public var body: Data?
+
+    /// Creates an operation.
+    public init(name: String, method: HTTPMethod, path: [String], query: [QueryItem] = [], body: Data? = nil) {
+        self.name = name
+        self.method = method
+        self.path = path
+        self.query = query
+        self.body = body
+    }
+
+    /// Creates an operation whose body is `body` encoded as JSON.
+    ///
+    /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` when the
+    ///   body cannot be encoded.
+    public init(
+        name: String, method: HTTPMethod, path: [String], query: [QueryItem] = [], json body: some Encodable
+    ) throws(SendingDomainsError) {
+        self.init(name: name, method: method, path: path, query: query, body: try JSONCoding.encode(body))
+    }
+}
+
+/// The request pipeline a provider client sends its operations through.
+///
+/// It assembles, once, the chain the design brief prescribes — your middleware → idempotency
+/// key → retry → (per attempt) rate limit → authentication → error mapping and logging →
+/// transport — and turns every outcome into a response or a ``SendingDomainsError``.
+///
+/// Provider clients wrap one; you only meet it when you write a client for another provider:
+///
+/// ```swift
+/// let api = APIClient(profile: profile, authentication: .bearer(key), options: ClientOptions())
+/// let response = try await api.send(APIOperation(name: "listDomains", method: .get, path: ["domains"]))
+/// ```
+public struct APIClient: Sendable {
+    /// The provider profile.
+    public let profile: ProviderProfile
+    /// The options in force.
+    public let options: ClientOptions
+    /// The base URL in force: the options' or the provider's default.
+    public let baseURL: BaseURL
+    /// The retry policy in force.
+    public let retryPolicy: RetryPolicy
+    /// The client's rate limiter, shared by all its calls; `nil` when disabled.
+    public let rateLimiter: TokenBucket?
+    private let authentication: Authentication
+    private let chain: Middleware.Next
+    private let userAgent: String
+
+    /// The SDK's version, sent in the `User-Agent` header.
+    public static let sdkVersion = "0.1.0"
+
+    /// Builds the pipeline.
+    public init(profile: ProviderProfile, authentication: Authentication, options: ClientOptions) {
+        self.profile = profile
+        self.options = options
+        self.authentication = authentication
+        self.baseURL = options.baseURL ?? profile.defaultBaseURL
+        self.retryPolicy = options.retryPolicy ?? profile.defaultRetryPolicy
+        self.userAgent = "SendingDomains/\(Self.sdkVersion) (\(profile.id.rawValue))"
+        let limit: RateLimit? =
+            switch options.rateLimiting {
+            case .providerDefault: profile.defaultRateLimit
+            case .disabled: nil
+            case .custom(let limit): limit
+            }
+        let time = options.timeSource
+        self.rateLimiter = limit.map { TokenBucket(rate: $0.rate, burst: $0.burst, timeSource: time) }
+
+        let logger = CallLogger(
+            sink: options.logger, redactor: Redactor(secrets: authentication.secrets),
+            sensitiveHeaders: authentication.headerNames)
+        var middlewares = options.middlewares
+        if let support = profile.idempotency {
+            middlewares.append(IdempotencyKeyMiddleware(support: support, makeKey: options.makeIdempotencyKey))
+        }
+        middlewares.append(RetryMiddleware(policy: retryPolicy, timeSource: time, logger: logger))
+        if let rateLimiter {
+            middlewares.append(
+                RateLimitMiddleware(bucket: rateLimiter, headerNames: profile.rateLimitHeaders, timeSource: time))
+        }
+        middlewares.append(AuthenticationMiddleware(authentication))
+        middlewares.append(
+            ErrorMappingMiddleware(
+                decoder: profile.errorDecoder, rateLimitHeaders: profile.rateLimitHeaders,
+                maximumBodySize: options.maximumBodySize, timeSource: time, logger: logger))
+        let transport = options.transport
+        self.chain = middlewares.chained { request, _ in try await transport.send(request) }
+    }
+
+    /// Sends an operation through the pipeline and returns its 2xx response.
+    ///
+    /// - Parameters:
+    ///   - operation: What to send.
+    ///   - idempotencyKey: Your key for this call; ignored for requests the provider does not
+    ///     honour keys on. Without one, the pipeline mints one where the provider honours keys.
+    /// - Throws: ``SendingDomainsError``: ``SendingDomainsError/Kind/authentication`` before
+    ///   sending when a credential is blank, ``SendingDomainsError/Kind/validation`` for an empty
+    ///   path segment, and otherwise whatever the provider or the network reported after the
+    ///   retry policy gave up.
+    public func send(
+        _ operation: APIOperation, idempotencyKey: IdempotencyKey? = nil
+    ) async throws(SendingDomainsError) -> HTTPResponse {
+        if authentication.secrets.contains(where: \.isBlank) {
+            throw SendingDomainsError(
+                kind: .authentication,
+                message: "A \(profile.id.displayName) credential is empty; pass the API key (or tokens) the provider issued",
+                provider: profile.id, operation: operation.name)
+        }
+        var headers: HTTPHeaders = ["Accept": "application/json", "User-Agent": userAgent]
+        if operation.body != nil { headers["Content-Type"] = "application/json" }
+        let request = HTTPRequest(
+            method: operation.method, baseURL: baseURL.url, path: operation.path, query: operation.query,
+            headers: headers, body: operation.body, timeout: options.timeout)
+        do {
+            _ = try request.url()
+        } catch {
+            throw SendingDomainsError.wrapping(error, provider: profile.id, operation: operation.name)
+        }
+        let context = MiddlewareContext(provider: profile.id, operation: operation.name, idempotencyKey: idempotencyKey)
+        do {
+            return try await chain(request, context)
+        } catch {
+            throw SendingDomainsError.wrapping(error, provider: profile.id, operation: operation.name)
+        }
+    }
+
+    /// Sends an operation and decodes its body as `T`.
+    ///
+    /// - Throws: everything ``send(_:idempotencyKey:)`` throws, and
+    ///   ``SendingDomainsError/Kind/decoding`` when the body is not a `T`.
+    public func send<T: Decodable>(
+        _ operation: APIOperation, idempotencyKey: IdempotencyKey? = nil, decoding type: T.Type
+    ) async throws(SendingDomainsError) -> T {
+        let response = try await send(operation, idempotencyKey: idempotencyKey)
+        return try JSONCoding.decode(T.self, from: response, provider: profile.id, operation: operation.name)
+    }
+}

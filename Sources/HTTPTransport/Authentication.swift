@@ -1,0 +1,80 @@
+/// How a client proves who it is: the credentials it puts on every request.
+///
+/// ```swift
+/// let bearer = Authentication.bearer("aha-sk-…")
+/// let cllavio = Authentication.headers([
+///     .init(name: "X-Api-Access-Token", value: accessToken),
+///     .init(name: "X-Api-Secret-Token", value: secretToken),
+/// ])
+/// ```
+public enum Authentication: Sendable, Hashable {
+    /// One named header whose value is a secret.
+    public struct Header: Sendable, Hashable {
+        /// The header name.
+        public var name: String
+        /// The secret value.
+        public var value: Secret
+
+        /// Creates a credential header.
+        public init(name: String, value: Secret) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    /// No credentials.
+    case none
+    /// `Authorization: Bearer <token>`.
+    case bearer(Secret)
+    /// One or more named headers, each carrying a secret.
+    case headers([Header])
+
+    /// The secrets, for redaction.
+    public var secrets: [Secret] {
+        switch self {
+        case .none: []
+        case .bearer(let token): [token]
+        case .headers(let headers): headers.map(\.value)
+        }
+    }
+
+    /// The names of the headers that carry secrets, for redaction in logs.
+    public var headerNames: Set<String> {
+        switch self {
+        case .none: []
+        case .bearer: ["Authorization"]
+        case .headers(let headers): Set(headers.map(\.name))
+        }
+    }
+
+    /// Writes the credentials into `headers`.
+    public func apply(to headers: inout HTTPHeaders) {
+        switch self {
+        case .none: break
+        case .bearer(let token): headers["Authorization"] = "Bearer " + token.reveal()
+        case .headers(let fields):
+            for field in fields { headers[field.name] = field.value.reveal() }
+        }
+    }
+}
+
+/// Adds the client's credentials to each attempt. It runs inside the retry loop, so the
+/// credentials are never part of anything the retry or logging layers above it see.
+public struct AuthenticationMiddleware: Middleware {
+    /// The credentials.
+    public var authentication: Authentication
+
+    /// Creates the middleware.
+    public init(_ authentication: Authentication) {
+        self.authentication = authentication
+    }
+
+    /// Adds the credential headers and calls `next`.
+    public func intercept(
+        _ request: HTTPRequest, context: MiddlewareContext, next: Next
+    ) async throws -> HTTPResponse {
+        var request = request
+        authentication.apply(to: &request.headers)
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// One query parameter. Names and values are percent-encoded when the URL is built.
+public struct QueryItem: Sendable, Hashable {
+    /// The parameter name.
+    public var name: String
+    /// The parameter value.
+    public var value: String
+
+    /// Creates a query parameter.
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// An HTTP request as the transport sends it.
+///
+/// The path is a list of **unencoded segments**; ``url()`` percent-encodes each one, so a
+/// caller's value can never add a segment, a query or a fragment:
+///
+/// ```swift
+/// let request = HTTPRequest(
+///     method: .get,
+///     baseURL: URL(string: "https://api.ahasend.com")!,
+///     path: ["v2", "accounts", accountID, "domains", "example.com"]
+/// )
+/// ```
+public struct HTTPRequest: Sendable, Hashable {
+    /// The request method.
+    public var method: HTTPMethod
+    /// The provider's base URL; may itself have a path prefix such as `/v1`.
+    public var baseURL: URL
+    /// The path segments after the base URL, unencoded.
+    public var path: [String]
+    /// The query parameters, in order.
+    public var query: [QueryItem]
+    /// The header fields.
+    public var headers: HTTPHeaders
+    /// The body, if any.
+    public var body: Data?
+    /// How long the transport may wait for this attempt, or `nil` for the transport's default.
+    public var timeout: Duration?
+
+    /// Creates a request.
+    public init(
+        method: HTTPMethod,
+        baseURL: URL,
+        path: [String],
+        query: [QueryItem] = [],
+        headers: HTTPHeaders = [:],
+        body: Data? = nil,
+        timeout: Duration? = nil
+    ) {
+        self.method = method
+        self.baseURL = baseURL
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+
+    /// The path after the base URL, encoded, starting with `/`.
+    public var encodedPath: String {
+        "/" + path.map(PercentEncoding.encode).joined(separator: "/")
+    }
+
+    /// The full URL: base URL, encoded segments, encoded query.
+    ///
+    /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` when a
+    ///   segment is empty (it would change the path's shape) or the base URL is not absolute.
+    public func url() throws(SendingDomainsError) -> URL {
+        if let index = path.firstIndex(where: \.isEmpty) {
+            throw .invalidInput(field: "path", "segment \(index + 1) is empty; an id or name is required")
+        }
+        var base = baseURL.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        var text = base + encodedPath
+        if !query.isEmpty {
+            text += "?" + query.map { "\(PercentEncoding.encode($0.name))=\(PercentEncoding.encode($0.value))" }
+                .joined(separator: "&")
+        }
+        guard let url = URL(string: text), url.scheme != nil, url.host != nil else {
+            throw .invalidInput(field: "baseURL", "is not an absolute URL")
+        }
+        return url
+    }
+}
+
+/// An HTTP response as the transport received it.
+public struct HTTPResponse: Sendable, Hashable {
+    /// The status code.
+    public var status: Int
+    /// The header fields.
+    public var headers: HTTPHeaders
+    /// The body, possibly empty.
+    public var body: Data
+
+    /// Creates a response.
+    public init(status: Int, headers: HTTPHeaders = [:], body: Data = Data()) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// Whether the status is in `200..<300`.
+    public var isSuccess: Bool { (200..<300).contains(status) }
+}
+
+/// Sends one HTTP request and returns its response: the seam between the SDK and the network.
+///
+/// ``URLSessionTransport`` is the production implementation; `SendingDomainsTesting` has a
+/// `MockTransport` and per-provider simulators. A transport returns every response it receives,
+/// whatever its status, and throws only when no response arrived (preferably a
+/// ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/transport`` or
+/// ``SendingDomainsError/Kind/timeout``; the pipeline maps `URLError` and `CancellationError`
+/// itself).
+///
+/// ```swift
+/// struct EchoTransport: Transport {
+///     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+///         HTTPResponse(status: 200, body: request.body ?? Data())
+///     }
+/// }
+/// ```
+public protocol Transport: Sendable {
+    /// Sends `request` and returns the response. Must honour task cancellation.
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+}

@@ -1,0 +1,60 @@
+/// What a middleware knows about the call it is part of, beyond the request itself.
+public struct MiddlewareContext: Sendable {
+    /// The provider the call goes to.
+    public var provider: ProviderID
+    /// The operation's name, for example `"createDomain"`.
+    public var operation: String
+    /// The call's idempotency key, if the provider honours one for this request. Set by the
+    /// caller or by ``IdempotencyKeyMiddleware``; the retry policy reads it.
+    public var idempotencyKey: IdempotencyKey?
+    /// The attempt number, from 1; set by ``RetryMiddleware``.
+    public var attempt: Int
+    /// The monotonic instant (on the client's ``TimeSource``) by which the whole call must end.
+    public var deadline: Duration?
+
+    /// Creates a context.
+    public init(
+        provider: ProviderID, operation: String, idempotencyKey: IdempotencyKey? = nil, attempt: Int = 1,
+        deadline: Duration? = nil
+    ) {
+        self.provider = provider
+        self.operation = operation
+        self.idempotencyKey = idempotencyKey
+        self.attempt = attempt
+        self.deadline = deadline
+    }
+}
+
+/// A step in the request pipeline that can read or change a request, its response or its error,
+/// and decide whether and how often to call the rest of the chain.
+///
+/// The pipeline runs middleware outermost first: your middleware → idempotency key → retry →
+/// (per attempt) rate limit → authentication → error mapping and logging → transport. Your
+/// middleware therefore sees one logical call, not each retry, and never sees credentials.
+///
+/// ```swift
+/// struct UserAgent: Middleware {
+///     func intercept(_ request: HTTPRequest, context: MiddlewareContext, next: Next) async throws -> HTTPResponse {
+///         var request = request
+///         request.headers["User-Agent"] = "my-platform/1.0"
+///         return try await next(request, context)
+///     }
+/// }
+/// let options = ClientOptions(middlewares: [UserAgent()])
+/// ```
+public protocol Middleware: Sendable {
+    /// The rest of the chain.
+    typealias Next = @Sendable (HTTPRequest, MiddlewareContext) async throws -> HTTPResponse
+
+    /// Handles one request: usually changes it, calls `next`, and returns or changes the result.
+    func intercept(_ request: HTTPRequest, context: MiddlewareContext, next: Next) async throws -> HTTPResponse
+}
+
+extension Array where Element == any Middleware {
+    /// Chains the middleware in front of `terminal`, the first element outermost.
+    func chained(to terminal: @escaping Middleware.Next) -> Middleware.Next {
+        reversed().reduce(terminal) { next, middleware in
+            { request, context in try await middleware.intercept(request, context: context, next: next) }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+/// Sends a call's request again when ``RetryPolicy`` allows it, waiting between attempts on
+/// the injected ``TimeSource``.
+///
+/// It runs inside the idempotency-key middleware, so every attempt carries the same key, and
+/// outside error mapping, so the policy sees typed ``SendingDomainsError``s. Before each attempt
+/// it checks for cancellation and the call's deadline, and it gives each attempt no more time
+/// than is left before the deadline. Sleeps are cancellable: cancelling the task during a
+/// backoff ends the call at once with ``SendingDomainsError/Kind/cancelled``.
+public struct RetryMiddleware: Middleware {
+    /// The policy.
+    public var policy: RetryPolicy
+    /// The clock and sleep.
+    public var timeSource: TimeSource
+    package var logger: CallLogger
+
+    /// Creates the middleware.
+    public init(policy: RetryPolicy, timeSource: TimeSource = .system) {
+        self.init(policy: policy, timeSource: timeSource, logger: CallLogger(sink: nil, redactor: .none, sensitiveHeaders: []))
+    }
+
+    package init(policy: RetryPolicy, timeSource: TimeSource, logger: CallLogger) {
+        self.policy = policy
+        self.timeSource = timeSource
+        self.logger = logger
+    }
+
+    /// Runs the attempts.
+    public func intercept(
+        _ request: HTTPRequest, context: MiddlewareContext, next: Next
+    ) async throws -> HTTPResponse {
+        var context = context
+        let start = timeSource.now()
+        let deadline = policy.deadline.map { start + $0 }
+        context.deadline = deadline
+        var attempt = 1
+        while true {
+            context.attempt = attempt
+            if Task.isCancelled { throw cancelled(context, attempts: attempt - 1) }
+            var attemptRequest = request
+            var remaining: Duration?
+            if let deadline {
+                let left = deadline - timeSource.now()
+                guard left > .zero else { throw deadlineError(context, attempts: attempt - 1) }
+                remaining = left
+                attemptRequest.timeout = min(request.timeout ?? left, left)
+            }
+            do {
+                return try await next(attemptRequest, context)
+            } catch {
+                var failure = SendingDomainsError.wrapping(error, provider: context.provider, operation: context.operation)
+                failure.attempts = attempt
+                if let deadline { remaining = deadline - timeSource.now() }
+                let decision = policy.decide(
+                    .init(
+                        method: request.method, hasIdempotencyKey: context.idempotencyKey != nil, error: failure,
+                        number: attempt, remaining: remaining, random: timeSource.random()))
+                switch decision {
+                case .giveUp(let reason):
+                    if attempt > 1 || reason == .hintTooLong || reason == .deadlineExceeded {
+                        logger.log(
+                            .warning, "✗ \(context.operation) gave up: \(reason.rawValue)",
+                            [
+                                "provider": context.provider.rawValue, "attempt": "\(attempt)", "kind": failure.kind.rawValue,
+                                "reason": reason.rawValue,
+                            ])
+                    }
+                    throw failure
+                case .retry(let delay):
+                    logger.log(
+                        .info, "↻ \(context.operation) retrying in \(delay.formattedSeconds) after \(failure.kind.rawValue)",
+                        [
+                            "provider": context.provider.rawValue, "attempt": "\(attempt)", "delay": delay.formattedSeconds,
+                            "kind": failure.kind.rawValue, "rule": RetryPolicy.rule(for: failure).name,
+                        ])
+                    do {
+                        try await timeSource.sleep(delay)
+                    } catch {
+                        throw cancelled(context, attempts: attempt)
+                    }
+                    attempt += 1
+                }
+            }
+        }
+    }
+
+    private func cancelled(_ context: MiddlewareContext, attempts: Int) -> SendingDomainsError {
+        SendingDomainsError(
+            kind: .cancelled, message: "The task was cancelled", provider: context.provider,
+            operation: context.operation, attempts: max(attempts, 1))
+    }
+
+    private func deadlineError(_ context: MiddlewareContext, attempts: Int) -> SendingDomainsError {
+        SendingDomainsError(
+            kind: .timeout, message: "The call's deadline passed before attempt \(attempts + 1)",
+            provider: context.provider, operation: context.operation, transportFailure: .timedOut,
+            attempts: max(attempts, 1))
+    }
+}

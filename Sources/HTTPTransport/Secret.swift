@@ -1,0 +1,69 @@
+/// A credential — an API key, a token — that never shows itself.
+///
+/// Every way Swift has of turning a value into text (`description`, `debugDescription`,
+/// string interpolation, `dump`, `Mirror`) prints `<redacted>`. Only ``reveal()`` returns the
+/// real value, and the SDK calls it in exactly one place: when it writes the authentication
+/// header of an outgoing request.
+///
+/// ```swift
+/// let key = Secret("aha-sk-…")
+/// print("using \(key)")  // using <redacted>
+/// ```
+public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable,
+    ExpressibleByStringLiteral
+{
+    /// The text every description of a secret prints.
+    public static let placeholder = "<redacted>"
+
+    private let value: String
+
+    /// Wraps a credential.
+    public init(_ value: String) {
+        self.value = value
+    }
+
+    /// Wraps a credential written as a literal (handy in tests; never commit a real one).
+    public init(stringLiteral value: String) {
+        self.value = value
+    }
+
+    /// The credential itself. Call it only to put the value on the wire.
+    public func reveal() -> String { value }
+
+    /// Whether the credential is empty or only white space; clients refuse such a credential
+    /// before sending anything.
+    public var isBlank: Bool { value.allSatisfy(\.isWhitespace) }
+
+    /// Always `<redacted>`.
+    public var description: String { Self.placeholder }
+    /// Always `<redacted>`.
+    public var debugDescription: String { Self.placeholder }
+    /// A mirror with no children, so `dump` and reflection print nothing secret.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+
+/// Removes known secret values from text before it reaches an error, a description or a log.
+///
+/// The pipeline builds one from the client's credentials and runs every message, raw body
+/// excerpt and log line through it, so that a provider that echoes a key back in an error body
+/// cannot leak it.
+public struct Redactor: Sendable {
+    private let secrets: [String]
+
+    /// Creates a redactor for the given secrets. Values shorter than 4 characters are ignored:
+    /// replacing them would garble ordinary text without protecting anything.
+    public init(secrets: [Secret]) {
+        self.secrets = secrets.map { $0.reveal() }.filter { $0.count >= 4 }
+            .sorted { $0.count > $1.count }
+    }
+
+    /// A redactor that changes nothing.
+    public static let none = Redactor(secrets: [])
+
+    /// `text` with every occurrence of a secret replaced by `<redacted>`.
+    public func redact(_ text: String) -> String {
+        secrets.reduce(text) { partial, secret in
+            partial.replacing(secret, with: Secret.placeholder)
+        }
+    }
+}

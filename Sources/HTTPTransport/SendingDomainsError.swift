@@ -1,0 +1,284 @@
+import Foundation
+
+/// The one error every SendingDomains API throws.
+///
+/// Whatever went wrong — bad input caught before sending, a provider's error response, a
+/// network failure, a body that would not decode — surfaces as this type, so one `catch`
+/// handles every provider:
+///
+/// ```swift
+/// do {
+///     let domain = try await client.createDomain(.init(name: "example.com", region: "us-east-1"))
+/// } catch let error as SendingDomainsError {
+///     switch error.kind {
+///     case .validation: showFieldErrors(error.fieldErrors)
+///     case .rateLimited: scheduleLater(after: error.retryAfter)
+///     case .authentication: askForNewAPIKey()
+///     default: report(error)  // error.description is safe to log: it never contains a secret
+///     }
+/// }
+/// ```
+///
+/// Every field is optional except ``kind`` and ``message`` because an error caught before any
+/// request was sent has no status, request id or body.
+public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What class of failure this is. ``Kind/recoverySuggestion`` says what to do about it.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// The input was refused, by the SDK before sending or by the provider (400, 422).
+        case validation
+        /// The credentials are missing, malformed or not accepted (401).
+        case authentication
+        /// The credentials are valid but may not do this (403, 402).
+        case permission
+        /// The domain (or account) does not exist (404).
+        case notFound
+        /// The request conflicts with existing state, for example the domain already exists (409).
+        case conflict
+        /// A request with the same idempotency key is still being processed (AhaSend 409 with
+        /// `Idempotent-Replayed: false`).
+        case idempotencyInProgress
+        /// The idempotency key was used before with a different payload (AhaSend 422).
+        case idempotencyMismatch
+        /// The provider's rate limit was hit (429).
+        case rateLimited
+        /// The provider failed (5xx).
+        case server
+        /// The request did not get a response: connection refused or lost, DNS, TLS.
+        case transport
+        /// The request or the whole call ran out of time.
+        case timeout
+        /// The calling task was cancelled.
+        case cancelled
+        /// The response could not be read: malformed, unexpected shape, or too large.
+        case decoding
+        /// The provider does not offer this operation.
+        case unsupportedOperation
+
+        /// What a caller should do about an error of this kind.
+        public var recoverySuggestion: String {
+            switch self {
+            case .validation: "Correct the fields named in the error and call again; retrying unchanged will fail again."
+            case .authentication: "Check the API key or tokens: they are missing, mistyped, revoked or for another environment."
+            case .permission: "Give the API key the scope this operation needs (or upgrade the plan), then call again."
+            case .notFound: "Check the domain id: it may have been deleted, or belong to another account or region."
+            case .conflict: "The resource already exists or changed meanwhile: fetch its current state instead of creating it again."
+            case .idempotencyInProgress: "The first request with this idempotency key is still running: wait and retry with the same key."
+            case .idempotencyMismatch: "Use a new idempotency key for a request whose body differs from the first use of the key."
+            case .rateLimited: "Slow down: wait at least the retry-after hint before calling again."
+            case .server: "The provider failed; retry later, and contact the provider with the request id if it persists."
+            case .transport: "Check network connectivity and the base URL, then retry."
+            case .timeout: "Retry later or raise the timeout; a create may have succeeded, so check before creating again."
+            case .cancelled: "Nothing to do: the calling task was cancelled."
+            case .decoding: "The provider answered in an unexpected shape; report it with the request id and raw body excerpt."
+            case .unsupportedOperation: "Check the provider's capabilities before calling; this provider has no such endpoint."
+            }
+        }
+    }
+
+    /// One field the provider (or the SDK's validation) rejected.
+    public struct FieldError: Sendable, Hashable, CustomStringConvertible {
+        /// The field's name as the provider spells it, for example `"domain"` or `"return_path"`.
+        public var field: String
+        /// Why it was rejected.
+        public var message: String
+
+        /// Creates a field error.
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
+
+        /// `field: message`.
+        public var description: String { "\(field): \(message)" }
+    }
+
+    /// How a request failed to get a response, for ``Kind/transport`` and ``Kind/timeout``.
+    public enum TransportFailure: String, Sendable, Hashable, CaseIterable {
+        /// Nothing listened at the address: the server cannot have processed the request.
+        case connectionRefused
+        /// The host name did not resolve: the request was never sent.
+        case dnsFailure
+        /// The connection broke after the request may have been sent.
+        case connectionLost
+        /// TLS failed (an untrusted or invalid certificate, a failed handshake).
+        case tlsFailure
+        /// No response arrived within the timeout.
+        case timedOut
+        /// The server redirected somewhere the SDK refuses to follow, such as plain http.
+        case insecureRedirect
+        /// Any other failure of the network stack.
+        case other
+
+        /// Whether the failure proves the request never reached the server, so that even a
+        /// non-idempotent request may be sent again.
+        public var requestNeverSent: Bool {
+            self == .connectionRefused || self == .dnsFailure
+        }
+    }
+
+    /// The largest raw body excerpt an error keeps, in bytes.
+    public static let rawBodyLimit = 2_048
+
+    /// What class of failure this is.
+    public var kind: Kind
+    /// A human-readable explanation, from the provider where it gave one. Never contains a secret.
+    public var message: String
+    /// The provider the call was made to, if any.
+    public var provider: ProviderID?
+    /// The operation that failed, for example `"createDomain"`.
+    public var operation: String?
+    /// The HTTP status code, when a response arrived.
+    public var status: Int?
+    /// The provider's machine-readable error code or name, for example `"VALIDATION_FAILED"`.
+    public var code: String?
+    /// The fields the provider or the SDK rejected.
+    public var fieldErrors: [FieldError]
+    /// The provider's request id (`X-Request-Id`), to quote to its support.
+    public var requestID: String?
+    /// How long the provider asked the caller to wait, from `Retry-After`, a body field or a
+    /// rate-limit reset header.
+    public var retryAfter: Duration?
+    /// For ``Kind/transport`` and ``Kind/timeout``: how the request failed.
+    public var transportFailure: TransportFailure?
+    /// The first ``rawBodyLimit`` bytes of the response body, with secrets removed.
+    public var rawBody: String?
+    /// How many attempts the call made before it failed (1 when it was not retried).
+    public var attempts: Int
+
+    /// Creates an error. Providers' decoders and custom middleware use it; most code only reads
+    /// errors.
+    public init(
+        kind: Kind,
+        message: String,
+        provider: ProviderID? = nil,
+        operation: String? = nil,
+        status: Int? = nil,
+        code: String? = nil,
+        fieldErrors: [FieldError] = [],
+        requestID: String? = nil,
+        retryAfter: Duration? = nil,
+        transportFailure: TransportFailure? = nil,
+        rawBody: String? = nil,
+        attempts: Int = 1
+    ) {
+        self.kind = kind
+        self.message = message
+        self.provider = provider
+        self.operation = operation
+        self.status = status
+        self.code = code
+        self.fieldErrors = fieldErrors
+        self.requestID = requestID
+        self.retryAfter = retryAfter
+        self.transportFailure = transportFailure
+        self.rawBody = rawBody
+        self.attempts = attempts
+    }
+
+    /// A validation error raised before anything was sent, naming the field and the rule.
+    ///
+    /// ```swift
+    /// throw SendingDomainsError.invalidInput(field: "domain", "must not contain a scheme such as https://")
+    /// ```
+    public static func invalidInput(field: String, _ rule: String, provider: ProviderID? = nil) -> SendingDomainsError {
+        SendingDomainsError(
+            kind: .validation,
+            message: "Invalid \(field): \(rule)",
+            provider: provider,
+            fieldErrors: [FieldError(field: field, message: rule)]
+        )
+    }
+
+    /// The error for an operation a provider does not offer.
+    public static func unsupported(_ operation: String, provider: ProviderID) -> SendingDomainsError {
+        SendingDomainsError(
+            kind: .unsupportedOperation,
+            message: "\(provider.displayName) does not offer \(operation)",
+            provider: provider,
+            operation: operation
+        )
+    }
+
+    /// Whether a caller may sensibly try the same call again later (rate limits, server and
+    /// network failures, timeouts, an idempotent request still in progress).
+    public var isTransient: Bool {
+        switch kind {
+        case .rateLimited, .server, .transport, .timeout, .idempotencyInProgress: true
+        default: false
+        }
+    }
+
+    /// One paragraph for a human: provider, operation, kind, status, message, field errors,
+    /// hints, and what to do. It never contains a secret.
+    ///
+    /// For example:
+    /// `AhaSend createDomain failed: rate limited (HTTP 429): Too many requests. Retry after 2s. Request id abc. After 3 attempts. What to do: Slow down: …`
+    public var description: String {
+        var text = ""
+        if let provider { text += provider.displayName + " " }
+        text += operation.map { "\($0) failed: " } ?? (provider == nil ? "Failed: " : "failed: ")
+        text += kind.readableName
+        if let status { text += " (HTTP \(status))" }
+        if let transportFailure { text += " [\(transportFailure.rawValue)]" }
+        text += ": " + message
+        if let code { text += " [code \(code)]" }
+        if !fieldErrors.isEmpty {
+            text += ". Fields: " + fieldErrors.map(\.description).joined(separator: "; ")
+        }
+        if let retryAfter { text += ". Retry after \(retryAfter.formattedSeconds)" }
+        if let requestID { text += ". Request id \(requestID)" }
+        if attempts > 1 { text += ". After \(attempts) attempts" }
+        text += ". What to do: " + kind.recoverySuggestion
+        return text
+    }
+}
+
+extension SendingDomainsError: LocalizedError {
+    /// The same text as ``description``.
+    public var errorDescription: String? { description }
+    /// The kind's ``Kind/recoverySuggestion``.
+    public var recoverySuggestion: String? { kind.recoverySuggestion }
+}
+
+extension SendingDomainsError.Kind {
+    /// The kind in words, for example `"rate limited"`.
+    public var readableName: String {
+        switch self {
+        case .validation: "invalid input"
+        case .authentication: "authentication failed"
+        case .permission: "permission denied"
+        case .notFound: "not found"
+        case .conflict: "conflict"
+        case .idempotencyInProgress: "idempotent request still in progress"
+        case .idempotencyMismatch: "idempotency key reused with another payload"
+        case .rateLimited: "rate limited"
+        case .server: "provider error"
+        case .transport: "network failure"
+        case .timeout: "timed out"
+        case .cancelled: "cancelled"
+        case .decoding: "unreadable response"
+        case .unsupportedOperation: "unsupported operation"
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds as a `Double`.
+    public var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
+    }
+
+    /// A duration from a (possibly fractional) number of seconds, clamped to ≥ 0; `nil` for
+    /// NaN or infinity.
+    public static func clampedSeconds(_ value: Double) -> Duration? {
+        guard value.isFinite else { return nil }
+        return .milliseconds(Int64((max(0, min(value, 1e9)) * 1000).rounded()))
+    }
+
+    var formattedSeconds: String {
+        let value = seconds
+        if value == value.rounded() { return "\(Int64(value))s" }
+        return String(format: "%.3gs", value)
+    }
+}
