@@ -31,7 +31,7 @@ let package = Package(
         .testTarget(
             name: "HTTPTransportTests",
             dependencies: ["HTTPTransport", "SendingDomainsTesting"],
-            resources: [.copy("Fixtures")],
+            exclude: ["Support/loopback_server.py"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTransport
+import SendingDomainsTesting
+
+/// A provider profile for pipeline tests: `{ "message": … }` errors, keys on POST.
+enum TestProvider {
+    static let secret = "sk-test-SECRET-0123456789"
+
+    static func profile(idempotent: Bool = true, rateLimit: RateLimit? = nil) -> ProviderProfile {
+        ProviderProfile(
+            id: .ahaSend,
+            defaultBaseURL: BaseURL(trusted: "https://api.example.test"),
+            defaultRateLimit: rateLimit,
+            rateLimitHeaders: RateLimitHeaderNames(),
+            idempotency: idempotent
+                ? IdempotencySupport(headerName: "Idempotency-Key", replayedHeaderName: "Idempotent-Replayed") : nil,
+            errorDecoder: { response in
+                struct Body: Decodable {
+                    let message: String?
+                    let retryAfter: Double?
+                }
+                let body = try? JSONDecoder().decode(Body.self, from: response.body)
+                return ProviderErrorDetails(
+                    kind: response.status == 409 && response.headers["Idempotent-Replayed"] == "false"
+                        ? .idempotencyInProgress : nil,
+                    message: body?.message,
+                    retryAfter: body?.retryAfter.flatMap { Duration.clampedSeconds($0) })
+            })
+    }
+
+    static func client(
+        _ transport: some Transport, clock: VirtualClock = VirtualClock(), policy: RetryPolicy? = nil,
+        idempotent: Bool = true, rateLimit: RateLimit? = nil, logger: LogSink? = nil,
+        keys: (@Sendable () -> IdempotencyKey)? = nil
+    ) -> APIClient {
+        var options = ClientOptions(
+            transport: transport, retryPolicy: policy, logger: logger, timeSource: clock.timeSource)
+        if let keys { options.makeIdempotencyKey = keys }
+        return APIClient(
+            profile: profile(idempotent: idempotent, rateLimit: rateLimit), authentication: .bearer(Secret(secret)),
+            options: options)
+    }
+
+    static let get = APIOperation(name: "getDomain", method: .get, path: ["domains", "example.com"])
+    static let post = APIOperation(
+        name: "createDomain", method: .post, path: ["domains"], body: Data(#"{"domain":"example.com"}"#.utf8))
+}
+
+/// Runs `body` and returns the ``SendingDomainsError`` it throws, or `nil` if it returns.
+func captureError<T>(_ body: () async throws -> T) async -> SendingDomainsError? {
+    do {
+        _ = try await body()
+        return nil
+    } catch let error as SendingDomainsError {
+        return error
+    } catch {
+        return SendingDomainsError(kind: .transport, message: "unexpected error type \(type(of: error))")
+    }
+}
