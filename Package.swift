@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Every target is built in the Swift 6 language mode with complete strict concurrency.
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let providers = ["SendKitClient", "AutoSendClient", "KrafterClient", "AhaSendClient", "CllavioClient"]

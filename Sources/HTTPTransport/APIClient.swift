@@ -121,7 +121,8 @@ public struct APIClient: Sendable {
         if authentication.secrets.contains(where: \.isBlank) {
             throw SendingDomainsError(
                 kind: .authentication,
-                message: "A \(profile.id.displayName) credential is empty; pass the API key (or tokens) the provider issued",
+                message:
+                    "A \(profile.id.displayName) credential is empty; pass the API key (or tokens) the provider issued",
                 provider: profile.id, operation: operation.name)
         }
         var headers: HTTPHeaders = ["Accept": "application/json", "User-Agent": userAgent]

@@ -81,7 +81,8 @@ extension SendingDomainsError {
         case .timedOut: (.timeout, .timedOut, "No response arrived within the timeout")
         case .cannotConnectToHost: (.transport, .connectionRefused, "The server refused the connection")
         case .cannotFindHost, .dnsLookupFailed: (.transport, .dnsFailure, "The host name could not be resolved")
-        case .networkConnectionLost: (.transport, .connectionLost, "The connection was lost before the response completed")
+        case .networkConnectionLost:
+            (.transport, .connectionLost, "The connection was lost before the response completed")
         case .notConnectedToInternet: (.transport, .dnsFailure, "There is no network connection")
         case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .clientCertificateRejected:
@@ -134,7 +135,9 @@ public struct ErrorMappingMiddleware: Middleware {
     public func intercept(
         _ request: HTTPRequest, context: MiddlewareContext, next: Next
     ) async throws -> HTTPResponse {
-        let meta = ["provider": context.provider.rawValue, "operation": context.operation, "attempt": "\(context.attempt)"]
+        let meta = [
+            "provider": context.provider.rawValue, "operation": context.operation, "attempt": "\(context.attempt)",
+        ]
         logger.log(
             .debug, "→ \(request.method) \(request.encodedPath) (attempt \(context.attempt))",
             meta.merging(["headers": logger.headersText(request.headers)]) { $1 })
@@ -143,7 +146,8 @@ public struct ErrorMappingMiddleware: Middleware {
         do {
             response = try await next(request, context)
         } catch {
-            let failure = redacted(SendingDomainsError.wrapping(error, provider: context.provider, operation: context.operation))
+            let failure = redacted(
+                SendingDomainsError.wrapping(error, provider: context.provider, operation: context.operation))
             logger.log(.debug, "✗ \(request.method) \(request.encodedPath): \(failure.kind.rawValue)", meta)
             throw failure
         }
@@ -169,8 +173,10 @@ public struct ErrorMappingMiddleware: Middleware {
     public func error(for response: HTTPResponse, context: MiddlewareContext) -> SendingDomainsError {
         let details = decoder(response)
         let now = timeSource.date()
-        var hint = details.retryAfter ?? response.headers["Retry-After"].flatMap { RetryAfterParser.parse($0, now: now) }
-        if hint == nil, response.status == 429, let names = rateLimitHeaders, let reset = response.headers[names.reset] {
+        var hint =
+            details.retryAfter ?? response.headers["Retry-After"].flatMap { RetryAfterParser.parse($0, now: now) }
+        if hint == nil, response.status == 429, let names = rateLimitHeaders, let reset = response.headers[names.reset]
+        {
             hint = RetryAfterParser.untilEpoch(reset, now: now)
         }
         let kind = details.kind ?? SendingDomainsError.Kind(status: response.status)
@@ -180,7 +186,8 @@ public struct ErrorMappingMiddleware: Middleware {
             : "HTTP \(response.status) with a body that is not a recognised \(context.provider.displayName) error"
         return redacted(
             SendingDomainsError(
-                kind: kind, message: details.message ?? fallback, provider: context.provider, operation: context.operation,
+                kind: kind, message: details.message ?? fallback, provider: context.provider,
+                operation: context.operation,
                 status: response.status, code: details.code, fieldErrors: details.fieldErrors,
                 requestID: Self.requestID(in: response.headers), retryAfter: hint,
                 rawBody: SendingDomainsError.excerpt(of: response.body)))
@@ -192,7 +199,9 @@ public struct ErrorMappingMiddleware: Middleware {
         error.message = redactor.redact(error.message)
         error.rawBody = error.rawBody.map(redactor.redact)
         error.code = error.code.map(redactor.redact)
-        error.fieldErrors = error.fieldErrors.map { .init(field: redactor.redact($0.field), message: redactor.redact($0.message)) }
+        error.fieldErrors = error.fieldErrors.map {
+            .init(field: redactor.redact($0.field), message: redactor.redact($0.message))
+        }
         return error
     }
 

@@ -78,7 +78,9 @@ public struct HTTPRequest: Sendable, Hashable {
         while base.hasSuffix("/") { base.removeLast() }
         var text = base + encodedPath
         if !query.isEmpty {
-            text += "?" + query.map { "\(PercentEncoding.encode($0.name))=\(PercentEncoding.encode($0.value))" }
+            text +=
+                "?"
+                + query.map { "\(PercentEncoding.encode($0.name))=\(PercentEncoding.encode($0.value))" }
                 .joined(separator: "&")
         }
         guard let url = URL(string: text), url.scheme != nil, url.host != nil else {

@@ -29,7 +29,8 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
         }
         guard rawValue.utf8.count <= Self.maximumLength else {
             throw .invalidInput(
-                field: "idempotencyKey", "must be at most \(Self.maximumLength) characters (got \(rawValue.utf8.count))")
+                field: "idempotencyKey", "must be at most \(Self.maximumLength) characters (got \(rawValue.utf8.count))"
+            )
         }
         guard rawValue.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw .invalidInput(

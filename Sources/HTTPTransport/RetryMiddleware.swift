@@ -15,7 +15,9 @@ public struct RetryMiddleware: Middleware {
 
     /// Creates the middleware.
     public init(policy: RetryPolicy, timeSource: TimeSource = .system) {
-        self.init(policy: policy, timeSource: timeSource, logger: CallLogger(sink: nil, redactor: .none, sensitiveHeaders: []))
+        self.init(
+            policy: policy, timeSource: timeSource, logger: CallLogger(sink: nil, redactor: .none, sensitiveHeaders: [])
+        )
     }
 
     package init(policy: RetryPolicy, timeSource: TimeSource, logger: CallLogger) {
@@ -47,7 +49,8 @@ public struct RetryMiddleware: Middleware {
             do {
                 return try await next(attemptRequest, context)
             } catch {
-                var failure = SendingDomainsError.wrapping(error, provider: context.provider, operation: context.operation)
+                var failure = SendingDomainsError.wrapping(
+                    error, provider: context.provider, operation: context.operation)
                 failure.attempts = attempt
                 if let deadline { remaining = deadline - timeSource.now() }
                 let decision = policy.decide(
@@ -60,16 +63,19 @@ public struct RetryMiddleware: Middleware {
                         logger.log(
                             .warning, "✗ \(context.operation) gave up: \(reason.rawValue)",
                             [
-                                "provider": context.provider.rawValue, "attempt": "\(attempt)", "kind": failure.kind.rawValue,
+                                "provider": context.provider.rawValue, "attempt": "\(attempt)",
+                                "kind": failure.kind.rawValue,
                                 "reason": reason.rawValue,
                             ])
                     }
                     throw failure
                 case .retry(let delay):
                     logger.log(
-                        .info, "↻ \(context.operation) retrying in \(delay.formattedSeconds) after \(failure.kind.rawValue)",
+                        .info,
+                        "↻ \(context.operation) retrying in \(delay.formattedSeconds) after \(failure.kind.rawValue)",
                         [
-                            "provider": context.provider.rawValue, "attempt": "\(attempt)", "delay": delay.formattedSeconds,
+                            "provider": context.provider.rawValue, "attempt": "\(attempt)",
+                            "delay": delay.formattedSeconds,
                             "kind": failure.kind.rawValue, "rule": RetryPolicy.rule(for: failure).name,
                         ])
                     do {

@@ -57,20 +57,29 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         /// What a caller should do about an error of this kind.
         public var recoverySuggestion: String {
             switch self {
-            case .validation: "Correct the fields named in the error and call again; retrying unchanged will fail again."
-            case .authentication: "Check the API key or tokens: they are missing, mistyped, revoked or for another environment."
+            case .validation:
+                "Correct the fields named in the error and call again; retrying unchanged will fail again."
+            case .authentication:
+                "Check the API key or tokens: they are missing, mistyped, revoked or for another environment."
             case .permission: "Give the API key the scope this operation needs (or upgrade the plan), then call again."
             case .notFound: "Check the domain id: it may have been deleted, or belong to another account or region."
-            case .conflict: "The resource already exists or changed meanwhile: fetch its current state instead of creating it again."
-            case .idempotencyInProgress: "The first request with this idempotency key is still running: wait and retry with the same key."
-            case .idempotencyMismatch: "Use a new idempotency key for a request whose body differs from the first use of the key."
+            case .conflict:
+                "The resource already exists or changed meanwhile: fetch its current state instead of creating it again."
+            case .idempotencyInProgress:
+                "The first request with this idempotency key is still running: wait and retry with the same key."
+            case .idempotencyMismatch:
+                "Use a new idempotency key for a request whose body differs from the first use of the key."
             case .rateLimited: "Slow down: wait at least the retry-after hint before calling again."
-            case .server: "The provider failed; retry later, and contact the provider with the request id if it persists."
+            case .server:
+                "The provider failed; retry later, and contact the provider with the request id if it persists."
             case .transport: "Check network connectivity and the base URL, then retry."
-            case .timeout: "Retry later or raise the timeout; a create may have succeeded, so check before creating again."
+            case .timeout:
+                "Retry later or raise the timeout; a create may have succeeded, so check before creating again."
             case .cancelled: "Nothing to do: the calling task was cancelled."
-            case .decoding: "The provider answered in an unexpected shape; report it with the request id and raw body excerpt."
-            case .unsupportedOperation: "Check the provider's capabilities before calling; this provider has no such endpoint."
+            case .decoding:
+                "The provider answered in an unexpected shape; report it with the request id and raw body excerpt."
+            case .unsupportedOperation:
+                "Check the provider's capabilities before calling; this provider has no such endpoint."
             }
         }
     }

@@ -30,7 +30,9 @@ public final class URLSessionTransport: Transport, Sendable {
         public var maximumBodySize: Int
 
         /// Creates a configuration.
-        public init(defaultTimeout: Duration = .seconds(30), maximumBodySize: Int = ClientOptions.defaultMaximumBodySize) {
+        public init(
+            defaultTimeout: Duration = .seconds(30), maximumBodySize: Int = ClientOptions.defaultMaximumBodySize
+        ) {
             self.defaultTimeout = defaultTimeout
             self.maximumBodySize = maximumBodySize
         }
@@ -118,7 +120,9 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
     private func tooLarge(_ limit: Int) -> SendingDomainsError {
         SendingDomainsError(
             kind: .decoding,
-            message: "The response body exceeds the \(limit)-byte limit; raise the transport's maximumBodySize if this is expected")
+            message:
+                "The response body exceeds the \(limit)-byte limit; raise the transport's maximumBodySize if this is expected"
+        )
     }
 
     func urlSession(
@@ -161,7 +165,8 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
             lock.withLock {
                 states[task.taskIdentifier]?.failure = SendingDomainsError(
                     kind: .transport,
-                    message: "The server redirected to a non-https URL (\(scheme ?? "?")://\(host)); the SDK does not send credentials in clear text",
+                    message:
+                        "The server redirected to a non-https URL (\(scheme ?? "?")://\(host)); the SDK does not send credentials in clear text",
                     transportFailure: .insecureRedirect)
             }
             completionHandler(nil)
@@ -179,7 +184,8 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
             for (name, value) in response.allHeaderFields {
                 headers.add(name: "\(name)", value: "\(value)")
             }
-            state.continuation.resume(returning: HTTPResponse(status: response.statusCode, headers: headers, body: state.body))
+            state.continuation.resume(
+                returning: HTTPResponse(status: response.statusCode, headers: headers, body: state.body))
         } else {
             state.continuation.resume(throwing: URLError(.badServerResponse))
         }

@@ -62,7 +62,9 @@ struct PipelineTests {
     @Test("a POST without an honoured key is not replayed after a 503, but is after a 429 and a refused connection")
     func unsafePost() async throws {
         let down = MockTransport.always(.json(503, "{}"))
-        let error = await captureError { try await TestProvider.client(down, idempotent: false).send(TestProvider.post) }
+        let error = await captureError {
+            try await TestProvider.client(down, idempotent: false).send(TestProvider.post)
+        }
         #expect(error?.kind == .server)
         #expect(down.requests.count == 1)
         #expect(down.requests[0].headers["Idempotency-Key"] == nil)
@@ -122,7 +124,9 @@ struct PipelineTests {
             return .json(503, "{}")
         }
         let policy = RetryPolicy(maximumAttempts: 10, initialBackoff: .seconds(2), deadline: .seconds(10))
-        let error = await captureError { try await TestProvider.client(mock, clock: clock, policy: policy).send(TestProvider.get) }
+        let error = await captureError {
+            try await TestProvider.client(mock, clock: clock, policy: policy).send(TestProvider.get)
+        }
         #expect(error?.kind == .server)
         // attempt 1 at t=0 (4 s), wait 2 s, attempt 2 at t=6 (4 s) → t=10: no time left for a 4 s wait
         #expect(mock.requests.count == 2)
@@ -170,7 +174,8 @@ struct PipelineTests {
     func middlewareOrder() async throws {
         struct Recorder: Middleware {
             let seen: Locked<[String]>
-            func intercept(_ request: HTTPRequest, context: MiddlewareContext, next: Next) async throws -> HTTPResponse {
+            func intercept(_ request: HTTPRequest, context: MiddlewareContext, next: Next) async throws -> HTTPResponse
+            {
                 seen.withLock { $0.append("user:auth=\(request.headers["Authorization"] != nil)") }
                 return try await next(request, context)
             }
@@ -209,7 +214,8 @@ struct PipelineTests {
         #expect(error?.operation == "getDomain")
         #expect(error?.rawBody == #"{"message":"Domain not found"}"#)
 
-        let html = MockTransport.always(HTTPResponse(status: 400, body: Data(String(repeating: "<p>", count: 5_000).utf8)))
+        let html = MockTransport.always(
+            HTTPResponse(status: 400, body: Data(String(repeating: "<p>", count: 5_000).utf8)))
         let htmlError = await captureError { try await TestProvider.client(html).send(TestProvider.get) }
         #expect(htmlError?.kind == .validation)
         #expect(htmlError?.message.contains("not a recognised") == true)
@@ -246,7 +252,9 @@ struct PipelineTests {
     func inProgress() async throws {
         let clock = VirtualClock()
         let mock = MockTransport.script([
-            .respond(.json(409, #"{"message":"in progress"}"#, headers: ["Idempotent-Replayed": "false", "Retry-After": "2"])),
+            .respond(
+                .json(
+                    409, #"{"message":"in progress"}"#, headers: ["Idempotent-Replayed": "false", "Retry-After": "2"])),
             .respond(.json(201, "{}", headers: ["Idempotent-Replayed": "true"])),
         ])
         _ = try await TestProvider.client(mock, clock: clock).send(TestProvider.post)

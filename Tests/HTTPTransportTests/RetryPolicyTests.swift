@@ -30,8 +30,12 @@ struct RetryPolicyTests {
         Row(name: "409 conflict", method: .post, key: true, error: status(409), retried: false),
         Row(name: "422 mismatch", method: .post, key: true, error: status(422, .idempotencyMismatch), retried: false),
         Row(name: "decoding", method: .get, key: false, error: .init(kind: .decoding, message: "d"), retried: false),
-        Row(name: "409 in progress", method: .post, key: true, error: status(409, .idempotencyInProgress), retried: true),
-        Row(name: "409 in progress", method: .post, key: false, error: status(409, .idempotencyInProgress), retried: false),
+        Row(
+            name: "409 in progress", method: .post, key: true, error: status(409, .idempotencyInProgress), retried: true
+        ),
+        Row(
+            name: "409 in progress", method: .post, key: false, error: status(409, .idempotencyInProgress),
+            retried: false),
         Row(name: "429", method: .post, key: false, error: status(429), retried: true),
         Row(name: "429", method: .get, key: false, error: status(429), retried: true),
         Row(name: "refused", method: .post, key: false, error: network(.connectionRefused), retried: true),
@@ -86,20 +90,30 @@ struct RetryPolicyTests {
     @Test("limits: attempts, long hints, deadline")
     func limits() {
         let policy = RetryPolicy.default
-        let limited = SendingDomainsError(kind: .rateLimited, message: "slow down", status: 429, retryAfter: .seconds(2))
-        #expect(policy.decide(.init(method: .get, hasIdempotencyKey: false, error: limited, number: 1)) == .retry(after: .seconds(2)))
-        #expect(policy.decide(.init(method: .get, hasIdempotencyKey: false, error: limited, number: 3)) == .giveUp(.attemptsExhausted))
+        let limited = SendingDomainsError(
+            kind: .rateLimited, message: "slow down", status: 429, retryAfter: .seconds(2))
+        #expect(
+            policy.decide(.init(method: .get, hasIdempotencyKey: false, error: limited, number: 1))
+                == .retry(after: .seconds(2)))
+        #expect(
+            policy.decide(.init(method: .get, hasIdempotencyKey: false, error: limited, number: 3))
+                == .giveUp(.attemptsExhausted))
         var long = limited
         long.retryAfter = .seconds(61)
-        #expect(policy.decide(.init(method: .get, hasIdempotencyKey: false, error: long, number: 1)) == .giveUp(.hintTooLong))
         #expect(
-            policy.decide(.init(method: .get, hasIdempotencyKey: false, error: limited, number: 1, remaining: .seconds(1)))
+            policy.decide(.init(method: .get, hasIdempotencyKey: false, error: long, number: 1))
+                == .giveUp(.hintTooLong))
+        #expect(
+            policy.decide(
+                .init(method: .get, hasIdempotencyKey: false, error: limited, number: 1, remaining: .seconds(1)))
                 == .giveUp(.deadlineExceeded))
     }
 
     @Test("disabled policy never retries")
     func disabled() {
         let error = SendingDomainsError(kind: .server, message: "down", status: 503)
-        #expect(RetryPolicy.disabled.decide(.init(method: .get, hasIdempotencyKey: false, error: error, number: 1)) == .giveUp(.attemptsExhausted))
+        #expect(
+            RetryPolicy.disabled.decide(.init(method: .get, hasIdempotencyKey: false, error: error, number: 1))
+                == .giveUp(.attemptsExhausted))
     }
 }

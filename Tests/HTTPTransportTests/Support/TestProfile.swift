@@ -46,14 +46,13 @@ enum TestProvider {
         name: "createDomain", method: .post, path: ["domains"], body: Data(#"{"domain":"example.com"}"#.utf8))
 }
 
-/// Runs `body` and returns the ``SendingDomainsError`` it throws, or `nil` if it returns.
+/// Runs `body` and returns the error it throws, mapped as the pipeline maps errors, or `nil`
+/// if it returns.
 func captureError<T>(_ body: () async throws -> T) async -> SendingDomainsError? {
     do {
         _ = try await body()
         return nil
-    } catch let error as SendingDomainsError {
-        return error
     } catch {
-        return SendingDomainsError(kind: .transport, message: "unexpected error type \(type(of: error))")
+        return SendingDomainsError.wrapping(error, provider: nil, operation: nil)
     }
 }
