@@ -153,4 +153,23 @@ public struct APIClient: Sendable {
         let response = try await send(operation, idempotencyKey: idempotencyKey)
         return try JSONCoding.decode(T.self, from: response, provider: profile.id, operation: operation.name)
     }
+
+    /// Runs input validation for `operation`, stamping any error with the provider and the
+    /// operation's name, so that an error caught before sending reads like every other one.
+    ///
+    /// ```swift
+    /// let body = try api.validate("createDomain") { try request.validated() }
+    /// ```
+    public func validate<T>(
+        _ operation: String, _ body: () throws(SendingDomainsError) -> T
+    ) throws(SendingDomainsError) -> T {
+        do {
+            return try body()
+        } catch {
+            var error = error
+            error.provider = error.provider ?? profile.id
+            error.operation = error.operation ?? operation
+            throw error
+        }
+    }
 }

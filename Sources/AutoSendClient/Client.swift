@@ -1,0 +1,103 @@
+import HTTPTransport
+
+extension AutoSend {
+    /// A client for AutoSend's domain API.
+    ///
+    /// A `Sendable` value; share one per API key so that its 2 requests/s limiter covers every
+    /// call. Domain ids are validated (24 hexadecimal characters) before any request.
+    ///
+    /// ```swift
+    /// let autoSend = AutoSend.Client(apiKey: key)
+    /// for domain in try await autoSend.listDomains() {
+    ///     print(domain.domainName, domain.verificationStatus ?? .pendingConfiguration)
+    /// }
+    /// ```
+    public struct Client: Sendable {
+        /// The pipeline.
+        public let api: APIClient
+
+        /// Creates a client.
+        ///
+        /// - Parameters:
+        ///   - apiKey: The API key from the AutoSend dashboard, sent as a bearer token.
+        ///   - options: Base URL, transport, retries, rate limit (default 2/s), logging.
+        public init(apiKey: Secret, options: ClientOptions = ClientOptions()) {
+            api = APIClient(profile: AutoSend.profile, authentication: .bearer(apiKey), options: options)
+        }
+
+        /// Creates a client from a key held in a `String`.
+        public init(apiKey: String, options: ClientOptions = ClientOptions()) {
+            self.init(apiKey: Secret(apiKey), options: options)
+        }
+
+        /// Adds a domain: `POST /domains`. Its status is `PENDING_CONFIGURATION` until the
+        /// records are published and ``verifyDomain(id:)`` succeeds.
+        ///
+        /// ```swift
+        /// let domain = try await autoSend.createDomain(.init(domain: "example.com"))
+        /// ```
+        ///
+        /// - Throws: ``SendingDomainsError``: `validation` for an invalid domain (before sending,
+        ///   or AutoSend's `VALIDATION_FAILED` with field details), `authentication`,
+        ///   `permission` (402/403), `rateLimited`, `server`, transport failures.
+        public func createDomain(_ request: CreateDomainRequest) async throws(SendingDomainsError) -> Domain {
+            let operation = try api.validate("createDomain") { () throws(SendingDomainsError) in
+                try APIOperation(name: "createDomain", method: .post, path: ["domains"], json: request.validated())
+            }
+            return try AutoSend.unwrap(Domain.self, from: try await api.send(operation), operation: operation.name)
+        }
+
+        /// Lists every domain of the project: `GET /domains` (AutoSend documents no pagination).
+        ///
+        /// - Throws: ``SendingDomainsError`` (`authentication`, `rateLimited`, `server`, …).
+        public func listDomains() async throws(SendingDomainsError) -> [Domain] {
+            let operation = APIOperation(name: "listDomains", method: .get, path: ["domains"])
+            return try AutoSend.unwrap(DomainList.self, from: try await api.send(operation), operation: operation.name)
+                .domains
+        }
+
+        /// Reads one domain: `GET /domains/{domainId}`. The body is not published; it is read
+        /// as the same `{success, data: Domain}` envelope, leniently.
+        ///
+        /// - Throws: ``SendingDomainsError``: `validation` when `id` is not 24 hex characters,
+        ///   `notFound`, and the usual API and transport failures.
+        public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
+            let id = try api.validate("getDomain") { () throws(SendingDomainsError) in
+                try ResourceID.hex(id, length: 24, field: "domainId")
+            }
+            let operation = APIOperation(name: "getDomain", method: .get, path: ["domains", id])
+            return try AutoSend.unwrap(Domain.self, from: try await api.send(operation), operation: operation.name)
+        }
+
+        /// Starts verification and returns the current state: `POST /domains/{domainId}/verify`.
+        ///
+        /// Verification is asynchronous: poll ``getDomain(id:)`` (or call this again) until
+        /// `verificationStatus` is `VERIFIED`.
+        ///
+        /// - Throws: ``SendingDomainsError``: `validation` for a malformed id, `notFound`, and
+        ///   the usual API and transport failures.
+        public func verifyDomain(id: String) async throws(SendingDomainsError) -> VerificationResult {
+            let id = try api.validate("verifyDomain") { () throws(SendingDomainsError) in
+                try ResourceID.hex(id, length: 24, field: "domainId")
+            }
+            let operation = APIOperation(name: "verifyDomain", method: .post, path: ["domains", id, "verify"])
+            let response = try await api.send(operation)
+            var result = try AutoSend.unwrap(VerificationResult.self, from: response, operation: operation.name)
+            struct Message: Decodable { let message: String? }
+            result.message = (try? JSONCoding.makeDecoder().decode(Message.self, from: response.body))?.message
+            return result
+        }
+
+        /// Deletes a domain: `DELETE /domains/{domainId}`. It cannot be undone. The response body
+        /// is not published, so any 2xx counts as success and the body is ignored.
+        ///
+        /// - Throws: ``SendingDomainsError``: `validation` for a malformed id, `notFound`, and
+        ///   the usual API and transport failures.
+        public func deleteDomain(id: String) async throws(SendingDomainsError) {
+            let id = try api.validate("deleteDomain") { () throws(SendingDomainsError) in
+                try ResourceID.hex(id, length: 24, field: "domainId")
+            }
+            _ = try await api.send(APIOperation(name: "deleteDomain", method: .delete, path: ["domains", id]))
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import HTTPTransport
+
+extension Krafter {
+    /// A client for Krafter's domain API.
+    ///
+    /// A `Sendable` value; share one per API key (the 100-per-minute limit is per team). Ids
+    /// are validated as UUIDs before any request.
+    ///
+    /// ```swift
+    /// let krafter = Krafter.Client(apiKey: key)
+    /// let domain = try await krafter.createDomain(.init(domain: "example.com"))
+    /// _ = try await krafter.verifyDomain(id: domain.id)
+    /// let current = try await krafter.getDomain(id: domain.id)
+    /// print(current.status)
+    /// ```
+    public struct Client: Sendable {
+        /// The pipeline.
+        public let api: APIClient
+
+        /// Creates a client.
+        ///
+        /// - Parameters:
+        ///   - apiKey: A Krafter API key (`kr_live_…`) with the `domains:manage` scope.
+        ///   - options: Base URL, transport, retries, rate limit (default 100 per 60 s), logging.
+        public init(apiKey: Secret, options: ClientOptions = ClientOptions()) {
+            api = APIClient(profile: Krafter.profile, authentication: .bearer(apiKey), options: options)
+        }
+
+        /// Creates a client from a key held in a `String`.
+        public init(apiKey: String, options: ClientOptions = ClientOptions()) {
+            self.init(apiKey: Secret(apiKey), options: options)
+        }
+
+        /// Adds a domain and returns the seven DNS records to configure: `POST /domains` (201).
+        ///
+        /// - Throws: ``SendingDomainsError``: `validation` for an invalid domain or `return_path`
+        ///   (before sending, or Krafter's 422 with field details), `authentication` (401),
+        ///   `permission` (403, missing scope), `rateLimited` (429), `server`, transport failures.
+        public func createDomain(_ request: CreateDomainRequest) async throws(SendingDomainsError) -> Domain {
+            let operation = try api.validate("createDomain") { () throws(SendingDomainsError) in
+                try APIOperation(name: "createDomain", method: .post, path: ["domains"], json: request.validated())
+            }
+            return try await api.send(operation, decoding: Envelope<Domain>.self).data
+        }
+
+        /// Lists the team's domains, without their DNS records: `GET /domains`.
+        ///
+        /// - Throws: ``SendingDomainsError`` (`authentication`, `permission`, `rateLimited`, …).
+        public func listDomains() async throws(SendingDomainsError) -> [Domain] {
+            let operation = APIOperation(name: "listDomains", method: .get, path: ["domains"])
+            return try await api.send(operation, decoding: Envelope<[Domain]>.self).data
+        }
+
+        /// Reads one domain with its full record list and status: `GET /domains/:id`.
+        ///
+        /// - Throws: ``SendingDomainsError``: `validation` when `id` is not a UUID, `notFound`,
+        ///   and the usual API and transport failures.
+        public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
+            let id = try api.validate("getDomain") { () throws(SendingDomainsError) in try ResourceID.uuid(id, field: "id") }
+            let operation = APIOperation(name: "getDomain", method: .get, path: ["domains", id])
+            return try await api.send(operation, decoding: Envelope<Domain>.self).data
+        }
+
+        /// Triggers a verification check: `POST /domains/:id/verify`. The returned domain is
+        /// usually `verifying`; poll ``getDomain(id:)`` for the result.
+        ///
+        /// - Throws: ``SendingDomainsError``: `validation` when `id` is not a UUID, `notFound`,
+        ///   and the usual API and transport failures.
+        public func verifyDomain(id: String) async throws(SendingDomainsError) -> Domain {
+            let id = try api.validate("verifyDomain") { () throws(SendingDomainsError) in try ResourceID.uuid(id, field: "id") }
+            let operation = APIOperation(name: "verifyDomain", method: .post, path: ["domains", id, "verify"])
+            return try await api.send(operation, decoding: Envelope<Domain>.self).data
+        }
+
+        /// Removes a domain from the team: `DELETE /domains/:id`.
+        ///
+        /// - Returns: Krafter's `{ "deleted": true }`.
+        /// - Throws: ``SendingDomainsError``: `validation` when `id` is not a UUID, `notFound`,
+        ///   and the usual API and transport failures.
+        @discardableResult
+        public func deleteDomain(id: String) async throws(SendingDomainsError) -> Deletion {
+            let id = try api.validate("deleteDomain") { () throws(SendingDomainsError) in try ResourceID.uuid(id, field: "id") }
+            let operation = APIOperation(name: "deleteDomain", method: .delete, path: ["domains", id])
+            return try await api.send(operation, decoding: Envelope<Deletion>.self).data
+        }
+    }
+}
