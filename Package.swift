@@ -41,6 +41,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
     ]
-        + providers.map { .target(name: $0, dependencies: ["HTTPTransport"], swiftSettings: swiftSettings) },
+        + providers.map { .target(name: $0, dependencies: ["HTTPTransport"], swiftSettings: swiftSettings) }
+        + providers.map {
+            .testTarget(
+                name: "\($0)Tests",
+                dependencies: [.target(name: $0), "HTTPTransport", "SendingDomainsTesting"],
+                swiftSettings: swiftSettings
+            )
+        },
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTransport
+import SendingDomainsTesting
 import Testing
 
 #if canImport(FoundationNetworking)

@@ -45,14 +45,3 @@ enum TestProvider {
     static let post = APIOperation(
         name: "createDomain", method: .post, path: ["domains"], body: Data(#"{"domain":"example.com"}"#.utf8))
 }
-
-/// Runs `body` and returns the error it throws, mapped as the pipeline maps errors, or `nil`
-/// if it returns.
-func captureError<T>(_ body: () async throws -> T) async -> SendingDomainsError? {
-    do {
-        _ = try await body()
-        return nil
-    } catch {
-        return SendingDomainsError.wrapping(error, provider: nil, operation: nil)
-    }
-}

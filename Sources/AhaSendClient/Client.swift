@@ -1,0 +1,204 @@
+import HTTPTransport
+
+extension AhaSend {
+    /// A client for AhaSend's domain API (v2).
+    ///
+    /// A `Sendable` value; share one per account so that its 100/s (burst 200) limiter covers
+    /// every call. Domains are addressed by **name**.
+    ///
+    /// ```swift
+    /// let ahaSend = AhaSend.Client(apiKey: key, accountID: accountID)
+    /// let domain = try await ahaSend.createDomain(.init(domain: "example.com", returnPathSubdomain: "mail"))
+    /// // … the customer publishes domain.dnsRecords …
+    /// let checked = try await ahaSend.checkDNS(domain: "example.com")
+    /// print(checked.dnsValid)
+    /// ```
+    public struct Client: Sendable {
+        /// The pipeline.
+        public let api: APIClient
+        /// The account the domains belong to (a UUID), as given.
+        public let accountID: String
+
+        /// Creates a client.
+        ///
+        /// - Parameters:
+        ///   - apiKey: An AhaSend API key (`aha-sk-…`) with the `domains:*` scopes you need.
+        ///   - accountID: The account's UUID; checked on every call.
+        ///   - options: Base URL, transport, retries (the Go SDK's policy by default), rate limit
+        ///     (100/s, burst 200), logging, idempotency-key minting.
+        public init(apiKey: Secret, accountID: String, options: ClientOptions = ClientOptions()) {
+            api = APIClient(profile: AhaSend.profile, authentication: .bearer(apiKey), options: options)
+            self.accountID = accountID
+        }
+
+        /// Creates a client from a key held in a `String`.
+        public init(apiKey: String, accountID: String, options: ClientOptions = ClientOptions()) {
+            self.init(apiKey: Secret(apiKey), accountID: accountID, options: options)
+        }
+
+        private func domainsPath(_ operation: String) throws(SendingDomainsError) -> [String] {
+            let account = try api.validate(operation) { () throws(SendingDomainsError) in
+                try ResourceID.uuid(accountID, field: "account_id")
+            }
+            return ["v2", "accounts", account, "domains"]
+        }
+
+        private func domainPath(_ operation: String, _ name: String) throws(SendingDomainsError) -> [String] {
+            let base = try domainsPath(operation)
+            let normalized = try api.validate(operation) { () throws(SendingDomainsError) in
+                try DomainName.normalize(name, field: "domain")
+            }
+            return base + [normalized]
+        }
+
+        /// Creates a domain: `POST …/domains` (201), with an idempotency key.
+        ///
+        /// Every attempt of the call carries the same `Idempotency-Key`: yours, or a UUID
+        /// minted before the first attempt. If AhaSend answers 409 "in progress", the call waits
+        /// for the `Retry-After` hint and asks again with the same key.
+        ///
+        /// ```swift
+        /// let key = try IdempotencyKey("customer-42-example.com")
+        /// let domain = try await ahaSend.createDomain(.init(domain: "example.com"), idempotencyKey: key)
+        /// ```
+        ///
+        /// - Throws: ``SendingDomainsError``: `validation` (before sending, or 400), `conflict`
+        ///   (409: the domain already exists; 412: the key's first request failed),
+        ///   `idempotencyInProgress` (409 still in progress after the retries),
+        ///   `idempotencyMismatch` (422: the key was used with another body), `authentication`,
+        ///   `permission`, `rateLimited`, `server`, transport failures.
+        public func createDomain(
+            _ request: CreateDomainRequest, idempotencyKey: IdempotencyKey? = nil
+        ) async throws(SendingDomainsError) -> Domain {
+            let path = try domainsPath("createDomain")
+            let operation = try api.validate("createDomain") { () throws(SendingDomainsError) in
+                try APIOperation(name: "createDomain", method: .post, path: path, json: request.validated())
+            }
+            return try await api.send(operation, idempotencyKey: idempotencyKey, decoding: Domain.self)
+        }
+
+        /// Fetches one page of domains: `GET …/domains?dns_valid=&limit=&after=&before=`.
+        ///
+        /// ```swift
+        /// var page = try await ahaSend.listDomains(.init(limit: 50))
+        /// while page.pagination.hasMore, let next = page.pagination.nextCursor {
+        ///     page = try await ahaSend.listDomains(.init(limit: 50, after: next))
+        /// }
+        /// ```
+        ///
+        /// - Throws: ``SendingDomainsError``: `validation` for a limit outside 1–100 or both
+        ///   cursors, and the usual API and transport failures.
+        public func listDomains(_ query: ListDomainsQuery = ListDomainsQuery()) async throws(SendingDomainsError)
+            -> DomainPage
+        {
+            let path = try domainsPath("listDomains")
+            let items = try api.validate("listDomains") { () throws(SendingDomainsError) in try query.queryItems() }
+            let operation = APIOperation(name: "listDomains", method: .get, path: path, query: items)
+            return try await api.send(operation, decoding: DomainPage.self)
+        }
+
+        /// Every domain, fetched page by page as you iterate.
+        ///
+        /// ```swift
+        /// for try await domain in ahaSend.domains(dnsValid: false) {
+        ///     print("still waiting for DNS:", domain.domain)
+        /// }
+        /// ```
+        ///
+        /// - Parameters:
+        ///   - dnsValid: Only valid (`true`) or invalid (`false`) domains; `nil` for all.
+        ///   - pageSize: Domains per request, 1–100.
+        public func domains(dnsValid: Bool? = nil, pageSize: Int = 100) -> DomainSequence {
+            DomainSequence(client: self, query: ListDomainsQuery(dnsValid: dnsValid, limit: pageSize))
+        }
+
+        /// Reads one domain by name: `GET …/domains/{domain}`.
+        ///
+        /// - Throws: ``SendingDomainsError``: `validation` for an invalid name, `notFound`, and
+        ///   the usual API and transport failures.
+        public func getDomain(_ domain: String) async throws(SendingDomainsError) -> Domain {
+            let operation = APIOperation(name: "getDomain", method: .get, path: try domainPath("getDomain", domain))
+            return try await api.send(operation, decoding: Domain.self)
+        }
+
+        /// Updates a domain's subdomains, DKIM rotation interval or selector:
+        /// `PUT …/domains/{domain}`.
+        ///
+        /// - Throws: ``SendingDomainsError``: `validation` for an invalid name or field,
+        ///   `notFound`, and the usual API and transport failures.
+        public func updateDomain(
+            _ domain: String, _ update: UpdateDomainRequest
+        ) async throws(SendingDomainsError) -> Domain {
+            let path = try domainPath("updateDomain", domain)
+            let operation = try api.validate("updateDomain") { () throws(SendingDomainsError) in
+                try APIOperation(name: "updateDomain", method: .put, path: path, json: update.validated())
+            }
+            return try await api.send(operation, decoding: Domain.self)
+        }
+
+        /// Deletes a domain: `DELETE …/domains/{domain}`.
+        ///
+        /// - Returns: AhaSend's success message.
+        /// - Throws: ``SendingDomainsError``: `validation` for an invalid name, `notFound`,
+        ///   `permission` (the key lacks `domains:delete`), and the usual failures.
+        @discardableResult
+        public func deleteDomain(_ domain: String) async throws(SendingDomainsError) -> SuccessMessage {
+            let operation = APIOperation(
+                name: "deleteDomain", method: .delete, path: try domainPath("deleteDomain", domain))
+            return try await api.send(operation, decoding: SuccessMessage.self)
+        }
+
+        /// Checks the domain's DNS now: `POST …/domains/{domain}/check-dns` (no body). AhaSend
+        /// returns a cached result when the domain was checked in the last 60 seconds.
+        ///
+        /// - Throws: ``SendingDomainsError``: `validation` for an invalid name, `notFound`,
+        ///   `server` (503 when managed DNS is unavailable), and the usual failures.
+        public func checkDNS(domain: String) async throws(SendingDomainsError) -> Domain {
+            let operation = APIOperation(
+                name: "checkDNS", method: .post, path: try domainPath("checkDNS", domain) + ["check-dns"])
+            return try await api.send(operation, decoding: Domain.self)
+        }
+    }
+
+    /// Every domain of an account, fetched lazily one page at a time as it is iterated.
+    ///
+    /// Each iteration starts from the first page; a page is requested only when the previous
+    /// one is used up. Errors are ``SendingDomainsError``.
+    public struct DomainSequence: AsyncSequence, Sendable {
+        /// A domain.
+        public typealias Element = Domain
+
+        let client: Client
+        let query: ListDomainsQuery
+
+        /// Starts an iteration.
+        public func makeAsyncIterator() -> Iterator {
+            Iterator(client: client, query: query)
+        }
+
+        /// Walks the pages.
+        public struct Iterator: AsyncIteratorProtocol {
+            let client: Client
+            var query: ListDomainsQuery
+            var buffer: [Domain] = []
+            var finished = false
+
+            /// The next domain, fetching the next page when needed; `nil` at the end.
+            ///
+            /// - Throws: ``SendingDomainsError`` from the page request.
+            public mutating func next() async throws(SendingDomainsError) -> Domain? {
+                while buffer.isEmpty {
+                    if finished { return nil }
+                    let page = try await client.listDomains(query)
+                    buffer = page.data.reversed()
+                    if page.pagination.hasMore, let cursor = page.pagination.nextCursor, cursor != query.after {
+                        query.after = cursor
+                    } else {
+                        finished = true
+                    }
+                }
+                return buffer.popLast()
+            }
+        }
+    }
+}

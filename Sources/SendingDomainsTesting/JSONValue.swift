@@ -1,0 +1,101 @@
+import Foundation
+import HTTPTransport
+
+/// Any JSON value, for comparing bodies by meaning rather than by bytes (key order, spacing
+/// and number formatting do not matter).
+///
+/// ```swift
+/// let sent = try JSONValue(data: mock.lastRequest?.body ?? Data())
+/// #expect(sent == JSONValue(#"{"name": "example.com", "region": "us-east-1"}"#))
+/// ```
+public enum JSONValue: Hashable, Sendable, Decodable, CustomStringConvertible {
+    /// `null`.
+    case null
+    /// `true` or `false`.
+    case bool(Bool)
+    /// A number.
+    case number(Double)
+    /// A string.
+    case string(String)
+    /// An array.
+    case array([JSONValue])
+    /// An object.
+    case object([String: JSONValue])
+
+    /// Parses JSON bytes.
+    ///
+    /// - Throws: `DecodingError` when `data` is not JSON.
+    public init(data: Data) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    /// Parses JSON text; `nil` when it is not JSON.
+    public init?(_ text: String) {
+        guard let value = try? JSONValue(data: Data(text.utf8)) else { return nil }
+        self = value
+    }
+
+    /// Decodes any JSON value.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    /// The member `key` of an object, else `nil`.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    /// Compact JSON text with sorted keys.
+    public var description: String {
+        switch self {
+        case .null: "null"
+        case .bool(let value): "\(value)"
+        case .number(let value): value == value.rounded() && abs(value) < 1e15 ? "\(Int64(value))" : "\(value)"
+        case .string(let value): "\"\(value)\""
+        case .array(let values): "[" + values.map(\.description).joined(separator: ",") + "]"
+        case .object(let members):
+            "{" + members.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+        }
+    }
+}
+
+/// Responses no provider should send but every client must survive: each must give a typed
+/// ``HTTPTransport/SendingDomainsError`` (decoding or server), never a crash.
+///
+/// ```swift
+/// for (name, response) in HostileResponses.all {
+///     let mock = MockTransport.always(response)
+///     // call the client and expect a SendingDomainsError
+/// }
+/// ```
+public enum HostileResponses {
+    /// Named hostile responses: an HTML 502 page, truncated JSON, wrong types, an empty body,
+    /// a JSON `null`, an array where an object belongs, binary garbage, a deeply nested document.
+    public static let all: [(name: String, response: HTTPResponse)] = [
+        ("HTML 502", HTTPResponse(status: 502, headers: ["Content-Type": "text/html"], body: Data("<html><body><h1>502 Bad Gateway</h1></body></html>".utf8))),
+        ("HTML 200", HTTPResponse(status: 200, headers: ["Content-Type": "text/html"], body: Data("<html>maintenance</html>".utf8))),
+        ("truncated JSON", .json(200, #"{"data": {"id": "550e8400-e29b-41d4-a716-44665544"#)),
+        ("wrong types", .json(200, #"{"id": 42, "name": ["x"], "domain": false, "data": "nope", "success": "yes"}"#)),
+        ("empty body 200", HTTPResponse(status: 200)),
+        ("empty body 500", HTTPResponse(status: 500)),
+        ("JSON null", .json(200, "null")),
+        ("array instead of object", .json(200, "[1, 2, 3]")),
+        ("binary garbage", HTTPResponse(status: 200, body: Data([0xFF, 0xFE, 0x00, 0x01, 0xC3, 0x28]))),
+        ("deep nesting", .json(200, String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000))),
+        ("error envelope in a 200", .json(200, #"{"success": false, "error": {"message": "Something failed", "code": "INTERNAL"}}"#)),
+    ]
+}
