@@ -46,6 +46,7 @@ let package = Package(
             .testTarget(
                 name: "\($0)Tests",
                 dependencies: [.target(name: $0), "HTTPTransport", "SendingDomainsTesting"],
+                exclude: $0 == "AhaSendClient" ? ["Fixtures"] : [],
                 swiftSettings: swiftSettings
             )
         },

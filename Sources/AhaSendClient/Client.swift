@@ -88,7 +88,9 @@ extension AhaSend {
         ///
         /// - Throws: ``SendingDomainsError``: `validation` for a limit outside 1–100 or both
         ///   cursors, and the usual API and transport failures.
-        public func listDomains(_ query: ListDomainsQuery = ListDomainsQuery()) async throws(SendingDomainsError)
+        public func listDomains(
+            _ query: ListDomainsQuery = ListDomainsQuery()
+        ) async throws(SendingDomainsError)
             -> DomainPage
         {
             let path = try domainsPath("listDomains")

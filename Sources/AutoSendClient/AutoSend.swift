@@ -81,7 +81,8 @@ public enum AutoSend {
     static func unwrap<T: Decodable>(
         _ type: T.Type, from response: HTTPResponse, operation: String
     ) throws(SendingDomainsError) -> T {
-        let envelope = try JSONCoding.decode(Envelope<T>.self, from: response, provider: .autoSend, operation: operation)
+        let envelope = try JSONCoding.decode(
+            Envelope<T>.self, from: response, provider: .autoSend, operation: operation)
         if envelope.success == false {
             let details = decodeError(response)
             throw SendingDomainsError(

@@ -156,7 +156,8 @@ extension AutoSend {
 
         /// Creates a domain value (for tests and simulators).
         public init(
-            id: String, domainName: String, verificationStatus: VerificationStatus? = nil, ownershipVerified: Bool? = nil,
+            id: String, domainName: String, verificationStatus: VerificationStatus? = nil,
+            ownershipVerified: Bool? = nil,
             dkimEnabled: Bool? = nil, mailFromEnabled: Bool? = nil, dmarcEnabled: Bool? = nil,
             dnsRecords: DNSRecords? = nil, createdAt: Date? = nil, lastCheckedAt: Date? = nil, verifiedAt: Date? = nil,
             regionKey: String? = nil, verificationInProgress: Bool? = nil

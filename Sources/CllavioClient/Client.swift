@@ -45,7 +45,9 @@ extension Cllavio {
         ///   (before sending, or Cllavio's 400), `authentication` (401: missing or invalid
         ///   tokens), `conflict` (409: "Domain is already taken" by another organization, or
         ///   "Email is already taken"), `server` (500), transport failures.
-        public func generateDomain(_ request: GenerateDomainRequest) async throws(SendingDomainsError) -> GeneratedDomain {
+        public func generateDomain(
+            _ request: GenerateDomainRequest
+        ) async throws(SendingDomainsError) -> GeneratedDomain {
             let (body, domain) = try api.validate("generateDomain") { () throws(SendingDomainsError) in
                 (try request.validated(), try request.domain())
             }

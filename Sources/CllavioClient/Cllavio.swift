@@ -42,14 +42,17 @@ public enum Cllavio {
         if let text = try? decoder.decode(String.self, from: response.body) {
             return ProviderErrorDetails(message: text, fieldErrors: fieldErrors(for: text))
         }
-        if let object = try? decoder.decode(Object.self, from: response.body), let text = object.error ?? object.message {
+        if let object = try? decoder.decode(Object.self, from: response.body), let text = object.error ?? object.message
+        {
             return ProviderErrorDetails(message: text)
         }
-        let plain = String(decoding: response.body.prefix(512), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let plain = String(decoding: response.body.prefix(512), as: UTF8.self).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         let isPlainText =
             !plain.isEmpty && !plain.hasPrefix("<") && !plain.hasPrefix("{") && !plain.hasPrefix("[")
             && !plain.contains("\n")
-        return isPlainText ? ProviderErrorDetails(message: plain, fieldErrors: fieldErrors(for: plain)) : ProviderErrorDetails()
+        return isPlainText
+            ? ProviderErrorDetails(message: plain, fieldErrors: fieldErrors(for: plain)) : ProviderErrorDetails()
     }
 
     private static func fieldErrors(for message: String) -> [SendingDomainsError.FieldError] {

@@ -94,7 +94,10 @@ extension Cllavio {
             entries.map { key, value in
                 let lowered = key.lowercased()
                 let role: RecordRole =
-                    lowered == "spf" ? .spf : lowered.contains("._domainkey") ? .dkim : lowered == "_dmarc" || lowered.hasPrefix("_dmarc.") ? .dmarc : .other
+                    lowered == "spf"
+                    ? .spf
+                    : lowered.contains("._domainkey")
+                        ? .dkim : lowered == "_dmarc" || lowered.hasPrefix("_dmarc.") ? .dmarc : .other
                 let host: String
                 if role == .spf {
                     host = domain

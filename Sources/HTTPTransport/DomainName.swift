@@ -30,8 +30,12 @@ public enum DomainName {
         func fail(_ rule: String) -> SendingDomainsError { .invalidInput(field: field, rule) }
         var name = input
         guard !name.isEmpty else { throw fail("is required") }
-        if name.contains("://") { throw fail("must not contain a scheme such as https://; pass the bare name, e.g. example.com") }
-        if name.contains(where: { $0.isWhitespace || $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
+        if name.contains("://") {
+            throw fail("must not contain a scheme such as https://; pass the bare name, e.g. example.com")
+        }
+        if name.contains(where: {
+            $0.isWhitespace || $0.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        }) {
             throw fail("must not contain white space or control characters")
         }
         if name.contains("/") { throw fail("must not contain a path or a slash") }
@@ -89,7 +93,9 @@ public enum EmailAddress {
     ///
     /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` naming
     ///   `field`.
-    public static func validate(_ input: String, field: String) throws(SendingDomainsError) -> (
+    public static func validate(
+        _ input: String, field: String
+    ) throws(SendingDomainsError) -> (
         address: String, domain: String
     ) {
         let parts = input.split(separator: "@", omittingEmptySubsequences: false)
@@ -98,7 +104,9 @@ public enum EmailAddress {
         }
         let local = parts[0]
         guard local.count <= 64,
-            local.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F && !"()<>[]\\,;:\"".unicodeScalars.contains($0) }),
+            local.unicodeScalars.allSatisfy({
+                $0.isASCII && $0.value > 0x20 && $0.value < 0x7F && !"()<>[]\\,;:\"".unicodeScalars.contains($0)
+            }),
             !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..")
         else {
             throw .invalidInput(field: field, "has an invalid local part (before the @)")
@@ -107,7 +115,8 @@ public enum EmailAddress {
         do {
             domain = try DomainName.normalize(String(parts[1]), field: field)
         } catch {
-            throw .invalidInput(field: field, "has an invalid domain: \(error.fieldErrors.first?.message ?? error.message)")
+            throw .invalidInput(
+                field: field, "has an invalid domain: \(error.fieldErrors.first?.message ?? error.message)")
         }
         return ("\(local)@\(domain)", domain)
     }

@@ -22,7 +22,8 @@ public enum ResourceID {
     public static func hex(_ id: String, length: Int, field: String) throws(SendingDomainsError) -> String {
         let trimmed = id.trimmingCharacters(in: .whitespaces)
         guard trimmed.count == length, trimmed.allSatisfy(\.isHexDigit) else {
-            throw .invalidInput(field: field, "must be \(length) hexadecimal characters such as 60d5ec49f1b2c72d9c8b2222")
+            throw .invalidInput(
+                field: field, "must be \(length) hexadecimal characters such as 60d5ec49f1b2c72d9c8b2222")
         }
         return trimmed
     }

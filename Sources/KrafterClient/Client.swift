@@ -56,7 +56,9 @@ extension Krafter {
         /// - Throws: ``SendingDomainsError``: `validation` when `id` is not a UUID, `notFound`,
         ///   and the usual API and transport failures.
         public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
-            let id = try api.validate("getDomain") { () throws(SendingDomainsError) in try ResourceID.uuid(id, field: "id") }
+            let id = try api.validate("getDomain") { () throws(SendingDomainsError) in
+                try ResourceID.uuid(id, field: "id")
+            }
             let operation = APIOperation(name: "getDomain", method: .get, path: ["domains", id])
             return try await api.send(operation, decoding: Envelope<Domain>.self).data
         }
@@ -67,7 +69,9 @@ extension Krafter {
         /// - Throws: ``SendingDomainsError``: `validation` when `id` is not a UUID, `notFound`,
         ///   and the usual API and transport failures.
         public func verifyDomain(id: String) async throws(SendingDomainsError) -> Domain {
-            let id = try api.validate("verifyDomain") { () throws(SendingDomainsError) in try ResourceID.uuid(id, field: "id") }
+            let id = try api.validate("verifyDomain") { () throws(SendingDomainsError) in
+                try ResourceID.uuid(id, field: "id")
+            }
             let operation = APIOperation(name: "verifyDomain", method: .post, path: ["domains", id, "verify"])
             return try await api.send(operation, decoding: Envelope<Domain>.self).data
         }
@@ -79,7 +83,9 @@ extension Krafter {
         ///   and the usual API and transport failures.
         @discardableResult
         public func deleteDomain(id: String) async throws(SendingDomainsError) -> Deletion {
-            let id = try api.validate("deleteDomain") { () throws(SendingDomainsError) in try ResourceID.uuid(id, field: "id") }
+            let id = try api.validate("deleteDomain") { () throws(SendingDomainsError) in
+                try ResourceID.uuid(id, field: "id")
+            }
             let operation = APIOperation(name: "deleteDomain", method: .delete, path: ["domains", id])
             return try await api.send(operation, decoding: Envelope<Deletion>.self).data
         }

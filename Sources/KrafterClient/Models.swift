@@ -30,14 +30,18 @@ extension Krafter {
             var copy = self
             copy.domain = try DomainName.normalize(domain, field: "domain")
             if let returnPath {
-                guard let first = returnPath.unicodeScalars.first, ("a"..."z").contains(first) || ("A"..."Z").contains(first)
+                guard let first = returnPath.unicodeScalars.first,
+                    ("a"..."z").contains(first) || ("A"..."Z").contains(first)
                 else {
                     throw .invalidInput(field: "return_path", "must start with a letter")
                 }
                 guard returnPath.count <= 63 else {
                     throw .invalidInput(field: "return_path", "must be at most 63 characters")
                 }
-                guard returnPath.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") })
+                guard
+                    returnPath.unicodeScalars.allSatisfy({
+                        $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-")
+                    })
                 else {
                     throw .invalidInput(field: "return_path", "may contain only letters, digits and hyphens")
                 }

@@ -56,7 +56,9 @@ struct SendKitClientTests {
     func create() async throws {
         let mock = MockTransport.always(.json(201, SendKitVectors.createResponse))
         let domain = try await client(mock).createDomain(
-            .init(name: "yourdomain.com", region: "us-east-1", openTracking: true, clickTracking: true, tls: .opportunistic))
+            .init(
+                name: "yourdomain.com", region: "us-east-1", openTracking: true, clickTracking: true,
+                tls: .opportunistic))
 
         let request = try #require(mock.lastRequest)
         #expect(request.method == .post)
@@ -95,13 +97,17 @@ struct SendKitClientTests {
     func defaultsOmitted() async throws {
         let mock = MockTransport.always(.json(201, SendKitVectors.createResponse))
         _ = try await client(mock).createDomain(.init(name: "Example.COM.", region: "eu-west-1"))
-        #expect(try JSONValue(data: try #require(mock.lastRequest?.body)) == JSONValue(#"{"name":"example.com","region":"eu-west-1"}"#))
+        #expect(
+            try JSONValue(data: try #require(mock.lastRequest?.body))
+                == JSONValue(#"{"name":"example.com","region":"eu-west-1"}"#))
     }
 
     @Test("unknown statuses and record labels are kept, not fatal")
     func unknownValues() async throws {
         let body = SendKitVectors.createResponse
-            .replacingOccurrences(of: "\"status\": \"verified\",\n  \"region\"", with: "\"status\": \"quarantined\",\n  \"region\"")
+            .replacingOccurrences(
+                of: "\"status\": \"verified\",\n  \"region\"", with: "\"status\": \"quarantined\",\n  \"region\""
+            )
             .replacingOccurrences(of: "\"DKIM\"", with: "\"BIMI\"")
         let domain = try await client(MockTransport.always(.json(201, body))).createDomain(
             .init(name: "yourdomain.com", region: "us-east-1"))
@@ -113,8 +119,14 @@ struct SendKitClientTests {
     @Test(
         "validation happens before sending",
         arguments: [
-            ("", "us-east-1", "name"), ("https://example.com", "us-east-1", "name"), ("example.com/path", "us-east-1", "name"),
-            ("exa mple.com", "us-east-1", "name"), (String(repeating: "a", count: 63) + "." + String(repeating: "b", count: 63) + "." + String(repeating: "c", count: 63) + "." + String(repeating: "d", count: 64) + ".com", "us-east-1", "name"),
+            ("", "us-east-1", "name"), ("https://example.com", "us-east-1", "name"),
+            ("example.com/path", "us-east-1", "name"),
+            ("exa mple.com", "us-east-1", "name"),
+            (
+                String(repeating: "a", count: 63) + "." + String(repeating: "b", count: 63) + "."
+                    + String(repeating: "c", count: 63) + "." + String(repeating: "d", count: 64) + ".com", "us-east-1",
+                "name"
+            ),
             ("example.com", "", "region"), ("example.com", "us east", "region"),
         ])
     func validation(name: String, region: String, field: String) async {
@@ -130,9 +142,15 @@ struct SendKitClientTests {
     @Test(
         "documented errors map to kinds",
         arguments: [
-            (422, #"{"name":"validation_error","message":"The name field is required."}"#, SendingDomainsError.Kind.validation, "validation_error"),
+            (
+                422, #"{"name":"validation_error","message":"The name field is required."}"#,
+                SendingDomainsError.Kind.validation, "validation_error"
+            ),
             (401, #"{"name":"unauthorized","message":"Invalid API key"}"#, .authentication, "unauthorized"),
-            (429, #"{"name":"rate_limit_exceeded","message":"Too many requests"}"#, .rateLimited, "rate_limit_exceeded"),
+            (
+                429, #"{"name":"rate_limit_exceeded","message":"Too many requests"}"#, .rateLimited,
+                "rate_limit_exceeded"
+            ),
         ])
     func errors(status: Int, body: String, kind: SendingDomainsError.Kind, code: String) async {
         let mock = MockTransport.always(.json(status, body, headers: ["Retry-After": "120"]))
@@ -142,7 +160,8 @@ struct SendKitClientTests {
         #expect(error?.kind == kind)
         #expect(error?.code == code)
         #expect(error?.status == status)
-        #expect(error?.message == JSONValue(body)?["message"].flatMap { if case .string(let s) = $0 { s } else { nil } })
+        #expect(
+            error?.message == JSONValue(body)?["message"].flatMap { if case .string(let s) = $0 { s } else { nil } })
         if status == 429 { #expect(error?.retryAfter == .seconds(120)) }
     }
 
@@ -150,7 +169,8 @@ struct SendKitClientTests {
     func retryAfter429() async throws {
         let clock = VirtualClock()
         let mock = MockTransport.script([
-            .respond(.json(429, #"{"name":"rate_limit_exceeded","message":"slow down"}"#, headers: ["Retry-After": "3"])),
+            .respond(
+                .json(429, #"{"name":"rate_limit_exceeded","message":"slow down"}"#, headers: ["Retry-After": "3"])),
             .respond(.json(201, SendKitVectors.createResponse)),
         ])
         _ = try await client(mock, clock: clock).createDomain(.init(name: "yourdomain.com", region: "us-east-1"))
@@ -160,7 +180,9 @@ struct SendKitClientTests {
     @Test("a 503 on create is not retried: the domain may exist")
     func noUnsafeRetry() async {
         let mock = MockTransport.always(.json(503, "{}"))
-        let error = await captureError { try await client(mock).createDomain(.init(name: "example.com", region: "us-east-1")) }
+        let error = await captureError {
+            try await client(mock).createDomain(.init(name: "example.com", region: "us-east-1"))
+        }
         #expect(error?.kind == .server)
         #expect(mock.requests.count == 1)
     }
@@ -169,7 +191,8 @@ struct SendKitClientTests {
     func hostile(name: String) async throws {
         let response = try #require(HostileResponses.all.first { $0.name == name }?.response)
         let error = await captureError {
-            try await client(MockTransport.always(response)).createDomain(.init(name: "example.com", region: "us-east-1"))
+            try await client(MockTransport.always(response)).createDomain(
+                .init(name: "example.com", region: "us-east-1"))
         }
         #expect(error?.kind == .decoding || error?.kind == .server)
     }

@@ -1,0 +1,239 @@
+import Foundation
+import HTTPTransport
+import KrafterClient
+import SendingDomainsTesting
+import Testing
+
+/// Documented examples, verbatim (docs.krafter.dev, mail/api/domains).
+enum KrafterVectors {
+    static let createRequest = #"{"domain": "example.com", "return_path": "send"}"#
+    static let createResponse = """
+        {
+          "data": {
+            "id": "550e8400-e29b-41d4-a716-446655440000",
+            "domain": "example.com",
+            "status": "pending",
+            "verified_at": null,
+            "created_at": "2026-01-15T10:00:00Z",
+            "dns_records": [
+              {"type": "TXT", "name": "_amazonses.example.com", "value": "abc123...", "ttl": "Auto", "priority": null,
+               "purpose": "Domain verification — proves you own this domain", "required": true, "category": "verification"},
+              {"type": "CNAME", "name": "token1._domainkey.example.com", "value": "token1.dkim.amazonses.com", "ttl": "Auto",
+               "priority": null, "purpose": "DKIM — cryptographic email signature", "required": true, "category": "delivery"},
+              {"type": "CNAME", "name": "token2._domainkey.example.com", "value": "token2.dkim.amazonses.com", "ttl": "Auto",
+               "priority": null, "purpose": "DKIM — cryptographic email signature", "required": true, "category": "delivery"},
+              {"type": "CNAME", "name": "token3._domainkey.example.com", "value": "token3.dkim.amazonses.com", "ttl": "Auto",
+               "priority": null, "purpose": "DKIM — cryptographic email signature", "required": true, "category": "delivery"},
+              {"type": "MX", "name": "send.example.com", "value": "feedback-smtp.eu-central-1.amazonses.com", "ttl": "Auto",
+               "priority": 10, "purpose": "Custom MAIL FROM — bounce handling", "required": true, "category": "delivery"},
+              {"type": "TXT", "name": "send.example.com", "value": "v=spf1 include:amazonses.com ~all", "ttl": "Auto",
+               "priority": null, "purpose": "SPF — authorizes SES to send on your behalf", "required": true, "category": "delivery"},
+              {"type": "TXT", "name": "_dmarc.example.com", "value": "v=DMARC1; p=none;", "ttl": "Auto", "priority": null,
+               "purpose": "DMARC — email authentication policy. Improves inbox placement.", "required": false,
+               "category": "recommended"}
+            ]
+          }
+        }
+        """
+    static let listResponse = """
+        {
+          "data": [
+            {"id": "550e8400-e29b-41d4-a716-446655440000", "domain": "example.com", "status": "verified",
+             "verified_at": "2026-01-15T12:30:00Z", "created_at": "2026-01-15T10:00:00Z"},
+            {"id": "660e8400-e29b-41d4-a716-446655440001", "domain": "anotherdomain.com", "status": "pending",
+             "verified_at": null, "created_at": "2026-01-16T14:00:00Z"}
+          ]
+        }
+        """
+    static let getResponse = """
+        {
+          "data": {
+            "id": "550e8400-e29b-41d4-a716-446655440000", "domain": "example.com", "status": "verified",
+            "verified_at": "2026-01-15T12:30:00Z", "created_at": "2026-01-15T10:00:00Z",
+            "dns_records": [
+              {"type": "TXT", "name": "_amazonses.example.com", "value": "abc123...", "ttl": "Auto", "priority": null,
+               "purpose": "Domain verification — proves you own this domain", "required": true, "category": "verification"},
+              {"type": "CNAME", "name": "token1._domainkey.example.com", "value": "token1.dkim.amazonses.com", "ttl": "Auto",
+               "priority": null, "purpose": "DKIM — cryptographic email signature", "required": true, "category": "delivery"}
+            ]
+          }
+        }
+        """
+    static let verifyResponse = """
+        {"data": {"id": "550e8400-e29b-41d4-a716-446655440000", "domain": "example.com", "status": "verifying",
+         "verified_at": null, "created_at": "2026-01-15T10:00:00Z"}}
+        """
+    static let deleteResponse = #"{"data": { "deleted": true }}"#
+}
+
+@Suite("Krafter client")
+struct KrafterClientTests {
+    static let key = "kr_live_abc123def456"
+    static let id = "550e8400-e29b-41d4-a716-446655440000"
+
+    func client(_ transport: MockTransport, clock: VirtualClock = VirtualClock()) -> Krafter.Client {
+        Krafter.Client(apiKey: Self.key, options: ClientOptions(transport: transport, timeSource: clock.timeSource))
+    }
+
+    @Test("create: documented request and all seven records")
+    func create() async throws {
+        let mock = MockTransport.always(.json(201, KrafterVectors.createResponse))
+        let domain = try await client(mock).createDomain(.init(domain: "example.com", returnPath: "send"))
+        let request = try #require(mock.lastRequest)
+        #expect(request.method == .post)
+        #expect(try request.url().absoluteString == "https://app.krafter.dev/api/v1/domains")
+        #expect(request.headers["Authorization"] == "Bearer \(Self.key)")
+        #expect(try JSONValue(data: try #require(request.body)) == JSONValue(KrafterVectors.createRequest))
+
+        #expect(domain.id == Self.id)
+        #expect(domain.domain == "example.com")
+        #expect(domain.status == .pending)
+        #expect(domain.verifiedAt == nil)
+        #expect(domain.createdAt == Timestamp.parse("2026-01-15T10:00:00Z"))
+        let records = try #require(domain.dnsRecords)
+        #expect(records.count == 7)
+        #expect(records.map(\.type) == ["TXT", "CNAME", "CNAME", "CNAME", "MX", "TXT", "TXT"])
+        #expect(records.allSatisfy { $0.ttl == .auto })
+        #expect(records.map(\.priority) == [nil, nil, nil, nil, 10, nil, nil])
+        #expect(records.map(\.required) == [true, true, true, true, true, true, false])
+        #expect(
+            records.map(\.category) == [
+                .verification, .delivery, .delivery, .delivery, .delivery, .delivery, .recommended,
+            ])
+        #expect(
+            records[0]
+                == .init(
+                    type: "TXT", name: "_amazonses.example.com", value: "abc123...", ttl: .auto,
+                    purpose: "Domain verification — proves you own this domain", required: true, category: .verification
+                ))
+        #expect(records[4].name == "send.example.com")
+        #expect(records[4].value == "feedback-smtp.eu-central-1.amazonses.com")
+        #expect(records[6].purpose == "DMARC — email authentication policy. Improves inbox placement.")
+    }
+
+    @Test("list, get, verify, delete: methods, paths and documented bodies")
+    func operations() async throws {
+        let mock = MockTransport { request in
+            switch (request.method, request.encodedPath) {
+            case (.get, "/domains"): .json(200, KrafterVectors.listResponse)
+            case (.get, "/domains/\(Self.id)"): .json(200, KrafterVectors.getResponse)
+            case (.post, "/domains/\(Self.id)/verify"): .json(200, KrafterVectors.verifyResponse)
+            case (.delete, "/domains/\(Self.id)"): .json(200, KrafterVectors.deleteResponse)
+            default: .json(404, #"{"error":"Not found"}"#)
+            }
+        }
+        let client = client(mock)
+        let list = try await client.listDomains()
+        #expect(list.map(\.domain) == ["example.com", "anotherdomain.com"])
+        #expect(list.map(\.status) == [.verified, .pending])
+        #expect(list[0].verifiedAt == Timestamp.parse("2026-01-15T12:30:00Z"))
+        #expect(list.allSatisfy { $0.dnsRecords == nil })
+
+        let domain = try await client.getDomain(id: Self.id)
+        #expect(domain.status == .verified)
+        #expect(domain.dnsRecords?.count == 2)
+
+        let verifying = try await client.verifyDomain(id: Self.id)
+        #expect(verifying.status == .verifying)
+        #expect(verifying.dnsRecords == nil)
+
+        #expect(try await client.deleteDomain(id: Self.id).deleted)
+        #expect(mock.requests.map(\.method) == [.get, .get, .post, .delete])
+        #expect(mock.requests.allSatisfy { $0.headers["Authorization"] == "Bearer \(Self.key)" })
+    }
+
+    @Test(
+        "the four documented error shapes",
+        arguments: [
+            (401, #"{ "error": "Invalid or missing API key" }"#, SendingDomainsError.Kind.authentication),
+            (403, #"{ "error": "Insufficient scope" }"#, .permission),
+            (403, #"{ "error": "Domain limit reached", "code": "plan_limit" }"#, .permission),
+            (
+                422,
+                #"{ "error": "Validation failed", "details": { "domain": ["is invalid", "is taken"], "return_path": ["is too long"] } }"#,
+                .validation
+            ),
+            (429, #"{ "error": "Rate limit exceeded", "retry_after": 30 }"#, .rateLimited),
+        ])
+    func errors(status: Int, body: String, kind: SendingDomainsError.Kind) async {
+        let mock = MockTransport.always(.json(status, body))
+        let error = await captureError {
+            try await client(mock).createDomain(.init(domain: "example.com"))
+        }
+        #expect(error?.kind == kind)
+        #expect(error?.message == JSONValue(body)?["error"].map { "\($0)".trimmingCharacters(in: ["\""]) })
+        if status == 403, body.contains("code") { #expect(error?.code == "plan_limit") }
+        if status == 422 {
+            #expect(
+                error?.fieldErrors == [
+                    .init(field: "domain", message: "is invalid"), .init(field: "domain", message: "is taken"),
+                    .init(field: "return_path", message: "is too long"),
+                ])
+        }
+        if status == 429 { #expect(error?.retryAfter == .seconds(30)) }
+    }
+
+    @Test(
+        "return_path rules are checked before sending",
+        arguments: ["1send", "-send", "se nd", "send.mail", String(repeating: "a", count: 64), "", "sénd"])
+    func returnPath(value: String) async {
+        let mock = MockTransport.always(.json(201, KrafterVectors.createResponse))
+        let error = await captureError {
+            try await client(mock).createDomain(.init(domain: "example.com", returnPath: value))
+        }
+        #expect(error?.kind == .validation)
+        #expect(error?.fieldErrors.first?.field == "return_path")
+        #expect(mock.requests.isEmpty)
+    }
+
+    @Test("valid return paths pass", arguments: ["send", "Bounce-1", "m", String(repeating: "a", count: 63)])
+    func returnPathValid(value: String) async throws {
+        let mock = MockTransport.always(.json(201, KrafterVectors.createResponse))
+        _ = try await client(mock).createDomain(.init(domain: "example.com", returnPath: value))
+        #expect(mock.requests.count == 1)
+    }
+
+    @Test("ids must be UUIDs", arguments: ["", "example.com", "550e8400", "550e8400-e29b-41d4-a716-44665544000g"])
+    func ids(id: String) async {
+        let mock = MockTransport.always(.json(200, KrafterVectors.getResponse))
+        let error = await captureError { try await client(mock).deleteDomain(id: id) }
+        #expect(error?.kind == .validation)
+        #expect(mock.requests.isEmpty)
+    }
+
+    @Test("lowercase x-ratelimit headers pause the limiter; Retry-After on a 429 is honoured")
+    func rateLimits() async throws {
+        let clock = VirtualClock(date: Date(timeIntervalSince1970: 10_000))
+        let mock = MockTransport.script([
+            .respond(.json(429, #"{"error":"Rate limit exceeded","retry_after":7}"#, headers: ["Retry-After": "7"])),
+            .respond(
+                .json(
+                    200, KrafterVectors.listResponse,
+                    headers: ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "10060"])),
+            .respond(.json(200, KrafterVectors.listResponse)),
+        ])
+        let client = client(mock, clock: clock)
+        _ = try await client.listDomains()
+        _ = try await client.listDomains()
+        // 7 s for the 429 (the limiter is paused just as long, so the retry waits once), then until the reset: 60 − 7 = 53 s
+        #expect(clock.sleeps == [.seconds(7), .seconds(53)])
+    }
+
+    @Test("unknown status and TTL forms are kept")
+    func lenient() async throws {
+        let body = KrafterVectors.verifyResponse.replacingOccurrences(of: "\"verifying\"", with: "\"suspended\"")
+        let domain = try await client(MockTransport.always(.json(200, body))).verifyDomain(id: Self.id)
+        #expect(domain.status == .unknown("suspended"))
+        let record = #"{"type":"TXT","name":"a.example.com","value":"v","ttl":300,"required":true,"category":"bimi"}"#
+        let decoded = try JSONCoding.makeDecoder().decode(Krafter.DNSRecord.self, from: Data(record.utf8))
+        #expect(decoded.ttl == .seconds(300))
+        #expect(decoded.category == .unknown("bimi"))
+    }
+
+    @Test("hostile bodies give typed errors", arguments: HostileResponses.all.map(\.name))
+    func hostile(name: String) async throws {
+        let response = try #require(HostileResponses.all.first { $0.name == name }?.response)
+        let error = await captureError { try await client(MockTransport.always(response)).getDomain(id: Self.id) }
+        #expect(error.map { [.decoding, .server].contains($0.kind) } == true, "\(String(describing: error))")
+    }
+}
