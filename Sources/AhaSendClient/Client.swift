@@ -99,7 +99,8 @@ extension AhaSend {
             return try await api.send(operation, decoding: DomainPage.self)
         }
 
-        /// Every domain, fetched page by page as you iterate.
+        /// Every domain, fetched page by page as you iterate: a page is requested only when the
+        /// previous one is used up.
         ///
         /// ```swift
         /// for try await domain in ahaSend.domains(dnsValid: false) {
@@ -110,8 +111,11 @@ extension AhaSend {
         /// - Parameters:
         ///   - dnsValid: Only valid (`true`) or invalid (`false`) domains; `nil` for all.
         ///   - pageSize: Domains per request, 1–100.
-        public func domains(dnsValid: Bool? = nil, pageSize: Int = 100) -> DomainSequence {
-            DomainSequence(client: self, query: ListDomainsQuery(dnsValid: dnsValid, limit: pageSize))
+        public func domains(dnsValid: Bool? = nil, pageSize: Int = 100) -> PagedSequence<Domain> {
+            PagedSequence { cursor throws(SendingDomainsError) in
+                let page = try await listDomains(ListDomainsQuery(dnsValid: dnsValid, limit: pageSize, after: cursor))
+                return (page.data, page.pagination.hasMore ? page.pagination.nextCursor : nil)
+            }
         }
 
         /// Reads one domain by name: `GET …/domains/{domain}`.
@@ -159,48 +163,6 @@ extension AhaSend {
             let operation = APIOperation(
                 name: "checkDNS", method: .post, path: try domainPath("checkDNS", domain) + ["check-dns"])
             return try await api.send(operation, decoding: Domain.self)
-        }
-    }
-
-    /// Every domain of an account, fetched lazily one page at a time as it is iterated.
-    ///
-    /// Each iteration starts from the first page; a page is requested only when the previous
-    /// one is used up. Errors are ``SendingDomainsError``.
-    public struct DomainSequence: AsyncSequence, Sendable {
-        /// A domain.
-        public typealias Element = Domain
-
-        let client: Client
-        let query: ListDomainsQuery
-
-        /// Starts an iteration.
-        public func makeAsyncIterator() -> Iterator {
-            Iterator(client: client, query: query)
-        }
-
-        /// Walks the pages.
-        public struct Iterator: AsyncIteratorProtocol {
-            let client: Client
-            var query: ListDomainsQuery
-            var buffer: [Domain] = []
-            var finished = false
-
-            /// The next domain, fetching the next page when needed; `nil` at the end.
-            ///
-            /// - Throws: ``SendingDomainsError`` from the page request.
-            public mutating func next() async throws(SendingDomainsError) -> Domain? {
-                while buffer.isEmpty {
-                    if finished { return nil }
-                    let page = try await client.listDomains(query)
-                    buffer = page.data.reversed()
-                    if page.pagination.hasMore, let cursor = page.pagination.nextCursor, cursor != query.after {
-                        query.after = cursor
-                    } else {
-                        finished = true
-                    }
-                }
-                return buffer.popLast()
-            }
         }
     }
 }

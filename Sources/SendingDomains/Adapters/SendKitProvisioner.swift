@@ -1,0 +1,108 @@
+import SendKitClient
+
+/// ``DomainProvisioning`` over ``SendKitClient``: create only (SendKit publishes no other domain
+/// endpoint); `region` is required.
+///
+/// ```swift
+/// let provider = SendKitProvisioner(SendKit.Client(apiKey: key))
+/// let domain = try await provider.createDomain(DomainRequest(domain: "example.com", region: "us-east-1"))
+/// ```
+public struct SendKitProvisioner: DomainProvisioning {
+    /// The provider client.
+    public let client: SendKit.Client
+
+    /// Wraps a client.
+    public init(_ client: SendKit.Client) {
+        self.client = client
+    }
+
+    /// SendKit.
+    public var provider: ProviderID { .sendKit }
+    /// The client's clock.
+    public var timeSource: TimeSource { client.api.options.timeSource }
+
+    /// Create only; `region` required; open and click tracking.
+    public static let capabilities = ProviderCapabilities(
+        operations: [.create], options: [.region, .openTracking, .clickTracking], requiredOptions: [.region])
+
+    /// ``capabilities``.
+    public var capabilities: ProviderCapabilities { Self.capabilities }
+
+    /// Creates the domain with `POST /domains`.
+    public func createDomain(_ request: DomainRequest) async throws(SendingDomainsError) -> SendingDomain {
+        try client.api.validate("createDomain") { () throws(SendingDomainsError) in
+            try request.check(against: capabilities, provider: provider)
+        }
+        let domain = try await client.createDomain(
+            .init(
+                name: request.domain, region: request.region ?? "", openTracking: request.openTracking,
+                clickTracking: request.clickTracking))
+        return Self.normalize(domain)
+    }
+
+    /// Unsupported: SendKit publishes no get endpoint.
+    public func getDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
+        throw .unsupported("getDomain", provider: provider)
+    }
+
+    /// Unsupported: SendKit publishes no list endpoint.
+    public func listDomains() -> DomainList { .failing(.unsupported("listDomains", provider: provider)) }
+
+    /// Unsupported: SendKit publishes no verify endpoint.
+    public func verifyDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
+        throw .unsupported("verifyDomain", provider: provider)
+    }
+
+    /// Unsupported: SendKit publishes no delete endpoint.
+    public func deleteDomain(id: String) async throws(SendingDomainsError) {
+        throw .unsupported("deleteDomain", provider: provider)
+    }
+
+    /// Unsupported: SendKit publishes no verify endpoint.
+    public func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain {
+        throw .unsupported("verifyDomain", provider: provider)
+    }
+
+    /// Maps SendKit's model: statuses one to one (`not_started` → pending); `record_type` is a
+    /// purpose label (DKIM and DMARC TXT, SPF TXT, MX the return path); DMARC is optional.
+    public static func normalize(_ domain: SendKit.Domain) -> SendingDomain {
+        let records = domain.dnsRecords.map { record in
+            let purpose: RecordPurpose =
+                switch record.recordType {
+                case .dkim: .dkim
+                case .spf: .spf
+                case .mx: .returnPath
+                case .dmarc: .dmarc
+                case .unknown: .other
+                }
+            let type = record.recordType.dnsType.map(DNSRecordType.init(rawValue:)) ?? .txt
+            return DNSRecord(
+                type: type, name: record.name, domain: domain.name, value: record.value,
+                priority: type == .mx ? record.priority : nil, ttl: record.ttl.map(RecordTTL.seconds) ?? .automatic,
+                purpose: purpose, required: purpose != .dmarc, status: record.status.flatMap(recordStatus))
+        }
+        return SendingDomain(
+            id: domain.id, name: domain.name, provider: .sendKit, status: domain.status.map(status) ?? .pending,
+            records: records, createdAt: domain.createdAt, updatedAt: domain.updatedAt, providerDomain: .sendKit(domain))
+    }
+
+    static func status(_ status: SendKit.Status) -> DomainStatus {
+        switch status {
+        case .notStarted, .pending: .pending
+        case .verified: .verified
+        case .partiallyVerified: .partiallyVerified
+        case .failed: .failed
+        case .temporaryFailure: .temporaryFailure
+        case .unknown(let raw): .unknown(raw)
+        }
+    }
+
+    static func recordStatus(_ status: SendKit.Status) -> RecordStatus? {
+        switch status {
+        case .verified: .verified
+        case .failed, .temporaryFailure: .failed
+        case .notStarted, .pending, .partiallyVerified: .pending
+        case .unknown: nil
+        }
+    }
+}

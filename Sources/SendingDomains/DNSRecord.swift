@@ -1,0 +1,165 @@
+/// A DNS record to publish, normalised across providers.
+///
+/// ```swift
+/// for record in domain.records where record.required {
+///     print(record.type, record.relativeName, record.value)   // TXT _dmarc v=DMARC1; p=none;
+/// }
+/// ```
+public struct DNSRecord: Sendable, Hashable, Codable {
+    /// The record type.
+    public var type: DNSRecordType
+    /// The fully qualified host name, without the trailing dot.
+    public var name: String
+    /// The host relative to the domain (`@` for the apex); the FQDN when outside the domain.
+    public var relativeName: String
+    /// The value exactly as the provider gave it.
+    public var value: String
+    /// The MX priority.
+    public var priority: Int?
+    /// The TTL.
+    public var ttl: RecordTTL
+    /// What the record is for.
+    public var purpose: RecordPurpose
+    /// Whether the provider needs it to verify the domain.
+    public var required: Bool
+    /// Whether the provider has seen it, where it reports that per record.
+    public var status: RecordStatus?
+
+    /// Creates a record; ``relativeName`` is derived from `name` and `domain`.
+    public init(
+        type: DNSRecordType, name: String, domain: String, value: String, priority: Int? = nil,
+        ttl: RecordTTL = .automatic, purpose: RecordPurpose, required: Bool = true, status: RecordStatus? = nil
+    ) {
+        let fqdn = Self.trimmedName(name)
+        self.type = type
+        self.name = fqdn
+        self.relativeName = Self.relative(fqdn, to: domain)
+        self.value = value
+        self.priority = priority
+        self.ttl = ttl
+        self.purpose = purpose
+        self.required = required
+        self.status = status
+    }
+
+    static func trimmedName(_ name: String) -> String {
+        var name = name.lowercased()
+        while name.hasSuffix(".") { name.removeLast() }
+        return name
+    }
+
+    /// `name` relative to `domain`: `@` for the apex, the prefix for a name inside the domain,
+    /// `name` itself otherwise.
+    public static func relative(_ name: String, to domain: String) -> String {
+        let name = trimmedName(name)
+        let domain = trimmedName(domain)
+        if name == domain { return "@" }
+        if name.hasSuffix("." + domain) { return String(name.dropLast(domain.count + 1)) }
+        return name
+    }
+}
+
+/// A DNS record type.
+public enum DNSRecordType: OpenEnum {
+    /// Text.
+    case txt
+    /// Canonical name.
+    case cname
+    /// Mail exchanger.
+    case mx
+    /// IPv4 address.
+    case a
+    /// IPv6 address.
+    case aaaa
+    /// Any other type.
+    case unknown(String)
+
+    /// The known types.
+    public static let knownCases: [DNSRecordType] = [.txt, .cname, .mx, .a, .aaaa]
+    /// The type as written in a zone file.
+    public var rawValue: String {
+        switch self {
+        case .txt: "TXT"
+        case .cname: "CNAME"
+        case .mx: "MX"
+        case .a: "A"
+        case .aaaa: "AAAA"
+        case .unknown(let raw): raw.uppercased()
+        }
+    }
+}
+
+/// What a record is for.
+public enum RecordPurpose: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    /// Proves domain ownership (AutoSend `_autosend-verify`, Krafter `_amazonses`).
+    case ownershipVerification = "ownership"
+    /// DKIM signing key.
+    case dkim
+    /// SPF sender policy.
+    case spf
+    /// The return-path / MAIL FROM host (its MX or CNAME).
+    case returnPath = "return-path"
+    /// DMARC policy.
+    case dmarc
+    /// Click and open tracking host.
+    case tracking
+    /// Inbound mail (MX).
+    case inbound
+    /// Anything else the provider lists.
+    case other
+
+    /// The purpose in words.
+    public var description: String {
+        switch self {
+        case .ownershipVerification: "ownership verification"
+        case .dkim: "DKIM"
+        case .spf: "SPF"
+        case .returnPath: "return path"
+        case .dmarc: "DMARC"
+        case .tracking: "tracking"
+        case .inbound: "inbound"
+        case .other: "other"
+        }
+    }
+
+    /// The purpose a record's shape suggests, for providers that do not label records:
+    /// `_domainkey` → DKIM, `_dmarc` → DMARC, `v=spf1` → SPF, MX → return path, otherwise `other`.
+    public static func infer(type: DNSRecordType, name: String, value: String) -> RecordPurpose {
+        let name = name.lowercased()
+        if name.contains("._domainkey") || name.hasPrefix("_domainkey") { return .dkim }
+        if name.hasPrefix("_dmarc") { return .dmarc }
+        if value.lowercased().hasPrefix("v=spf1") { return .spf }
+        if value.lowercased().hasPrefix("v=dkim1") { return .dkim }
+        if type == .mx { return .returnPath }
+        return .other
+    }
+}
+
+/// A record's TTL.
+public enum RecordTTL: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Whatever the DNS host's default is (Krafter's `"Auto"`, and providers that give none).
+    case automatic
+    /// A TTL in seconds.
+    case seconds(Int)
+
+    /// `auto` or the number of seconds.
+    public var description: String {
+        switch self {
+        case .automatic: "auto"
+        case .seconds(let value): "\(value)"
+        }
+    }
+}
+
+/// Whether the provider has seen a record in DNS.
+public enum RecordStatus: String, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Seen and correct.
+    case verified
+    /// Not seen yet.
+    case pending
+    /// Seen and wrong, or the check failed.
+    case failed
+
+    /// The raw value.
+    public var description: String { rawValue }
+}

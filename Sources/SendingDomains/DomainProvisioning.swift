@@ -1,0 +1,139 @@
+@_exported import HTTPTransport
+
+/// One async API for onboarding sending domains at any of the five providers.
+///
+/// Write your onboarding flow once against this protocol and choose the provider at run time;
+/// switching or mixing providers does not touch the flow:
+///
+/// ```swift
+/// import SendingDomains
+///
+/// let provider = try ProviderFactory.fromEnvironment(.ahaSend)
+/// let domain = try await provider.createDomain(DomainRequest(domain: "example.com"))
+/// print(RecordExport.table(domain.records))            // show the customer what to publish
+/// let verified = try await provider.waitUntilVerified(id: domain.id, timeout: .seconds(600)) { progress in
+///     print("check \(progress.attempt): \(progress.status)")
+/// }
+/// ```
+///
+/// An operation a provider does not offer throws ``SendingDomainsError`` of kind
+/// ``SendingDomainsError/Kind/unsupportedOperation`` naming the provider and the operation; it is
+/// never a silent no-op. Check ``capabilities`` first to adapt your UI.
+public protocol DomainProvisioning: Sendable {
+    /// The provider behind this instance.
+    var provider: ProviderID { get }
+
+    /// Which operations and request options the provider supports.
+    var capabilities: ProviderCapabilities { get }
+
+    /// Creates a domain and returns it with the DNS records to publish.
+    ///
+    /// - Throws: ``SendingDomainsError``: `validation` when the request lacks an option the
+    ///   provider requires (naming it) or sets one it does not support, and any provider or
+    ///   transport failure.
+    func createDomain(_ request: DomainRequest) async throws(SendingDomainsError) -> SendingDomain
+
+    /// Reads a domain by the ``SendingDomain/id`` that ``createDomain(_:)`` returned.
+    ///
+    /// - Throws: ``SendingDomainsError`` (`unsupportedOperation`, `notFound`, …).
+    func getDomain(id: String) async throws(SendingDomainsError) -> SendingDomain
+
+    /// Every domain of the account, fetched lazily page by page where the provider pages.
+    /// Iterating throws `unsupportedOperation` for a provider without a list endpoint.
+    func listDomains() -> DomainList
+
+    /// Asks the provider to check the domain's DNS now and returns the domain's state.
+    ///
+    /// - Throws: ``SendingDomainsError`` (`unsupportedOperation`, `notFound`, …).
+    func verifyDomain(id: String) async throws(SendingDomainsError) -> SendingDomain
+
+    /// Deletes a domain.
+    ///
+    /// - Throws: ``SendingDomainsError`` (`unsupportedOperation`, `notFound`, …).
+    func deleteDomain(id: String) async throws(SendingDomainsError)
+
+    /// One step of ``waitUntilVerified(id:timeout:policy:progress:)``: whatever makes the provider
+    /// re-check DNS and report the result (AhaSend check-dns, AutoSend verify, Krafter get).
+    ///
+    /// - Throws: ``SendingDomainsError`` (`unsupportedOperation`, …).
+    func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain
+
+    /// The clock the provider's client uses, so that waiting is testable in virtual time.
+    var timeSource: TimeSource { get }
+}
+
+/// An operation of ``DomainProvisioning``.
+public enum DomainOperation: String, Sendable, Hashable, CaseIterable, Codable {
+    /// ``DomainProvisioning/createDomain(_:)``.
+    case create
+    /// ``DomainProvisioning/getDomain(id:)``.
+    case get
+    /// ``DomainProvisioning/listDomains()``.
+    case list
+    /// ``DomainProvisioning/verifyDomain(id:)`` and waiting for verification.
+    case verify
+    /// ``DomainProvisioning/deleteDomain(id:)``.
+    case delete
+}
+
+/// An option of ``DomainRequest``.
+public enum DomainOption: String, Sendable, Hashable, CaseIterable, Codable {
+    /// ``DomainRequest/region``.
+    case region
+    /// ``DomainRequest/senderAddress``.
+    case senderAddress
+    /// ``DomainRequest/replyTo``.
+    case replyTo
+    /// ``DomainRequest/returnPathSubdomain``.
+    case returnPathSubdomain
+    /// ``DomainRequest/trackingSubdomain``.
+    case trackingSubdomain
+    /// ``DomainRequest/openTracking``.
+    case openTracking
+    /// ``DomainRequest/clickTracking``.
+    case clickTracking
+    /// ``DomainRequest/inbound``.
+    case inbound
+}
+
+/// What a provider supports: the capability matrix in `Docs/ChoosingAProvider.md`.
+public struct ProviderCapabilities: Sendable, Hashable {
+    /// The operations offered.
+    public var operations: Set<DomainOperation>
+    /// The ``DomainRequest`` options the provider understands.
+    public var options: Set<DomainOption>
+    /// The options the provider requires on create.
+    public var requiredOptions: Set<DomainOption>
+    /// Whether create honours idempotency keys, so a retried create cannot add a domain twice.
+    public var idempotentCreate: Bool
+    /// Whether the list is paginated by the provider.
+    public var paginatedList: Bool
+    /// Whether domains have a status (`false`: only record flags, mapped by the SDK).
+    public var reportsStatus: Bool
+
+    /// Creates a capability description.
+    public init(
+        operations: Set<DomainOperation>, options: Set<DomainOption>, requiredOptions: Set<DomainOption> = [],
+        idempotentCreate: Bool = false, paginatedList: Bool = false, reportsStatus: Bool = true
+    ) {
+        self.operations = operations
+        self.options = options
+        self.requiredOptions = requiredOptions
+        self.idempotentCreate = idempotentCreate
+        self.paginatedList = paginatedList
+        self.reportsStatus = reportsStatus
+    }
+
+    /// Whether `operation` is offered.
+    public func supports(_ operation: DomainOperation) -> Bool { operations.contains(operation) }
+
+    /// Whether `option` is understood.
+    public func supports(_ option: DomainOption) -> Bool { options.contains(option) }
+}
+
+extension DomainProvisioning {
+    /// Throws `unsupportedOperation` unless `operation` is in ``capabilities``.
+    func require(_ operation: DomainOperation, _ name: String) throws(SendingDomainsError) {
+        guard capabilities.supports(operation) else { throw .unsupported(name, provider: provider) }
+    }
+}
