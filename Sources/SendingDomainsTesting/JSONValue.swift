@@ -8,7 +8,10 @@ import HTTPTransport
 /// let sent = try JSONValue(data: mock.lastRequest?.body ?? Data())
 /// #expect(sent == JSONValue(#"{"name": "example.com", "region": "us-east-1"}"#))
 /// ```
-public enum JSONValue: Hashable, Sendable, Decodable, CustomStringConvertible {
+public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral,
+    ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral,
+    ExpressibleByNilLiteral
+{
     /// `null`.
     case null
     /// `true` or `false`.
@@ -51,6 +54,63 @@ public enum JSONValue: Hashable, Sendable, Decodable, CustomStringConvertible {
         } else {
             self = .object(try container.decode([String: JSONValue].self))
         }
+    }
+
+    /// Encodes the value as JSON.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value):
+            if value == value.rounded(), abs(value) < 1e15 { try container.encode(Int64(value)) } else { try container.encode(value) }
+        case .string(let value): try container.encode(value)
+        case .array(let values): try container.encode(values)
+        case .object(let members): try container.encode(members)
+        }
+    }
+
+    /// A string literal.
+    public init(stringLiteral value: String) { self = .string(value) }
+    /// An integer literal.
+    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    /// A Boolean literal.
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An array literal.
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// An object literal.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { $1 }))
+    }
+    /// `null`.
+    public init(nilLiteral: ()) { self = .null }
+
+    /// An optional string as a string or `null`.
+    public static func nullable(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+
+    /// The value as compact JSON bytes with sorted keys.
+    public var data: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)) ?? Data("null".utf8)
+    }
+
+    /// The string, if this is one.
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The Boolean, if this is one.
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    /// The number as an integer, if this is a whole number.
+    public var intValue: Int? {
+        if case .number(let value) = self, value == value.rounded(), abs(value) < 1e15 { return Int(value) }
+        return nil
     }
 
     /// The member `key` of an object, else `nil`.

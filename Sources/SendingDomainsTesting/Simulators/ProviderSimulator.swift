@@ -1,0 +1,172 @@
+import Foundation
+import HTTPTransport
+
+/// One provider's HTTP API, simulated in memory. ``ProviderSimulator`` runs it.
+protocol SimulatedAPI: Sendable {
+    /// Answers one request, changing the simulated state.
+    mutating func handle(_ request: HTTPRequest, context: inout SimulatorState, now: Date) -> HTTPResponse
+    /// The provider's answer to an injected status or rate-limit fault.
+    func fault(_ fault: SimulatedFault, request: HTTPRequest, now: Date) -> HTTPResponse
+    /// The names of the domains it holds.
+    var domainNames: [String] { get }
+    /// Makes the domain pass its next DNS check.
+    mutating func publishRecords(for domain: String)
+}
+
+/// A stateful, in-memory simulator of one provider's domain API, usable as a ``Transport``.
+///
+/// It accepts exactly what the real API accepts (method, path, credentials, JSON fields),
+/// answers in the documented shapes, generates each provider's DNS records for a new domain (a
+/// well-formed RSA public key for DKIM), keeps domains across calls, moves their status as they
+/// are verified, and reproduces the provider's errors — bad credentials, validation, not found,
+/// duplicate domain, 429 with that provider's hints, AhaSend's idempotent replay, in-progress
+/// and key mismatch.
+///
+/// ```swift
+/// let sandbox = ProviderSimulator.ahaSend()
+/// let client = AhaSend.Client(apiKey: ProviderSimulator.sandboxAPIKey, accountID: ProviderSimulator.sandboxAccountID,
+///                             options: .init(transport: sandbox))
+/// let domain = try await client.createDomain(.init(domain: "example.com"))
+///
+/// await sandbox.failNext(2, with: .status(503))      // fault injection for your own tests
+/// ```
+///
+/// Each domain verifies after ``checksToVerify`` checks (verify, check-dns), or at once after
+/// ``publishRecords(for:)``.
+public actor ProviderSimulator: Transport {
+    /// The API key every sandbox simulator accepts by default.
+    public static let sandboxAPIKey = "sandbox-api-key"
+    /// The secret token Cllavio's sandbox accepts by default.
+    public static let sandboxSecretToken = "sandbox-secret-token"
+    /// The account id AhaSend's sandbox accepts by default.
+    public static let sandboxAccountID = "00000000-0000-4000-8000-000000000001"
+
+    /// The provider simulated.
+    public nonisolated let provider: ProviderID
+    private var api: any SimulatedAPI
+    private var state = SimulatorState()
+    private let now: @Sendable () -> Date
+    private let sleep: @Sendable (Duration) async throws -> Void
+
+    init(
+        provider: ProviderID, api: any SimulatedAPI, now: @escaping @Sendable () -> Date,
+        sleep: @escaping @Sendable (Duration) async throws -> Void
+    ) {
+        self.provider = provider
+        self.api = api
+        self.now = now
+        self.sleep = sleep
+    }
+
+    /// How many checks a domain needs before it verifies (default 2: the first finds some
+    /// records, the second all).
+    public static let defaultChecksToVerify = 2
+
+    /// A SendKit simulator (`POST /domains`).
+    public static func sendKit(
+        apiKey: String = sandboxAPIKey, now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) -> ProviderSimulator {
+        ProviderSimulator(provider: .sendKit, api: SendKitAPI(apiKey: apiKey), now: now, sleep: sleep)
+    }
+
+    /// An AutoSend simulator (create, list, get, verify, delete under the base URL's `/v1`).
+    public static func autoSend(
+        apiKey: String = sandboxAPIKey, checksToVerify: Int = defaultChecksToVerify,
+        now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) -> ProviderSimulator {
+        ProviderSimulator(
+            provider: .autoSend, api: AutoSendAPI(apiKey: apiKey, checksToVerify: checksToVerify), now: now, sleep: sleep)
+    }
+
+    /// A Krafter simulator (create, list, get, verify, delete under the base URL's `/api/v1`).
+    public static func krafter(
+        apiKey: String = sandboxAPIKey, checksToVerify: Int = defaultChecksToVerify,
+        now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) -> ProviderSimulator {
+        ProviderSimulator(
+            provider: .krafter, api: KrafterAPI(apiKey: apiKey, checksToVerify: checksToVerify), now: now, sleep: sleep)
+    }
+
+    /// A Cllavio simulator (`POST /api/v1/emails/domains/generate`). `takenDomains` are
+    /// registered to another organization (409 "Domain is already taken").
+    public static func cllavio(
+        accessToken: String = sandboxAPIKey, secretToken: String = sandboxSecretToken, takenDomains: Set<String> = [],
+        now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) -> ProviderSimulator {
+        ProviderSimulator(
+            provider: .cllavio,
+            api: CllavioAPI(accessToken: accessToken, secretToken: secretToken, takenDomains: takenDomains), now: now,
+            sleep: sleep)
+    }
+
+    /// An AhaSend simulator (`/v2/accounts/{account_id}/domains…`, idempotency keys, cursor pages).
+    public static func ahaSend(
+        apiKey: String = sandboxAPIKey, accountID: String = sandboxAccountID, checksToVerify: Int = defaultChecksToVerify,
+        now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) -> ProviderSimulator {
+        ProviderSimulator(
+            provider: .ahaSend, api: AhaSendAPI(apiKey: apiKey, accountID: accountID, checksToVerify: checksToVerify),
+            now: now, sleep: sleep)
+    }
+
+    /// A simulator for `provider` with the sandbox credentials.
+    public static func sandbox(
+        for provider: ProviderID, now: @escaping @Sendable () -> Date = { Date() }
+    ) -> ProviderSimulator {
+        switch provider {
+        case .autoSend: .autoSend(now: now)
+        case .krafter: .krafter(now: now)
+        case .cllavio: .cllavio(now: now)
+        case .ahaSend: .ahaSend(now: now)
+        default: .sendKit(now: now)
+        }
+    }
+
+    /// Makes the next `count` requests fail with `fault` (in addition to faults already queued).
+    public func failNext(_ count: Int = 1, with fault: SimulatedFault) {
+        state.faults += Array(repeating: fault, count: max(0, count))
+    }
+
+    /// Adds `latency` before every answer (slept with the simulator's `sleep`).
+    public func setLatency(_ latency: Duration) {
+        state.latency = latency
+    }
+
+    /// Makes `domain` pass its next DNS check, as if the customer published every record.
+    public func publishRecords(for domain: String) {
+        api.publishRecords(for: domain.lowercased())
+    }
+
+    /// How many requests arrived.
+    public var requestCount: Int { state.requestCount }
+
+    /// The names of the domains the simulator holds.
+    public var domainNames: [String] { api.domainNames }
+
+    /// Answers a request as the provider would.
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        state.requestCount += 1
+        if state.latency > .zero { try await sleep(state.latency) }
+        try Task.checkCancellation()
+        let date = now()
+        guard let fault = state.nextFault() else {
+            return api.handle(request, context: &state, now: date)
+        }
+        switch fault {
+        case .connectionRefused:
+            try throwTransportFault(fault)
+            return api.fault(fault, request: request, now: date)
+        case .connectionLost, .timeout:
+            _ = api.handle(request, context: &state, now: date)  // the server did the work
+            try throwTransportFault(fault)
+            return api.fault(fault, request: request, now: date)
+        default:
+            return api.fault(fault, request: request, now: date)
+        }
+    }
+}
