@@ -34,6 +34,16 @@ let package = Package(
             exclude: ["Support/loopback_server.py"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SendingDomainsTests",
+            dependencies: ["SendingDomains", "SendingDomainsTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SendingDomainsTestingTests",
+            dependencies: ["SendingDomainsTesting", "SendingDomains"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "TransportTour",
             dependencies: ["HTTPTransport", "SendingDomainsTesting"],

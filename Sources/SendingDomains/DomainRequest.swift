@@ -74,7 +74,8 @@ public struct DomainRequest: Sendable, Hashable {
     public func check(against capabilities: ProviderCapabilities, provider: ProviderID) throws(SendingDomainsError) {
         for option in DomainOption.allCases where capabilities.requiredOptions.contains(option) {
             guard setOptions.contains(option) else {
-                throw .invalidInput(field: option.rawValue, "is required by \(provider.displayName)", provider: provider)
+                throw .invalidInput(
+                    field: option.rawValue, "is required by \(provider.displayName)", provider: provider)
             }
         }
         for option in DomainOption.allCases where setOptions.contains(option) && !capabilities.supports(option) {

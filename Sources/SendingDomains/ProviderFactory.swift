@@ -51,7 +51,8 @@ public enum ProviderFactory {
             return CllavioProvisioner(Cllavio.Client(accessToken: access, secretToken: secret, options: options))
         default:
             guard ProviderID.all.contains(provider) else {
-                throw .invalidInput(field: "provider", "must be one of \(ProviderID.all.map(\.rawValue).joined(separator: ", "))")
+                throw .invalidInput(
+                    field: "provider", "must be one of \(ProviderID.all.map(\.rawValue).joined(separator: ", "))")
             }
             throw SendingDomainsError(
                 kind: .authentication,
@@ -80,8 +81,10 @@ public enum ProviderFactory {
         let value = { (name: String) in Secret(environment[name] ?? "") }
         let credentials: ProviderCredentials =
             switch provider {
-            case .ahaSend: .ahaSend(apiKey: value("AHASEND_API_KEY"), accountID: environment["AHASEND_ACCOUNT_ID"] ?? "")
-            case .cllavio: .cllavio(accessToken: value("CLLAVIO_ACCESS_TOKEN"), secretToken: value("CLLAVIO_SECRET_TOKEN"))
+            case .ahaSend:
+                .ahaSend(apiKey: value("AHASEND_API_KEY"), accountID: environment["AHASEND_ACCOUNT_ID"] ?? "")
+            case .cllavio:
+                .cllavio(accessToken: value("CLLAVIO_ACCESS_TOKEN"), secretToken: value("CLLAVIO_SECRET_TOKEN"))
             default: .apiKey(value(names.first ?? ""))
             }
         return try make(provider, credentials: credentials, options: options)

@@ -8,7 +8,9 @@ public struct PollingPolicy: Sendable, Hashable {
     public var multiplier: Double
 
     /// Creates a policy.
-    public init(initialInterval: Duration = .seconds(5), maximumInterval: Duration = .seconds(60), multiplier: Double = 1.5) {
+    public init(
+        initialInterval: Duration = .seconds(5), maximumInterval: Duration = .seconds(60), multiplier: Double = 1.5
+    ) {
         self.initialInterval = max(initialInterval, .milliseconds(1))
         self.maximumInterval = max(maximumInterval, self.initialInterval)
         self.multiplier = multiplier.isFinite ? max(multiplier, 1) : 1
@@ -79,12 +81,14 @@ extension DomainProvisioning {
             if domain.status.isTerminal { wait = nil }
             if let pending = wait, elapsed + pending > timeout { wait = nil }
             progress?(
-                VerificationProgress(attempt: attempt, status: domain.status, domain: domain, elapsed: elapsed, nextCheckIn: wait))
+                VerificationProgress(
+                    attempt: attempt, status: domain.status, domain: domain, elapsed: elapsed, nextCheckIn: wait))
             if domain.status.isTerminal { return domain }
             guard let wait else {
                 throw SendingDomainsError(
                     kind: .timeout,
-                    message: "\(domain.name) was still \(domain.status) after \(attempt) checks in \(elapsed.seconds.rounded()) s",
+                    message:
+                        "\(domain.name) was still \(domain.status) after \(attempt) checks in \(elapsed.seconds.rounded()) s",
                     provider: provider, operation: "waitUntilVerified", attempts: attempt)
             }
             do {

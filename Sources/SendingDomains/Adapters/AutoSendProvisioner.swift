@@ -83,7 +83,8 @@ public struct AutoSendProvisioner: DomainProvisioning {
             case .unknown(let raw)? where raw.uppercased().contains("FAIL"): .failed
             case .unknown(let raw)? where domain.verificationInProgress != true: .unknown(raw)
             default:
-                domain.verificationInProgress == true ? .verifying : flags.contains(true) ? .partiallyVerified : .pending
+                domain.verificationInProgress == true
+                    ? .verifying : flags.contains(true) ? .partiallyVerified : .pending
             }
         func flag(_ value: Bool?) -> RecordStatus? { value.map { $0 ? .verified : .pending } }
         let sets = domain.dnsRecords
@@ -93,12 +94,15 @@ public struct AutoSendProvisioner: DomainProvisioning {
             records.append(
                 DNSRecord(
                     type: DNSRecordType(rawValue: record.type), name: record.name, domain: domain.domainName,
-                    value: record.value, priority: record.priority, purpose: purpose, required: required, status: status))
+                    value: record.value, priority: record.priority, purpose: purpose, required: required, status: status
+                ))
         }
         add(sets?.ownership, .ownershipVerification, required: true, status: flag(domain.ownershipVerified))
         add(sets?.dkim, .dkim, required: true, status: flag(domain.dkimEnabled))
         for record in sets?.mailFrom ?? [] {
-            add(record, record.type.uppercased() == "MX" ? .returnPath : .spf, required: true, status: flag(domain.mailFromEnabled))
+            add(
+                record, record.type.uppercased() == "MX" ? .returnPath : .spf, required: true,
+                status: flag(domain.mailFromEnabled))
         }
         add(sets?.dmarc, .dmarc, required: false, status: flag(domain.dmarcEnabled))
         return SendingDomain(

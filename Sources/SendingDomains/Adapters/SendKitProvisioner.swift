@@ -83,7 +83,8 @@ public struct SendKitProvisioner: DomainProvisioning {
         }
         return SendingDomain(
             id: domain.id, name: domain.name, provider: .sendKit, status: domain.status.map(status) ?? .pending,
-            records: records, createdAt: domain.createdAt, updatedAt: domain.updatedAt, providerDomain: .sendKit(domain))
+            records: records, createdAt: domain.createdAt, updatedAt: domain.updatedAt, providerDomain: .sendKit(domain)
+        )
     }
 
     static func status(_ status: SendKit.Status) -> DomainStatus {

@@ -47,7 +47,8 @@ struct AhaSendAPI: SimulatedAPI {
 
     mutating func handle(_ request: HTTPRequest, context: inout SimulatorState, now: Date) -> HTTPResponse {
         guard request.headers["Authorization"] == "Bearer \(apiKey)" else { return Self.error(401, "Unauthorized") }
-        guard request.path.count >= 4, request.path[0] == "v2", request.path[1] == "accounts", request.path[3] == "domains"
+        guard request.path.count >= 4, request.path[0] == "v2", request.path[1] == "accounts",
+            request.path[3] == "domains"
         else { return Self.error(404, "Not found") }
         guard request.path[2] == accountID else { return Self.error(403, "Forbidden") }
         let rest = Array(request.path.dropFirst(4))
@@ -70,7 +71,9 @@ struct AhaSendAPI: SimulatedAPI {
         return route(request, rest: rest, context: &context, now: now)
     }
 
-    mutating func route(_ request: HTTPRequest, rest: [String], context: inout SimulatorState, now: Date) -> HTTPResponse {
+    mutating func route(
+        _ request: HTTPRequest, rest: [String], context: inout SimulatorState, now: Date
+    ) -> HTTPResponse {
         switch (request.method, rest.count) {
         case (.post, 0): return create(request, context: &context, now: now)
         case (.get, 0): return list(request)
@@ -92,7 +95,9 @@ struct AhaSendAPI: SimulatedAPI {
         }
     }
 
-    static let subdomainFields = ["tracking_subdomain", "return_path_subdomain", "subscription_subdomain", "media_subdomain"]
+    static let subdomainFields = [
+        "tracking_subdomain", "return_path_subdomain", "subscription_subdomain", "media_subdomain",
+    ]
 
     func invalidSettings(_ body: [String: JSONValue]) -> String? {
         for field in Self.subdomainFields {
@@ -110,8 +115,11 @@ struct AhaSendAPI: SimulatedAPI {
         guard let body = Wire.object(request), let name = Wire.domainName(body["domain"]) else {
             return Self.error(400, "domain must be a valid hostname")
         }
-        let allowed = Set(["domain", "dkim_private_key", "dkim_rotation_interval_days", "dkim_selector"] + Self.subdomainFields)
-        if let extra = body.keys.first(where: { !allowed.contains($0) }) { return Self.error(400, "unknown field \(extra)") }
+        let allowed = Set(
+            ["domain", "dkim_private_key", "dkim_rotation_interval_days", "dkim_selector"] + Self.subdomainFields)
+        if let extra = body.keys.first(where: { !allowed.contains($0) }) {
+            return Self.error(400, "unknown field \(extra)")
+        }
         if let problem = invalidSettings(body) { return Self.error(400, problem) }
         guard domains[name] == nil else { return Self.error(409, "Domain already exists") }
         let stamp = JSONValue.string(Wire.timestamp(now))
@@ -126,7 +134,8 @@ struct AhaSendAPI: SimulatedAPI {
             "subscription_subdomain": .nullable(body["subscription_subdomain"]?.stringValue),
             "media_subdomain": .nullable(body["media_subdomain"]?.stringValue),
             "dkim_rotation_interval_days": body["dkim_rotation_interval_days"] ?? .null,
-            "dkim_selector": .nullable(body["dkim_selector"]?.stringValue), "rotation_ready": false, "dsn_recipient": nil,
+            "dkim_selector": .nullable(body["dkim_selector"]?.stringValue), "rotation_ready": false,
+            "dsn_recipient": nil,
         ]
         domains[name] = domain
         order.append(name)
@@ -170,7 +179,9 @@ struct AhaSendAPI: SimulatedAPI {
             return Self.error(400, "body must be a JSON object")
         }
         let allowed = Set(["dkim_rotation_interval_days", "dkim_selector"] + Self.subdomainFields)
-        if let extra = body.keys.first(where: { !allowed.contains($0) }) { return Self.error(400, "unknown field \(extra)") }
+        if let extra = body.keys.first(where: { !allowed.contains($0) }) {
+            return Self.error(400, "unknown field \(extra)")
+        }
         if let problem = invalidSettings(body) { return Self.error(400, problem) }
         for (key, value) in body {
             fields[key] = key == "dkim_selector" && value.stringValue?.isEmpty == true ? .null : value

@@ -43,7 +43,9 @@ struct AutoSendAPI: SimulatedAPI {
                 429, "RATE_LIMITED", "Too many requests", extra: ["retryAfter": .number(Double(seconds))],
                 headers: rateHeaders(now, remaining: 0, reset: seconds))
         case .status(let status):
-            Self.error(status, status >= 500 ? "INTERNAL_ERROR" : "ERROR", "Simulated HTTP \(status)", headers: rateHeaders(now))
+            Self.error(
+                status, status >= 500 ? "INTERNAL_ERROR" : "ERROR", "Simulated HTTP \(status)",
+                headers: rateHeaders(now))
         default: Self.error(500, "INTERNAL_ERROR", "Simulated failure")
         }
     }
@@ -58,27 +60,35 @@ struct AutoSendAPI: SimulatedAPI {
         guard request.headers["Authorization"] == "Bearer \(apiKey)" else {
             return Self.error(401, "UNAUTHORIZED", "Invalid or missing API key", headers: headers)
         }
-        guard request.path.first == "domains" else { return Self.error(404, "NOT_FOUND", "Route not found", headers: headers) }
+        guard request.path.first == "domains" else {
+            return Self.error(404, "NOT_FOUND", "Route not found", headers: headers)
+        }
         let rest = Array(request.path.dropFirst())
         switch (request.method, rest.count) {
         case (.post, 0):
             guard let body = Wire.object(request), body.keys.allSatisfy(["domain", "regionKey"].contains) else {
-                return Self.error(400, "VALIDATION_FAILED", "Validation failed", details: [["field": "body", "message": "Unexpected fields"]], headers: headers)
+                return Self.error(
+                    400, "VALIDATION_FAILED", "Validation failed",
+                    details: [["field": "body", "message": "Unexpected fields"]], headers: headers)
             }
             guard let name = Wire.domainName(body["domain"]) else {
                 return Self.error(
                     400, "VALIDATION_FAILED", "Validation failed",
-                    details: [["field": "domain", "message": "Must be a valid domain name without protocol or path"]], headers: headers)
+                    details: [["field": "domain", "message": "Must be a valid domain name without protocol or path"]],
+                    headers: headers)
             }
             guard !domains.values.contains(where: { $0["domainName"]?.stringValue == name }) else {
                 return Self.error(
-                    400, "VALIDATION_FAILED", "Validation failed", details: [["field": "domain", "message": "Domain already exists"]],
+                    400, "VALIDATION_FAILED", "Validation failed",
+                    details: [["field": "domain", "message": "Domain already exists"]],
                     headers: headers)
             }
             let region = body["regionKey"]?.stringValue ?? "us-east-1"
             let id = context.nextHex(24)
             let stamp = JSONValue.string(Wire.timestamp(now, fractional: true))
-            func record(_ host: String, _ value: String, _ type: String, _ purpose: String, priority: Int? = nil) -> JSONValue {
+            func record(
+                _ host: String, _ value: String, _ type: String, _ purpose: String, priority: Int? = nil
+            ) -> JSONValue {
                 var fields: [String: JSONValue] = [
                     "name": .string(host), "value": .string(value), "type": .string(type), "purpose": .string(purpose),
                 ]
@@ -89,15 +99,24 @@ struct AutoSendAPI: SimulatedAPI {
                 "id": .string(id), "domainName": .string(name), "verificationStatus": "PENDING_CONFIGURATION",
                 "ownershipVerified": false, "dkimEnabled": false, "mailFromEnabled": false, "dmarcEnabled": false,
                 "dnsRecords": [
-                    "ownership": record("_autosend-verify.\(name)", "autosend-verify-\(context.nextHex(32))", "TXT", "Domain ownership verification"),
-                    "dkim": record("autosend._domainkey.\(name)", DKIMKey.publicKey(seed: "autosend:\(name)"), "TXT", "DKIM authentication"),
+                    "ownership": record(
+                        "_autosend-verify.\(name)", "autosend-verify-\(context.nextHex(32))", "TXT",
+                        "Domain ownership verification"),
+                    "dkim": record(
+                        "autosend._domainkey.\(name)", DKIMKey.publicKey(seed: "autosend:\(name)"), "TXT",
+                        "DKIM authentication"),
                     "mailFrom": [
-                        record("asend.\(name)", "feedback-smtp.\(region).amazonses.com", "MX", "Mail-from domain", priority: 10),
-                        record("asend.\(name)", "v=spf1 include:amazonses.com ~all", "TXT", "SPF record for mail-from domain"),
+                        record(
+                            "asend.\(name)", "feedback-smtp.\(region).amazonses.com", "MX", "Mail-from domain",
+                            priority: 10),
+                        record(
+                            "asend.\(name)", "v=spf1 include:amazonses.com ~all", "TXT",
+                            "SPF record for mail-from domain"),
                     ],
                     "dmarc": record("_dmarc.\(name)", "v=DMARC1; p=none;", "TXT", "DMARC policy"),
                 ],
-                "createdAt": stamp, "lastCheckedAt": stamp, "regionKey": .string(region), "verificationInProgress": false,
+                "createdAt": stamp, "lastCheckedAt": stamp, "regionKey": .string(region),
+                "verificationInProgress": false,
             ]
             domains[id] = domain
             order.append(id)
@@ -106,7 +125,9 @@ struct AutoSendAPI: SimulatedAPI {
             return ok(["domains": .array(order.compactMap { domains[$0] })])
         case (.get, 1), (.delete, 1), (.post, 2):
             let id = rest[0]
-            guard var domain = domains[id] else { return Self.error(404, "NOT_FOUND", "Domain not found", headers: headers) }
+            guard var domain = domains[id] else {
+                return Self.error(404, "NOT_FOUND", "Domain not found", headers: headers)
+            }
             if request.method == .get { return ok(domain) }
             if request.method == .delete {
                 domains[id] = nil

@@ -25,7 +25,8 @@ struct CllavioAPI: SimulatedAPI {
             var response = Self.error(429, "Too many requests")
             response.headers["Retry-After"] = "\(seconds)"
             return response
-        case .status(let status) where status >= 500: return Wire.json(status, ["error": "Failed to generate DNS records."])
+        case .status(let status) where status >= 500:
+            return Wire.json(status, ["error": "Failed to generate DNS records."])
         case .status(let status): return Self.error(status, "Simulated HTTP \(status)")
         default: return Wire.json(500, ["error": "Failed to generate DNS records."])
         }
@@ -34,11 +35,14 @@ struct CllavioAPI: SimulatedAPI {
     mutating func handle(_ request: HTTPRequest, context: inout SimulatorState, now: Date) -> HTTPResponse {
         let access = request.headers["X-Api-Access-Token"] ?? ""
         let secret = request.headers["X-Api-Secret-Token"] ?? ""
-        guard !access.trimmingCharacters(in: .whitespaces).isEmpty, !secret.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard !access.trimmingCharacters(in: .whitespaces).isEmpty, !secret.trimmingCharacters(in: .whitespaces).isEmpty
+        else {
             return Self.error(401, "Missing API credentials")
         }
         guard access == accessToken, secret == secretToken else { return Self.error(401, "Invalid API credentials") }
-        guard request.path == ["api", "v1", "emails", "domains", "generate"] else { return Self.error(404, "Not found") }
+        guard request.path == ["api", "v1", "emails", "domains", "generate"] else {
+            return Self.error(404, "Not found")
+        }
         guard request.method == .post else { return Self.error(405, "Method not allowed") }
         let body = Wire.object(request) ?? [:]
         let email = body["email"]?.stringValue ?? ""

@@ -32,7 +32,8 @@ struct KrafterAPI: SimulatedAPI {
         case .rateLimited(let seconds):
             var headers = rateHeaders(now, remaining: 0)
             headers["Retry-After"] = "\(seconds)"
-            return Self.error(429, ["error": "Rate limit exceeded", "retry_after": .number(Double(seconds))], headers: headers)
+            return Self.error(
+                429, ["error": "Rate limit exceeded", "retry_after": .number(Double(seconds))], headers: headers)
         case .status(let status):
             return Self.error(status, ["error": .string("Simulated HTTP \(status)")], headers: rateHeaders(now))
         default:
@@ -57,17 +58,23 @@ struct KrafterAPI: SimulatedAPI {
 
     mutating func handle(_ request: HTTPRequest, context: inout SimulatorState, now: Date) -> HTTPResponse {
         let headers = rateHeaders(now)
-        func ok(_ data: JSONValue, status: Int = 200) -> HTTPResponse { Wire.json(status, ["data": data], headers: headers) }
+        func ok(_ data: JSONValue, status: Int = 200) -> HTTPResponse {
+            Wire.json(status, ["data": data], headers: headers)
+        }
         guard let auth = request.headers["Authorization"], auth.hasPrefix("Bearer ") else {
             return Self.error(401, ["error": "Invalid or missing API key"], headers: headers)
         }
-        guard auth == "Bearer \(apiKey)" else { return Self.error(401, ["error": "Invalid or missing API key"], headers: headers) }
+        guard auth == "Bearer \(apiKey)" else {
+            return Self.error(401, ["error": "Invalid or missing API key"], headers: headers)
+        }
         guard request.path.first == "domains" else { return Self.error(404, ["error": "Not found"], headers: headers) }
         let rest = Array(request.path.dropFirst())
         switch (request.method, rest.count) {
         case (.post, 0):
             guard let body = Wire.object(request) else {
-                return Self.error(422, ["error": "Validation failed", "details": ["body": ["must be a JSON object"]]], headers: headers)
+                return Self.error(
+                    422, ["error": "Validation failed", "details": ["body": ["must be a JSON object"]]],
+                    headers: headers)
             }
             var details: [String: JSONValue] = [:]
             let name = Wire.domainName(body["domain"])
@@ -77,7 +84,9 @@ struct KrafterAPI: SimulatedAPI {
                 returnPath.count <= 63 && returnPath.first?.isLetter == true
                 && returnPath.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
             if body["return_path"] != nil, body["return_path"]?.stringValue == nil || !pathValid {
-                details["return_path"] = ["must start with a letter and contain only letters, digits and hyphens (max 63)"]
+                details["return_path"] = [
+                    "must start with a letter and contain only letters, digits and hyphens (max 63)"
+                ]
             }
             if let extra = body.keys.first(where: { !["domain", "return_path"].contains($0) }) {
                 details[extra] = ["is not permitted"]
@@ -90,9 +99,13 @@ struct KrafterAPI: SimulatedAPI {
             }
             let id = context.nextUUID()
             let host = "\(returnPath.lowercased()).\(name)"
-            func record(_ type: String, _ host: String, _ value: String, _ purpose: String, _ category: String, required: Bool = true, priority: JSONValue = .null) -> JSONValue {
+            func record(
+                _ type: String, _ host: String, _ value: String, _ purpose: String, _ category: String,
+                required: Bool = true, priority: JSONValue = .null
+            ) -> JSONValue {
                 [
-                    "type": .string(type), "name": .string(host), "value": .string(value), "ttl": "Auto", "priority": priority,
+                    "type": .string(type), "name": .string(host), "value": .string(value), "ttl": "Auto",
+                    "priority": priority,
                     "purpose": .string(purpose), "required": .bool(required), "category": .string(category),
                 ]
             }
@@ -101,13 +114,28 @@ struct KrafterAPI: SimulatedAPI {
                 "id": .string(id), "domain": .string(name), "status": "pending", "verified_at": nil,
                 "created_at": .string(Wire.timestamp(now)),
                 "dns_records": [
-                    record("TXT", "_amazonses.\(name)", context.nextHex(44), "Domain verification — proves you own this domain", "verification"),
-                    record("CNAME", "k1\(context.nextHex(6))._domainkey.\(name)", "k1.dkim.amazonses.com", dkim, "delivery"),
-                    record("CNAME", "k2\(context.nextHex(6))._domainkey.\(name)", "k2.dkim.amazonses.com", dkim, "delivery"),
-                    record("CNAME", "k3\(context.nextHex(6))._domainkey.\(name)", "k3.dkim.amazonses.com", dkim, "delivery"),
-                    record("MX", host, "feedback-smtp.eu-central-1.amazonses.com", "Custom MAIL FROM — bounce handling", "delivery", priority: 10),
-                    record("TXT", host, "v=spf1 include:amazonses.com ~all", "SPF — authorizes SES to send on your behalf", "delivery"),
-                    record("TXT", "_dmarc.\(name)", "v=DMARC1; p=none;", "DMARC — email authentication policy. Improves inbox placement.", "recommended", required: false),
+                    record(
+                        "TXT", "_amazonses.\(name)", context.nextHex(44),
+                        "Domain verification — proves you own this domain", "verification"),
+                    record(
+                        "CNAME", "k1\(context.nextHex(6))._domainkey.\(name)", "k1.dkim.amazonses.com", dkim, "delivery"
+                    ),
+                    record(
+                        "CNAME", "k2\(context.nextHex(6))._domainkey.\(name)", "k2.dkim.amazonses.com", dkim, "delivery"
+                    ),
+                    record(
+                        "CNAME", "k3\(context.nextHex(6))._domainkey.\(name)", "k3.dkim.amazonses.com", dkim, "delivery"
+                    ),
+                    record(
+                        "MX", host, "feedback-smtp.eu-central-1.amazonses.com", "Custom MAIL FROM — bounce handling",
+                        "delivery", priority: 10),
+                    record(
+                        "TXT", host, "v=spf1 include:amazonses.com ~all", "SPF — authorizes SES to send on your behalf",
+                        "delivery"),
+                    record(
+                        "TXT", "_dmarc.\(name)", "v=DMARC1; p=none;",
+                        "DMARC — email authentication policy. Improves inbox placement.", "recommended", required: false
+                    ),
                 ],
             ]
             domains[id] = domain

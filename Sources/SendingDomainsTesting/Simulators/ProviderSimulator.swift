@@ -77,7 +77,8 @@ public actor ProviderSimulator: Transport {
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) -> ProviderSimulator {
         ProviderSimulator(
-            provider: .autoSend, api: AutoSendAPI(apiKey: apiKey, checksToVerify: checksToVerify), now: now, sleep: sleep)
+            provider: .autoSend, api: AutoSendAPI(apiKey: apiKey, checksToVerify: checksToVerify), now: now,
+            sleep: sleep)
     }
 
     /// A Krafter simulator (create, list, get, verify, delete under the base URL's `/api/v1`).
@@ -105,7 +106,8 @@ public actor ProviderSimulator: Transport {
 
     /// An AhaSend simulator (`/v2/accounts/{account_id}/domains…`, idempotency keys, cursor pages).
     public static func ahaSend(
-        apiKey: String = sandboxAPIKey, accountID: String = sandboxAccountID, checksToVerify: Int = defaultChecksToVerify,
+        apiKey: String = sandboxAPIKey, accountID: String = sandboxAccountID,
+        checksToVerify: Int = defaultChecksToVerify,
         now: @escaping @Sendable () -> Date = { Date() },
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) -> ProviderSimulator {

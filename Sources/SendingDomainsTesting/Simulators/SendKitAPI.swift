@@ -41,8 +41,10 @@ struct SendKitAPI: SimulatedAPI {
         if let extra = body.keys.first(where: { !allowed.contains($0) }) {
             return Self.error(422, "validation_error", "The \(extra) field is not allowed.")
         }
-        guard let rawName = body["name"]?.stringValue, rawName.count <= 255, let name = Wire.domainName(body["name"]) else {
-            return Self.error(422, "validation_error", "The name field must be a valid domain of at most 255 characters.")
+        guard let rawName = body["name"]?.stringValue, rawName.count <= 255, let name = Wire.domainName(body["name"])
+        else {
+            return Self.error(
+                422, "validation_error", "The name field must be a valid domain of at most 255 characters.")
         }
         guard let region = body["region"]?.stringValue, !region.isEmpty else {
             return Self.error(422, "validation_error", "The region field is required.")
@@ -71,7 +73,9 @@ struct SendKitAPI: SimulatedAPI {
             "click_tracking": .bool(body["click_tracking"]?.boolValue ?? false), "tls": .string(tls),
             "sending_enabled": false,
             "dns_records": [
-                record("DKIM", "sendkit._domainkey.\(name)", "v=DKIM1; k=rsa; p=\(DKIMKey.publicKey(seed: "sendkit:\(name)"))"),
+                record(
+                    "DKIM", "sendkit._domainkey.\(name)",
+                    "v=DKIM1; k=rsa; p=\(DKIMKey.publicKey(seed: "sendkit:\(name)"))"),
                 record("SPF", "send.\(name)", "v=spf1 include:amazonses.com ~all"),
                 record("MX", "send.\(name)", "feedback-smtp.\(region).amazonses.com", priority: 10),
                 record("DMARC", "_dmarc.\(name)", "v=DMARC1; p=none;"),

@@ -1,0 +1,44 @@
+import Foundation
+import SendingDomains
+import SendingDomainsTesting
+
+/// A provisioner for `provider` over its simulator, recording requests, on a virtual clock.
+struct Sandbox {
+    let provider: ProviderID
+    let simulator: ProviderSimulator
+    let mock: MockTransport
+    let clock: VirtualClock
+    let provisioner: any DomainProvisioning
+
+    init(_ provider: ProviderID) throws {
+        self.provider = provider
+        let clock = VirtualClock(date: Date(timeIntervalSince1970: 1_790_000_000))
+        let simulator = ProviderSimulator.sandbox(for: provider, now: clock.timeSource.date)
+        let mock = MockTransport { try await simulator.send($0) }
+        let credentials: ProviderCredentials =
+            switch provider {
+            case .ahaSend:
+                .ahaSend(apiKey: Secret(ProviderSimulator.sandboxAPIKey), accountID: ProviderSimulator.sandboxAccountID)
+            case .cllavio:
+                .cllavio(
+                    accessToken: Secret(ProviderSimulator.sandboxAPIKey),
+                    secretToken: Secret(ProviderSimulator.sandboxSecretToken))
+            default: .apiKey(Secret(ProviderSimulator.sandboxAPIKey))
+            }
+        self.simulator = simulator
+        self.mock = mock
+        self.clock = clock
+        self.provisioner = try ProviderFactory.make(
+            provider, credentials: credentials, options: ClientOptions(transport: mock, timeSource: clock.timeSource))
+    }
+
+    /// A create request with what `provider` requires.
+    func request(_ domain: String = "example.com") -> DomainRequest {
+        var request = DomainRequest(domain: domain)
+        if provisioner.capabilities.requiredOptions.contains(.region) { request.region = "us-east-1" }
+        if provisioner.capabilities.requiredOptions.contains(.senderAddress) {
+            request.senderAddress = "noreply@\(domain)"
+        }
+        return request
+    }
+}
