@@ -42,16 +42,17 @@ public enum AhaSend {
 
     /// Reads AhaSend's `{ "message": "…" }` errors. The kind comes from the status and the
     /// idempotency headers, never from the text (AhaSend asks clients not to parse it):
-    /// 409 with `Idempotent-Replayed: false` is a request still in progress, any other 409 a
-    /// domain that already exists, 412 a key whose first request failed, 422 a key reused with
-    /// another payload.
+    /// 409 with `Idempotent-Replayed: false` **and** a `Retry-After` is a request still in
+    /// progress; any other 409 is a domain that already exists (an original response may carry
+    /// `Idempotent-Replayed: false` too, so the header alone is not enough); 412 is a key whose
+    /// first request failed, 422 a key reused with another payload.
     @Sendable public static func decodeError(_ response: HTTPResponse) -> ProviderErrorDetails {
         struct Body: Decodable { let message: String? }
         let message = (try? JSONCoding.makeDecoder().decode(Body.self, from: response.body))?.message
         let replayed = response.headers["Idempotent-Replayed"]?.lowercased()
         let kind: SendingDomainsError.Kind? =
             switch response.status {
-            case 409 where replayed == "false": .idempotencyInProgress
+            case 409 where replayed == "false" && response.headers["Retry-After"] != nil: .idempotencyInProgress
             case 409: .conflict
             case 412: .conflict
             case 422: .idempotencyMismatch

@@ -6,7 +6,7 @@ import HTTPTransport
 ///
 /// ```swift
 /// let sent = try JSONValue(data: mock.lastRequest?.body ?? Data())
-/// #expect(sent == JSONValue(#"{"name": "example.com", "region": "us-east-1"}"#))
+/// #expect(sent == JSONValue(json: #"{"name": "example.com", "region": "us-east-1"}"#))
 /// ```
 public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral,
     ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral,
@@ -33,7 +33,7 @@ public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible, Exp
     }
 
     /// Parses JSON text; `nil` when it is not JSON.
-    public init?(_ text: String) {
+    public init?(json text: String) {
         guard let value = try? JSONValue(data: Data(text.utf8)) else { return nil }
         self = value
     }

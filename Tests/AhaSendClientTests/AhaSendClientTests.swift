@@ -7,8 +7,8 @@ import Testing
 @Suite("AhaSend client")
 struct AhaSendClientTests {
     static let key = "aha-sk-test-0123456789abcdef0123456789abcdef"
-    static let account = AhaSendVectors.accountID
-    static let base = "https://api.ahasend.com/v2/accounts/\(AhaSendVectors.accountID)/domains"
+    static let account = DocumentedExamples.AhaSend.accountID
+    static let base = "https://api.ahasend.com/v2/accounts/\(DocumentedExamples.AhaSend.accountID)/domains"
 
     func client(
         _ transport: MockTransport, clock: VirtualClock = VirtualClock(), keys: [String]? = nil
@@ -29,7 +29,8 @@ struct AhaSendClientTests {
 
     @Test("create: the spec's example request, an idempotency key, and every Domain field")
     func create() async throws {
-        let mock = MockTransport.always(.json(201, AhaSendVectors.domain(), headers: ["Idempotent-Replayed": "false"]))
+        let mock = MockTransport.always(
+            .json(201, DocumentedExamples.AhaSend.domain(), headers: ["Idempotent-Replayed": "false"]))
         let domain = try await client(mock, keys: ["key-1"]).createDomain(
             .init(
                 domain: "example.com", trackingSubdomain: "click", returnPathSubdomain: "mail",
@@ -39,7 +40,9 @@ struct AhaSendClientTests {
         #expect(try request.url().absoluteString == Self.base)
         #expect(request.headers["Authorization"] == "Bearer \(Self.key)")
         #expect(request.headers["Idempotency-Key"] == "key-1")
-        #expect(try JSONValue(data: try #require(request.body)) == JSONValue(AhaSendVectors.createRequest))
+        #expect(
+            try JSONValue(data: try #require(request.body)) == JSONValue(json: DocumentedExamples.AhaSend.createRequest)
+        )
 
         #expect(domain.object == "domain")
         #expect(domain.id == "7f2c6a2e-8d1b-4c3a-9e5f-1a2b3c4d5e6f")
@@ -73,28 +76,59 @@ struct AhaSendClientTests {
 
     @Test("request bodies and fixtures conform to ahasend-openapi.yaml")
     func schemaConformance() async throws {
-        let mock = MockTransport.always(.json(201, AhaSendVectors.domain()))
+        let mock = MockTransport.always(.json(201, DocumentedExamples.AhaSend.domain()))
         let client = client(mock)
         _ = try await client.createDomain(.init(domain: "example.com", trackingSubdomain: "t", dkimSelector: "s1"))
         _ = try await client.updateDomain("example.com", .init(mediaSubdomain: "media", dkimSelector: ""))
         let bodies = mock.requests.compactMap(\.body)
         #expect(
-            try SchemaValidator.validate("CreateDomainRequest", [bodies[0], Data(AhaSendVectors.createRequest.utf8)])
-                == "ok 2")
-        #expect(
-            try SchemaValidator.validate("UpdateDomainRequest", [bodies[1], Data(AhaSendVectors.updateRequest.utf8)])
+            try SchemaValidator.validate(
+                "CreateDomainRequest", [bodies[0], Data(DocumentedExamples.AhaSend.createRequest.utf8)])
                 == "ok 2")
         #expect(
             try SchemaValidator.validate(
-                "Domain", [Data(AhaSendVectors.domain().utf8), Data(AhaSendVectors.domain(valid: true).utf8)]) == "ok 2"
+                "UpdateDomainRequest", [bodies[1], Data(DocumentedExamples.AhaSend.updateRequest.utf8)])
+                == "ok 2")
+        #expect(
+            try SchemaValidator.validate(
+                "Domain",
+                [
+                    Data(DocumentedExamples.AhaSend.domain().utf8),
+                    Data(DocumentedExamples.AhaSend.domain(valid: true).utf8),
+                ]) == "ok 2"
         )
         #expect(
             try SchemaValidator.validate(
-                "PaginatedDomainsResponse", [Data(AhaSendVectors.page(["a.com"], hasMore: true, next: "c1").utf8)])
+                "PaginatedDomainsResponse",
+                [Data(DocumentedExamples.AhaSend.page(["a.com"], hasMore: true, next: "c1").utf8)])
                 == "ok 1")
-        #expect(try SchemaValidator.validate("SuccessResponse", [Data(AhaSendVectors.deleted.utf8)]) == "ok 1")
+        #expect(
+            try SchemaValidator.validate("SuccessResponse", [Data(DocumentedExamples.AhaSend.deleted.utf8)]) == "ok 1")
         // The validator can fail: a Domain without its required fields is refused.
         #expect(try SchemaValidator.validate("Domain", [Data(#"{"id": "x"}"#.utf8)]) != "ok 1")
+    }
+
+    @Test("the simulator's answers conform to ahasend-openapi.yaml too")
+    func simulatorConformance() async throws {
+        let simulator = ProviderSimulator.ahaSend(apiKey: Self.key, accountID: Self.account)
+        let responses = Locked<[Data]>([])
+        let mock = MockTransport { request in
+            let response = try await simulator.send(request)
+            responses.withLock { $0.append(response.body) }
+            return response
+        }
+        let client = client(mock)
+        _ = try await client.createDomain(.init(domain: "example.com", trackingSubdomain: "click"))
+        _ = try await client.createDomain(.init(domain: "example.org"))
+        _ = try await client.checkDNS(domain: "example.com")
+        _ = try await client.updateDomain("example.org", .init(returnPathSubdomain: "bounce"))
+        _ = try await client.listDomains(.init(limit: 1))
+        _ = try await client.deleteDomain("example.org")
+        let bodies = responses.withLock { $0 }
+        #expect(bodies.count == 6)
+        #expect(try SchemaValidator.validate("Domain", Array(bodies[0..<4])) == "ok 4")
+        #expect(try SchemaValidator.validate("PaginatedDomainsResponse", [bodies[4]]) == "ok 1")
+        #expect(try SchemaValidator.validate("SuccessResponse", [bodies[5]]) == "ok 1")
     }
 
     @Test("get, update, delete and check-dns address the domain by name, encoded")
@@ -104,9 +138,9 @@ struct AhaSendClientTests {
                 request.method,
                 request.encodedPath.replacingOccurrences(of: "/v2/accounts/\(Self.account)/domains", with: "")
             ) {
-            case (.get, "/example.com"), (.put, "/example.com"): .json(200, AhaSendVectors.domain())
-            case (.post, "/example.com/check-dns"): .json(200, AhaSendVectors.domain(valid: true))
-            case (.delete, "/example.com"): .json(200, AhaSendVectors.deleted)
+            case (.get, "/example.com"), (.put, "/example.com"): .json(200, DocumentedExamples.AhaSend.domain())
+            case (.post, "/example.com/check-dns"): .json(200, DocumentedExamples.AhaSend.domain(valid: true))
+            case (.delete, "/example.com"): .json(200, DocumentedExamples.AhaSend.deleted)
             default: .json(404, #"{"message":"Domain not found"}"#)
             }
         }
@@ -116,7 +150,8 @@ struct AhaSendClientTests {
             try await client.updateDomain("example.com", .init(trackingSubdomain: "click")).trackingSubdomain == "click"
         )
         #expect(
-            try JSONValue(data: try #require(mock.lastRequest?.body)) == JSONValue(#"{"tracking_subdomain":"click"}"#))
+            try JSONValue(data: try #require(mock.lastRequest?.body))
+                == JSONValue(json: #"{"tracking_subdomain":"click"}"#))
         let checked = try await client.checkDNS(domain: "example.com")
         #expect(checked.dnsValid)
         #expect(checked.lastDNSCheckAt == Timestamp.parse("2026-02-01T09:04:59Z"))
@@ -130,7 +165,7 @@ struct AhaSendClientTests {
     @Test("list: query parameters and one page")
     func listPage() async throws {
         let mock = MockTransport.always(
-            .json(200, AhaSendVectors.page(["a.com", "b.com"], hasMore: true, next: "c2", previous: "c0")))
+            .json(200, DocumentedExamples.AhaSend.page(["a.com", "b.com"], hasMore: true, next: "c2", previous: "c0")))
         let page = try await client(mock).listDomains(.init(dnsValid: false, limit: 2, after: "c1"))
         #expect(
             mock.lastRequest?.query == [
@@ -146,9 +181,9 @@ struct AhaSendClientTests {
     func sequence() async throws {
         let mock = MockTransport { request in
             switch request.query.first(where: { $0.name == "after" })?.value {
-            case nil: .json(200, AhaSendVectors.page(["a.com", "b.com"], hasMore: true, next: "p2"))
-            case "p2": .json(200, AhaSendVectors.page(["c.com"], hasMore: true, next: "p3"))
-            default: .json(200, AhaSendVectors.page([], hasMore: false))
+            case nil: .json(200, DocumentedExamples.AhaSend.page(["a.com", "b.com"], hasMore: true, next: "p2"))
+            case "p2": .json(200, DocumentedExamples.AhaSend.page(["c.com"], hasMore: true, next: "p3"))
+            default: .json(200, DocumentedExamples.AhaSend.page([], hasMore: false))
             }
         }
         let client = client(mock)
@@ -174,7 +209,8 @@ struct AhaSendClientTests {
 
     @Test("a page that repeats its cursor ends the sequence instead of looping")
     func cursorLoop() async throws {
-        let mock = MockTransport.always(.json(200, AhaSendVectors.page(["a.com"], hasMore: true, next: "same")))
+        let mock = MockTransport.always(
+            .json(200, DocumentedExamples.AhaSend.page(["a.com"], hasMore: true, next: "same")))
         var count = 0
         for try await _ in client(mock).domains() { count += 1 }
         #expect(count == 2)
@@ -189,7 +225,7 @@ struct AhaSendClientTests {
                 .json(
                     409, #"{"message":"A request with this idempotency key is already in progress"}"#,
                     headers: ["Idempotent-Replayed": "false", "Retry-After": "2"])),
-            .respond(.json(201, AhaSendVectors.domain(), headers: ["Idempotent-Replayed": "true"])),
+            .respond(.json(201, DocumentedExamples.AhaSend.domain(), headers: ["Idempotent-Replayed": "true"])),
         ])
         _ = try await client(mock, clock: clock).createDomain(.init(domain: "example.com"))
         #expect(clock.sleeps == [.seconds(2)])
@@ -217,7 +253,7 @@ struct AhaSendClientTests {
         let mock = MockTransport.always(.json(status, body, headers: headers))
         let error = await captureError { try await client(mock).createDomain(.init(domain: "example.com")) }
         #expect(error?.kind == kind)
-        #expect(error?.message == JSONValue(body)?["message"].map { "\($0)".trimmingCharacters(in: ["\""]) })
+        #expect(error?.message == JSONValue(json: body)?["message"].map { "\($0)".trimmingCharacters(in: ["\""]) })
         #expect(mock.requests.count == 1)
     }
 
@@ -227,7 +263,7 @@ struct AhaSendClientTests {
         let mock = MockTransport.script([
             .respond(.json(500, #"{"message":"Internal server error"}"#)),
             .respond(.json(503, #"{"message":"Unavailable"}"#, headers: ["X-Request-Id": "r-2"])),
-            .respond(.json(201, AhaSendVectors.domain())),
+            .respond(.json(201, DocumentedExamples.AhaSend.domain())),
         ])
         _ = try await client(mock, clock: clock).createDomain(.init(domain: "example.com"))
         // the Go SDK's backoff with random 0.5 (±25 % centred): 1 s, then 2 s
@@ -240,7 +276,7 @@ struct AhaSendClientTests {
         let clock = VirtualClock()
         let mock = MockTransport.script([
             .respond(.json(429, #"{ "message": "Too many requests, rate limited." }"#, headers: ["Retry-After": "1"])),
-            .respond(.json(200, AhaSendVectors.domain())),
+            .respond(.json(200, DocumentedExamples.AhaSend.domain())),
         ])
         _ = try await client(mock, clock: clock).getDomain("example.com")
         #expect(clock.sleeps == [.seconds(1)])
@@ -269,7 +305,7 @@ struct AhaSendClientTests {
             (AhaSend.CreateDomainRequest(domain: "example.com", dkimPrivateKey: "not a key"), "dkim_private_key"),
         ])
     func validation(request: AhaSend.CreateDomainRequest, field: String) async {
-        let mock = MockTransport.always(.json(201, AhaSendVectors.domain()))
+        let mock = MockTransport.always(.json(201, DocumentedExamples.AhaSend.domain()))
         let error = await captureError { try await client(mock).createDomain(request) }
         #expect(error?.kind == .validation)
         #expect(error?.fieldErrors.first?.field == field)
@@ -278,7 +314,7 @@ struct AhaSendClientTests {
 
     @Test("list limits and the account id are checked")
     func listValidation() async {
-        let mock = MockTransport.always(.json(200, AhaSendVectors.page([], hasMore: false)))
+        let mock = MockTransport.always(.json(200, DocumentedExamples.AhaSend.page([], hasMore: false)))
         for query in [AhaSend.ListDomainsQuery(limit: 0), .init(limit: 101), .init(after: "a", before: "b")] {
             let error = await captureError { try await client(mock).listDomains(query) }
             #expect(error?.kind == .validation)

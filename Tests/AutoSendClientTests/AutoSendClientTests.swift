@@ -4,72 +4,6 @@ import HTTPTransport
 import SendingDomainsTesting
 import Testing
 
-/// Documented examples, verbatim (docs.autosend.com).
-enum AutoSendVectors {
-    static let createRequest = #"{"domain": "example.com", "regionKey": "us-east-1"}"#
-    static let domain = """
-        {
-        "id": "60d5ec49f1b2c72d9c8b2222",
-        "domainName": "example.com",
-        "verificationStatus": "PENDING_CONFIGURATION",
-        "ownershipVerified": false,
-        "dkimEnabled": false,
-        "mailFromEnabled": false,
-        "dmarcEnabled": false,
-        "dnsRecords": {
-        "ownership": {
-        "name": "_autosend-verify.example.com",
-        "value": "autosend-verify-d3b3f3481f3541b1b1d96e401ad89c91",
-        "type": "TXT",
-        "purpose": "Domain ownership verification"
-        },
-        "dkim": {
-        "name": "autosend._domainkey.example.com",
-        "value": "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQ...",
-        "type": "TXT",
-        "purpose": "DKIM authentication"
-        },
-        "mailFrom": [
-        {
-        "name": "asend.example.com",
-        "value": "feedback-smtp.us-east-1.amazonses.com",
-        "type": "MX",
-        "purpose": "Mail-from domain",
-        "priority": 10
-        },
-        {
-        "name": "asend.example.com",
-        "value": "v=spf1 include:amazonses.com ~all",
-        "type": "TXT",
-        "purpose": "SPF record for mail-from domain"
-        }
-        ],
-        "dmarc": {
-        "name": "_dmarc.example.com",
-        "value": "v=DMARC1; p=none;",
-        "type": "TXT",
-        "purpose": "DMARC policy"
-        }
-        },
-        "createdAt": "2026-03-19T08:00:00.000Z",
-        "lastCheckedAt": "2026-03-19T08:00:00.000Z",
-        "regionKey": "us-east-1",
-        "verificationInProgress": false
-        }
-        """
-    static let createResponse = #"{"success": true, "data": \#(domain)}"#
-    static let listResponse =
-        #"{"success": true, "data": {"domains": [\#(domain), {"id": "60d5ec49f1b2c72d9c8b3333", "domainName": "mail.example.org", "verificationStatus": "VERIFIED", "verifiedAt": "2026-03-20T09:30:00.000Z"}]}}"#
-    static let verifyResponse = """
-        {"success": true, "data": {"domain": \(domain), "verificationInProgress": true, "ownershipVerified": true,
-         "verificationStatus": "PENDING_CONFIGURATION", "dkimEnabled": false, "mailFromEnabled": false, "dmarcEnabled": true},
-         "message": "Domain verification status updated"}
-        """
-    static let validationError =
-        #"{"success": false, "error": {"message": "Validation failed", "code": "VALIDATION_FAILED", "details": [{"field": "domain", "message": "Invalid domain"}]}}"#
-    static let unauthorized = #"{"success": false, "error": {"message": "Invalid API key", "code": "UNAUTHORIZED"}}"#
-}
-
 @Suite("AutoSend client")
 struct AutoSendClientTests {
     static let key = "as_test_0123456789abcdef"
@@ -121,13 +55,15 @@ struct AutoSendClientTests {
 
     @Test("create: documented request and response")
     func create() async throws {
-        let mock = MockTransport.always(.json(200, AutoSendVectors.createResponse))
+        let mock = MockTransport.always(.json(200, DocumentedExamples.AutoSend.createResponse))
         let domain = try await client(mock).createDomain(.init(domain: "example.com", regionKey: "us-east-1"))
         let request = try #require(mock.lastRequest)
         #expect(request.method == .post)
         #expect(try request.url().absoluteString == "https://api.autosend.com/v1/domains")
         #expect(request.headers["Authorization"] == "Bearer \(Self.key)")
-        #expect(try JSONValue(data: try #require(request.body)) == JSONValue(AutoSendVectors.createRequest))
+        #expect(
+            try JSONValue(data: try #require(request.body))
+                == JSONValue(json: DocumentedExamples.AutoSend.createRequest))
         checkDocumentedDomain(domain)
     }
 
@@ -135,9 +71,9 @@ struct AutoSendClientTests {
     func operations() async throws {
         let mock = MockTransport { request in
             switch (request.method, request.encodedPath) {
-            case (.get, "/domains"): .json(200, AutoSendVectors.listResponse)
-            case (.get, "/domains/\(Self.id)"): .json(200, AutoSendVectors.createResponse)
-            case (.post, "/domains/\(Self.id)/verify"): .json(200, AutoSendVectors.verifyResponse)
+            case (.get, "/domains"): .json(200, DocumentedExamples.AutoSend.listResponse)
+            case (.get, "/domains/\(Self.id)"): .json(200, DocumentedExamples.AutoSend.createResponse)
+            case (.post, "/domains/\(Self.id)/verify"): .json(200, DocumentedExamples.AutoSend.verifyResponse)
             case (.delete, "/domains/\(Self.id)"): HTTPResponse(status: 204)
             default: .json(404, #"{"success":false,"error":{"message":"Not found","code":"NOT_FOUND"}}"#)
             }
@@ -170,7 +106,7 @@ struct AutoSendClientTests {
             "", "example.com", "60d5ec49f1b2c72d9c8b222", "60d5ec49f1b2c72d9c8b222z", "../60d5ec49f1b2c72d9c8b",
         ])
     func badID(id: String) async {
-        let mock = MockTransport.always(.json(200, AutoSendVectors.createResponse))
+        let mock = MockTransport.always(.json(200, DocumentedExamples.AutoSend.createResponse))
         let error = await captureError { try await client(mock).getDomain(id: id) }
         #expect(error?.kind == .validation)
         #expect(error?.fieldErrors.first?.field == "domainId")
@@ -180,8 +116,9 @@ struct AutoSendClientTests {
     @Test("documented errors: details become field errors")
     func errors() async {
         let validation = await captureError {
-            try await client(MockTransport.always(.json(400, AutoSendVectors.validationError))).createDomain(
-                .init(domain: "example.com"))
+            try await client(MockTransport.always(.json(400, DocumentedExamples.AutoSend.validationError)))
+                .createDomain(
+                    .init(domain: "example.com"))
         }
         #expect(validation?.kind == .validation)
         #expect(validation?.code == "VALIDATION_FAILED")
@@ -189,7 +126,7 @@ struct AutoSendClientTests {
         #expect(validation?.fieldErrors == [.init(field: "domain", message: "Invalid domain")])
 
         let auth = await captureError {
-            try await client(MockTransport.always(.json(401, AutoSendVectors.unauthorized))).listDomains()
+            try await client(MockTransport.always(.json(401, DocumentedExamples.AutoSend.unauthorized))).listDomains()
         }
         #expect(auth?.kind == .authentication)
         #expect(auth?.code == "UNAUTHORIZED")
@@ -215,9 +152,9 @@ struct AutoSendClientTests {
                     #"{"success":false,"error":{"message":"Too many requests","code":"RATE_LIMITED"},"retryAfter":2}"#)),
             .respond(
                 .json(
-                    200, AutoSendVectors.listResponse,
+                    200, DocumentedExamples.AutoSend.listResponse,
                     headers: ["X-RateLimit-Limit": "2", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "2005"])),
-            .respond(.json(200, AutoSendVectors.listResponse)),
+            .respond(.json(200, DocumentedExamples.AutoSend.listResponse)),
         ])
         let client = client(mock, clock: clock)
         _ = try await client.listDomains()
@@ -231,7 +168,7 @@ struct AutoSendClientTests {
     @Test("the 2 requests/s default limit spaces a burst")
     func defaultLimit() async throws {
         let clock = VirtualClock()
-        let client = client(MockTransport.always(.json(200, AutoSendVectors.listResponse)), clock: clock)
+        let client = client(MockTransport.always(.json(200, DocumentedExamples.AutoSend.listResponse)), clock: clock)
         for _ in 0..<4 { _ = try await client.listDomains() }
         #expect(clock.sleeps == [.milliseconds(500), .milliseconds(500)])
     }
@@ -239,8 +176,9 @@ struct AutoSendClientTests {
     @Test("a 200 with success: false is an error, not a domain")
     func errorEnvelopeIn200() async {
         let error = await captureError {
-            try await client(MockTransport.always(.json(200, AutoSendVectors.validationError))).createDomain(
-                .init(domain: "example.com"))
+            try await client(MockTransport.always(.json(200, DocumentedExamples.AutoSend.validationError)))
+                .createDomain(
+                    .init(domain: "example.com"))
         }
         #expect(error?.kind == .validation)
         #expect(error?.message == "Validation failed")
@@ -257,7 +195,7 @@ struct AutoSendClientTests {
         "validation: the domain and region key",
         arguments: ["", "http://example.com", "example.com/", "example", "a..b.com"])
     func validation(domain: String) async {
-        let mock = MockTransport.always(.json(200, AutoSendVectors.createResponse))
+        let mock = MockTransport.always(.json(200, DocumentedExamples.AutoSend.createResponse))
         let error = await captureError { try await client(mock).createDomain(.init(domain: domain)) }
         #expect(error?.kind == .validation)
         #expect(error?.fieldErrors.first?.field == "domain")

@@ -4,24 +4,6 @@ import HTTPTransport
 import SendingDomainsTesting
 import Testing
 
-/// Documented examples, verbatim (Cllavio Domain API page).
-enum CllavioVectors {
-    static let request = """
-        {
-        "email": "noreply@example.com",
-        "replyTo": "support@example.com",
-        "inbound": false
-        }
-        """
-    static let response = """
-        {
-        "SPF": "v=spf1 ip4:51.79.43.241 -all",
-        "abc123._domainkey.example.com": "v=DKIM1; k=rsa; p=MIIBIjANBgkqhki...",
-        "_dmarc": "v=DMARC1; p=none; rua=mailto:dmarc@example.com"
-        }
-        """
-}
-
 @Suite("Cllavio client")
 struct CllavioClientTests {
     static let access = "cl-access-0123456789"
@@ -35,7 +17,7 @@ struct CllavioClientTests {
 
     @Test("generate: documented request, both token headers, and the flat map read as records")
     func generate() async throws {
-        let mock = MockTransport.always(.json(201, CllavioVectors.response))
+        let mock = MockTransport.always(.json(201, DocumentedExamples.Cllavio.response))
         let result = try await client(mock).generateDomain(
             .init(email: "noreply@example.com", replyTo: "support@example.com", inbound: false))
         let request = try #require(mock.lastRequest)
@@ -44,7 +26,7 @@ struct CllavioClientTests {
         #expect(request.headers["X-Api-Access-Token"] == Self.access)
         #expect(request.headers["X-Api-Secret-Token"] == Self.secret)
         #expect(request.headers["Authorization"] == nil)
-        #expect(try JSONValue(data: try #require(request.body)) == JSONValue(CllavioVectors.request))
+        #expect(try JSONValue(data: try #require(request.body)) == JSONValue(json: DocumentedExamples.Cllavio.request))
 
         #expect(result.domain == "example.com")
         #expect(result.entries.count == 3)
@@ -91,7 +73,7 @@ struct CllavioClientTests {
         }
         #expect(error?.kind == kind)
         let expected: String? =
-            switch JSONValue(body) {
+            switch JSONValue(json: body) {
             case .string(let text): text
             case .object(let members): members["error"].map { "\($0)".trimmingCharacters(in: ["\""]) }
             default: nil
@@ -119,7 +101,7 @@ struct CllavioClientTests {
             ("noreply@example.com", "support", "replyTo"), ("noreply@example.com", "x@@example.com", "replyTo"),
         ] as [(String, String?, String)])
     func validation(email: String, replyTo: String?, field: String) async {
-        let mock = MockTransport.always(.json(201, CllavioVectors.response))
+        let mock = MockTransport.always(.json(201, DocumentedExamples.Cllavio.response))
         let error = await captureError { try await client(mock).generateDomain(.init(email: email, replyTo: replyTo)) }
         #expect(error?.kind == .validation)
         #expect(error?.fieldErrors.first?.field == field)
@@ -128,7 +110,7 @@ struct CllavioClientTests {
 
     @Test("both tokens are required")
     func blankToken() async {
-        let mock = MockTransport.always(.json(201, CllavioVectors.response))
+        let mock = MockTransport.always(.json(201, DocumentedExamples.Cllavio.response))
         let client = Cllavio.Client(
             accessToken: "cl-access-0123456789", secretToken: "", options: .init(transport: mock))
         let error = await captureError { try await client.generateDomain(.init(email: "a@example.com")) }

@@ -4,68 +4,6 @@ import KrafterClient
 import SendingDomainsTesting
 import Testing
 
-/// Documented examples, verbatim (docs.krafter.dev, mail/api/domains).
-enum KrafterVectors {
-    static let createRequest = #"{"domain": "example.com", "return_path": "send"}"#
-    static let createResponse = """
-        {
-          "data": {
-            "id": "550e8400-e29b-41d4-a716-446655440000",
-            "domain": "example.com",
-            "status": "pending",
-            "verified_at": null,
-            "created_at": "2026-01-15T10:00:00Z",
-            "dns_records": [
-              {"type": "TXT", "name": "_amazonses.example.com", "value": "abc123...", "ttl": "Auto", "priority": null,
-               "purpose": "Domain verification — proves you own this domain", "required": true, "category": "verification"},
-              {"type": "CNAME", "name": "token1._domainkey.example.com", "value": "token1.dkim.amazonses.com", "ttl": "Auto",
-               "priority": null, "purpose": "DKIM — cryptographic email signature", "required": true, "category": "delivery"},
-              {"type": "CNAME", "name": "token2._domainkey.example.com", "value": "token2.dkim.amazonses.com", "ttl": "Auto",
-               "priority": null, "purpose": "DKIM — cryptographic email signature", "required": true, "category": "delivery"},
-              {"type": "CNAME", "name": "token3._domainkey.example.com", "value": "token3.dkim.amazonses.com", "ttl": "Auto",
-               "priority": null, "purpose": "DKIM — cryptographic email signature", "required": true, "category": "delivery"},
-              {"type": "MX", "name": "send.example.com", "value": "feedback-smtp.eu-central-1.amazonses.com", "ttl": "Auto",
-               "priority": 10, "purpose": "Custom MAIL FROM — bounce handling", "required": true, "category": "delivery"},
-              {"type": "TXT", "name": "send.example.com", "value": "v=spf1 include:amazonses.com ~all", "ttl": "Auto",
-               "priority": null, "purpose": "SPF — authorizes SES to send on your behalf", "required": true, "category": "delivery"},
-              {"type": "TXT", "name": "_dmarc.example.com", "value": "v=DMARC1; p=none;", "ttl": "Auto", "priority": null,
-               "purpose": "DMARC — email authentication policy. Improves inbox placement.", "required": false,
-               "category": "recommended"}
-            ]
-          }
-        }
-        """
-    static let listResponse = """
-        {
-          "data": [
-            {"id": "550e8400-e29b-41d4-a716-446655440000", "domain": "example.com", "status": "verified",
-             "verified_at": "2026-01-15T12:30:00Z", "created_at": "2026-01-15T10:00:00Z"},
-            {"id": "660e8400-e29b-41d4-a716-446655440001", "domain": "anotherdomain.com", "status": "pending",
-             "verified_at": null, "created_at": "2026-01-16T14:00:00Z"}
-          ]
-        }
-        """
-    static let getResponse = """
-        {
-          "data": {
-            "id": "550e8400-e29b-41d4-a716-446655440000", "domain": "example.com", "status": "verified",
-            "verified_at": "2026-01-15T12:30:00Z", "created_at": "2026-01-15T10:00:00Z",
-            "dns_records": [
-              {"type": "TXT", "name": "_amazonses.example.com", "value": "abc123...", "ttl": "Auto", "priority": null,
-               "purpose": "Domain verification — proves you own this domain", "required": true, "category": "verification"},
-              {"type": "CNAME", "name": "token1._domainkey.example.com", "value": "token1.dkim.amazonses.com", "ttl": "Auto",
-               "priority": null, "purpose": "DKIM — cryptographic email signature", "required": true, "category": "delivery"}
-            ]
-          }
-        }
-        """
-    static let verifyResponse = """
-        {"data": {"id": "550e8400-e29b-41d4-a716-446655440000", "domain": "example.com", "status": "verifying",
-         "verified_at": null, "created_at": "2026-01-15T10:00:00Z"}}
-        """
-    static let deleteResponse = #"{"data": { "deleted": true }}"#
-}
-
 @Suite("Krafter client")
 struct KrafterClientTests {
     static let key = "kr_live_abc123def456"
@@ -77,13 +15,15 @@ struct KrafterClientTests {
 
     @Test("create: documented request and all seven records")
     func create() async throws {
-        let mock = MockTransport.always(.json(201, KrafterVectors.createResponse))
+        let mock = MockTransport.always(.json(201, DocumentedExamples.Krafter.createResponse))
         let domain = try await client(mock).createDomain(.init(domain: "example.com", returnPath: "send"))
         let request = try #require(mock.lastRequest)
         #expect(request.method == .post)
         #expect(try request.url().absoluteString == "https://app.krafter.dev/api/v1/domains")
         #expect(request.headers["Authorization"] == "Bearer \(Self.key)")
-        #expect(try JSONValue(data: try #require(request.body)) == JSONValue(KrafterVectors.createRequest))
+        #expect(
+            try JSONValue(data: try #require(request.body)) == JSONValue(json: DocumentedExamples.Krafter.createRequest)
+        )
 
         #expect(domain.id == Self.id)
         #expect(domain.domain == "example.com")
@@ -115,10 +55,10 @@ struct KrafterClientTests {
     func operations() async throws {
         let mock = MockTransport { request in
             switch (request.method, request.encodedPath) {
-            case (.get, "/domains"): .json(200, KrafterVectors.listResponse)
-            case (.get, "/domains/\(Self.id)"): .json(200, KrafterVectors.getResponse)
-            case (.post, "/domains/\(Self.id)/verify"): .json(200, KrafterVectors.verifyResponse)
-            case (.delete, "/domains/\(Self.id)"): .json(200, KrafterVectors.deleteResponse)
+            case (.get, "/domains"): .json(200, DocumentedExamples.Krafter.listResponse)
+            case (.get, "/domains/\(Self.id)"): .json(200, DocumentedExamples.Krafter.getResponse)
+            case (.post, "/domains/\(Self.id)/verify"): .json(200, DocumentedExamples.Krafter.verifyResponse)
+            case (.delete, "/domains/\(Self.id)"): .json(200, DocumentedExamples.Krafter.deleteResponse)
             default: .json(404, #"{"error":"Not found"}"#)
             }
         }
@@ -161,7 +101,7 @@ struct KrafterClientTests {
             try await client(mock).createDomain(.init(domain: "example.com"))
         }
         #expect(error?.kind == kind)
-        #expect(error?.message == JSONValue(body)?["error"].map { "\($0)".trimmingCharacters(in: ["\""]) })
+        #expect(error?.message == JSONValue(json: body)?["error"].map { "\($0)".trimmingCharacters(in: ["\""]) })
         if status == 403, body.contains("code") { #expect(error?.code == "plan_limit") }
         if status == 422 {
             #expect(
@@ -177,7 +117,7 @@ struct KrafterClientTests {
         "return_path rules are checked before sending",
         arguments: ["1send", "-send", "se nd", "send.mail", String(repeating: "a", count: 64), "", "sénd"])
     func returnPath(value: String) async {
-        let mock = MockTransport.always(.json(201, KrafterVectors.createResponse))
+        let mock = MockTransport.always(.json(201, DocumentedExamples.Krafter.createResponse))
         let error = await captureError {
             try await client(mock).createDomain(.init(domain: "example.com", returnPath: value))
         }
@@ -188,14 +128,14 @@ struct KrafterClientTests {
 
     @Test("valid return paths pass", arguments: ["send", "Bounce-1", "m", String(repeating: "a", count: 63)])
     func returnPathValid(value: String) async throws {
-        let mock = MockTransport.always(.json(201, KrafterVectors.createResponse))
+        let mock = MockTransport.always(.json(201, DocumentedExamples.Krafter.createResponse))
         _ = try await client(mock).createDomain(.init(domain: "example.com", returnPath: value))
         #expect(mock.requests.count == 1)
     }
 
     @Test("ids must be UUIDs", arguments: ["", "example.com", "550e8400", "550e8400-e29b-41d4-a716-44665544000g"])
     func ids(id: String) async {
-        let mock = MockTransport.always(.json(200, KrafterVectors.getResponse))
+        let mock = MockTransport.always(.json(200, DocumentedExamples.Krafter.getResponse))
         let error = await captureError { try await client(mock).deleteDomain(id: id) }
         #expect(error?.kind == .validation)
         #expect(mock.requests.isEmpty)
@@ -208,9 +148,9 @@ struct KrafterClientTests {
             .respond(.json(429, #"{"error":"Rate limit exceeded","retry_after":7}"#, headers: ["Retry-After": "7"])),
             .respond(
                 .json(
-                    200, KrafterVectors.listResponse,
+                    200, DocumentedExamples.Krafter.listResponse,
                     headers: ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "10060"])),
-            .respond(.json(200, KrafterVectors.listResponse)),
+            .respond(.json(200, DocumentedExamples.Krafter.listResponse)),
         ])
         let client = client(mock, clock: clock)
         _ = try await client.listDomains()
@@ -221,7 +161,8 @@ struct KrafterClientTests {
 
     @Test("unknown status and TTL forms are kept")
     func lenient() async throws {
-        let body = KrafterVectors.verifyResponse.replacingOccurrences(of: "\"verifying\"", with: "\"suspended\"")
+        let body = DocumentedExamples.Krafter.verifyResponse.replacingOccurrences(
+            of: "\"verifying\"", with: "\"suspended\"")
         let domain = try await client(MockTransport.always(.json(200, body))).verifyDomain(id: Self.id)
         #expect(domain.status == .unknown("suspended"))
         let record = #"{"type":"TXT","name":"a.example.com","value":"v","ttl":300,"required":true,"category":"bimi"}"#

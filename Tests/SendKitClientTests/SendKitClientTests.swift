@@ -4,46 +4,6 @@ import SendKitClient
 import SendingDomainsTesting
 import Testing
 
-/// The documented example, verbatim (sendkit.dev, create-domain).
-enum SendKitVectors {
-    static let createRequest = """
-        {
-          "name": "yourdomain.com",
-          "region": "us-east-1",
-          "open_tracking": true,
-          "click_tracking": true,
-          "tls": "opportunistic"
-        }
-        """
-    static let createResponse = """
-        {
-          "id": "550e8400-e29b-41d4-a716-446655440000",
-          "name": "yourdomain.com",
-          "status": "verified",
-          "region": "us-east-1",
-          "open_tracking": true,
-          "click_tracking": true,
-          "tls": "opportunistic",
-          "sending_enabled": true,
-          "dns_records": [
-            {
-              "id": "550e8400-e29b-41d4-a716-446655440000",
-              "record_type": "DKIM",
-              "name": "sendkit._domainkey.yourdomain.com",
-              "value": "v=DKIM1; k=rsa; p=MIGfMA0...",
-              "ttl": 3600,
-              "status": "verified",
-              "priority": 10,
-              "created_at": "2026-03-03 10:00:00",
-              "updated_at": "2026-03-03 10:00:00"
-            }
-          ],
-          "created_at": "2026-03-03 10:00:00",
-          "updated_at": "2026-03-03 10:00:00"
-        }
-        """
-}
-
 @Suite("SendKit client")
 struct SendKitClientTests {
     static let key = "sk_test_0123456789abcdef"
@@ -54,7 +14,7 @@ struct SendKitClientTests {
 
     @Test("create: the documented request goes out exactly, and the documented response decodes field by field")
     func create() async throws {
-        let mock = MockTransport.always(.json(201, SendKitVectors.createResponse))
+        let mock = MockTransport.always(.json(201, DocumentedExamples.SendKit.createResponse))
         let domain = try await client(mock).createDomain(
             .init(
                 name: "yourdomain.com", region: "us-east-1", openTracking: true, clickTracking: true,
@@ -66,7 +26,9 @@ struct SendKitClientTests {
         #expect(request.headers["Authorization"] == "Bearer \(Self.key)")
         #expect(request.headers["Content-Type"] == "application/json")
         #expect(request.headers["Idempotency-Key"] == nil)
-        #expect(try JSONValue(data: try #require(request.body)) == JSONValue(SendKitVectors.createRequest))
+        #expect(
+            try JSONValue(data: try #require(request.body)) == JSONValue(json: DocumentedExamples.SendKit.createRequest)
+        )
 
         let created = Timestamp.parse("2026-03-03 10:00:00")
         #expect(domain.id == "550e8400-e29b-41d4-a716-446655440000")
@@ -95,16 +57,16 @@ struct SendKitClientTests {
 
     @Test("options left nil are omitted so SendKit applies its defaults")
     func defaultsOmitted() async throws {
-        let mock = MockTransport.always(.json(201, SendKitVectors.createResponse))
+        let mock = MockTransport.always(.json(201, DocumentedExamples.SendKit.createResponse))
         _ = try await client(mock).createDomain(.init(name: "Example.COM.", region: "eu-west-1"))
         #expect(
             try JSONValue(data: try #require(mock.lastRequest?.body))
-                == JSONValue(#"{"name":"example.com","region":"eu-west-1"}"#))
+                == JSONValue(json: #"{"name":"example.com","region":"eu-west-1"}"#))
     }
 
     @Test("unknown statuses and record labels are kept, not fatal")
     func unknownValues() async throws {
-        let body = SendKitVectors.createResponse
+        let body = DocumentedExamples.SendKit.createResponse
             .replacingOccurrences(
                 of: "\"status\": \"verified\",\n  \"region\"", with: "\"status\": \"quarantined\",\n  \"region\""
             )
@@ -130,7 +92,7 @@ struct SendKitClientTests {
             ("example.com", "", "region"), ("example.com", "us east", "region"),
         ])
     func validation(name: String, region: String, field: String) async {
-        let mock = MockTransport.always(.json(201, SendKitVectors.createResponse))
+        let mock = MockTransport.always(.json(201, DocumentedExamples.SendKit.createResponse))
         let error = await captureError { try await client(mock).createDomain(.init(name: name, region: region)) }
         #expect(error?.kind == .validation)
         #expect(error?.fieldErrors.first?.field == field)
@@ -161,7 +123,8 @@ struct SendKitClientTests {
         #expect(error?.code == code)
         #expect(error?.status == status)
         #expect(
-            error?.message == JSONValue(body)?["message"].flatMap { if case .string(let s) = $0 { s } else { nil } })
+            error?.message
+                == JSONValue(json: body)?["message"].flatMap { if case .string(let s) = $0 { s } else { nil } })
         if status == 429 { #expect(error?.retryAfter == .seconds(120)) }
     }
 
@@ -171,7 +134,7 @@ struct SendKitClientTests {
         let mock = MockTransport.script([
             .respond(
                 .json(429, #"{"name":"rate_limit_exceeded","message":"slow down"}"#, headers: ["Retry-After": "3"])),
-            .respond(.json(201, SendKitVectors.createResponse)),
+            .respond(.json(201, DocumentedExamples.SendKit.createResponse)),
         ])
         _ = try await client(mock, clock: clock).createDomain(.init(name: "yourdomain.com", region: "us-east-1"))
         #expect(clock.sleeps == [.seconds(3)])
