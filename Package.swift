@@ -44,6 +44,17 @@ let package = Package(
             dependencies: ["SendingDomainsTesting", "SendingDomains"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "DomainsCLITests",
+            dependencies: ["SendingDomainsTesting", "domains"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "domains",
+            dependencies: ["SendingDomains", "SendingDomainsTesting"],
+            path: "Examples/domains",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "TransportTour",
             dependencies: ["HTTPTransport", "SendingDomainsTesting"],

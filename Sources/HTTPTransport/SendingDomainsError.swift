@@ -231,7 +231,7 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         if let transportFailure { text += " [\(transportFailure.rawValue)]" }
         text += ": " + message
         if let code { text += " [code \(code)]" }
-        if !fieldErrors.isEmpty {
+        if !fieldErrors.isEmpty, !(fieldErrors.count == 1 && message.contains(fieldErrors[0].message)) {
             text += ". Fields: " + fieldErrors.map(\.description).joined(separator: "; ")
         }
         if let retryAfter { text += ". Retry after \(retryAfter.formattedSeconds)" }

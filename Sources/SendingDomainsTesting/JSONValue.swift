@@ -105,6 +105,12 @@ public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible, Exp
         return nil
     }
 
+    /// The elements, if this is an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let values) = self { return values }
+        return nil
+    }
+
     /// The Boolean, if this is one.
     public var boolValue: Bool? {
         if case .bool(let value) = self { return value }

@@ -6,10 +6,25 @@ import HTTPTransport
 /// `Idempotent-Replayed: true`, a key reused with another body gets 422, and
 /// ``SimulatedFault/status(_:)`` 409 on a keyed POST plays the "still in progress" answer
 /// (`Idempotent-Replayed: false` with `Retry-After: 1`). 5xx answers are not stored.
-struct AhaSendAPI: SimulatedAPI {
-    struct Stored: Sendable {
+struct AhaSendAPI: SimulatedAPI, Codable {
+    struct Stored: Sendable, Codable {
         let body: Data
-        let response: HTTPResponse
+        let status: Int
+        let headers: [String: String]
+        let responseBody: Data
+
+        init(body: Data, response: HTTPResponse) {
+            self.body = body
+            status = response.status
+            headers = Dictionary(response.headers.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+            responseBody = response.body
+        }
+
+        var response: HTTPResponse {
+            HTTPResponse(
+                status: status, headers: HTTPHeaders(headers.map { .init(name: $0.key, value: $0.value) }),
+                body: responseBody)
+        }
     }
 
     let apiKey: String

@@ -5,7 +5,7 @@ import HTTPTransport
 ///
 /// AutoSend lists no 409; a duplicate domain is answered as a 400 `VALIDATION_FAILED` with a
 /// `domain` detail.
-struct AutoSendAPI: SimulatedAPI {
+struct AutoSendAPI: SimulatedAPI, Codable {
     let apiKey: String
     let checksToVerify: Int
     var domains: [String: JSONValue] = [:]

@@ -3,7 +3,7 @@ import HTTPTransport
 
 /// Cllavio: one endpoint, two token headers, plain-string errors, a flat map of records. A
 /// domain generated again returns the same records; a sender registered twice is a 409.
-struct CllavioAPI: SimulatedAPI {
+struct CllavioAPI: SimulatedAPI, Codable {
     let accessToken: String
     let secretToken: String
     let takenDomains: Set<String>

@@ -4,7 +4,7 @@ import HTTPTransport
 /// Krafter: `{data}` envelopes, seven records, `ttl: "Auto"`, four error shapes, lowercase
 /// `x-ratelimit-*` headers. Verify enqueues a check: the domain is `verifying` until the next
 /// read, which shows the result. A duplicate domain is a 422 with a `domain` detail.
-struct KrafterAPI: SimulatedAPI {
+struct KrafterAPI: SimulatedAPI, Codable {
     let apiKey: String
     let checksToVerify: Int
     var domains: [String: JSONValue] = [:]

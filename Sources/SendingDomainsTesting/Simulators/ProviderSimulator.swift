@@ -2,7 +2,7 @@ import Foundation
 import HTTPTransport
 
 /// One provider's HTTP API, simulated in memory. ``ProviderSimulator`` runs it.
-protocol SimulatedAPI: Sendable {
+protocol SimulatedAPI: Sendable, Codable {
     /// Answers one request, changing the simulated state.
     mutating func handle(_ request: HTTPRequest, context: inout SimulatorState, now: Date) -> HTTPResponse
     /// The provider's answer to an injected status or rate-limit fault.
@@ -150,6 +150,34 @@ public actor ProviderSimulator: Transport {
     /// The names of the domains the simulator holds.
     public var domainNames: [String] { api.domainNames }
 
+    /// The simulator's whole state — domains, verification progress, stored idempotent
+    /// responses, queued faults — as JSON, so a sandbox can outlive one process (the `domains`
+    /// command keeps one per provider between runs).
+    public func exportState() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let api = (try? encoder.encode(AnyAPI(api))) ?? Data()
+        return (try? encoder.encode(Snapshot(provider: provider.rawValue, state: state, api: api))) ?? Data()
+    }
+
+    /// Restores state saved by ``exportState()``.
+    ///
+    /// - Throws: ``SendingDomainsError`` of kind `decoding` when `data` is not a snapshot of a
+    ///   simulator of the same provider.
+    public func importState(_ data: Data) throws(SendingDomainsError) {
+        let decoder = JSONDecoder()
+        guard let snapshot = try? decoder.decode(Snapshot.self, from: data), snapshot.provider == provider.rawValue,
+            let restored = try? decoder.decode(AnyAPI.self, from: snapshot.api), type(of: restored.api) == type(of: api)
+        else {
+            throw SendingDomainsError(
+                kind: .decoding,
+                message:
+                    "The sandbox state is not a \(provider.displayName) simulator snapshot; delete it to start afresh")
+        }
+        state = snapshot.state
+        api = restored.api
+    }
+
     /// Answers a request as the provider would.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         state.requestCount += 1
@@ -170,5 +198,47 @@ public actor ProviderSimulator: Transport {
         default:
             return api.fault(fault, request: request, now: date)
         }
+    }
+}
+
+private struct Snapshot: Codable {
+    let provider: String
+    let state: SimulatorState
+    let api: Data
+}
+
+/// Encodes whichever API a simulator runs, tagged with its type.
+private struct AnyAPI: Codable {
+    let api: any SimulatedAPI
+
+    init(_ api: any SimulatedAPI) {
+        self.api = api
+    }
+
+    enum CodingKeys: String, CodingKey { case kind, value }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(String.self, forKey: .kind) {
+        case "sendkit": api = try container.decode(SendKitAPI.self, forKey: .value)
+        case "autosend": api = try container.decode(AutoSendAPI.self, forKey: .value)
+        case "krafter": api = try container.decode(KrafterAPI.self, forKey: .value)
+        case "cllavio": api = try container.decode(CllavioAPI.self, forKey: .value)
+        default: api = try container.decode(AhaSendAPI.self, forKey: .value)
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        let kind: String =
+            switch api {
+            case is SendKitAPI: "sendkit"
+            case is AutoSendAPI: "autosend"
+            case is KrafterAPI: "krafter"
+            case is CllavioAPI: "cllavio"
+            default: "ahasend"
+            }
+        try container.encode(kind, forKey: .kind)
+        try container.encode(api, forKey: .value)
     }
 }

@@ -5,7 +5,7 @@ import HTTPTransport
 ///
 /// Errors are `{ name, message }`. SendKit does not document its duplicate-domain answer; the
 /// simulator uses a 422 `validation_error`, like its other input errors.
-struct SendKitAPI: SimulatedAPI {
+struct SendKitAPI: SimulatedAPI, Codable {
     let apiKey: String
     var domains: [String: JSONValue] = [:]
     var order: [String] = []

@@ -6,7 +6,7 @@ import FoundationNetworking
 #endif
 
 /// A failure a simulator injects into its next calls, for testing how your code copes.
-public enum SimulatedFault: Sendable, Hashable {
+public enum SimulatedFault: Sendable, Hashable, Codable {
     /// Answer with this status and the provider's own error body for it.
     case status(Int)
     /// Answer with the provider's 429, including its retry hint of this many seconds.
@@ -27,7 +27,7 @@ public enum SimulatedFault: Sendable, Hashable {
 }
 
 /// Fault injection and bookkeeping every simulator shares.
-struct SimulatorState: Sendable {
+struct SimulatorState: Sendable, Codable {
     var faults: [SimulatedFault] = []
     var latency: Duration = .zero
     var requestCount = 0
