@@ -8,68 +8,93 @@ let swiftSettings: [SwiftSetting] = [
 
 let providers = ["SendKitClient", "AutoSendClient", "KrafterClient", "AhaSendClient", "CllavioClient"]
 
+let libraries: [Target] = [
+    .target(name: "HTTPTransport", swiftSettings: swiftSettings),
+    .target(
+        name: "SendingDomains",
+        dependencies: ["HTTPTransport"] + providers.map { .target(name: $0) },
+        swiftSettings: swiftSettings
+    ),
+    .target(name: "SendingDomainsTesting", dependencies: ["HTTPTransport"], swiftSettings: swiftSettings),
+]
+
+let providerTargets: [Target] = providers.map { provider in
+    .target(name: provider, dependencies: ["HTTPTransport"], swiftSettings: swiftSettings)
+}
+
+let providerTests: [Target] = providers.map { provider in
+    .testTarget(
+        name: "\(provider)Tests",
+        dependencies: [.target(name: provider), "HTTPTransport", "SendingDomainsTesting"],
+        exclude: provider == "AhaSendClient" ? ["Fixtures"] : [],
+        swiftSettings: swiftSettings
+    )
+}
+
+let providerExamples: [Target] = providers.map { provider in
+    let name = String(provider.dropLast("Client".count)) + "Example"
+    return .executableTarget(
+        name: name,
+        dependencies: [.target(name: provider), "SendingDomainsTesting"],
+        path: "Examples/\(name)",
+        swiftSettings: swiftSettings
+    )
+}
+
+let tests: [Target] = [
+    .testTarget(
+        name: "HTTPTransportTests",
+        dependencies: ["HTTPTransport", "SendingDomainsTesting"],
+        exclude: ["Support/loopback_server.py"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "SendingDomainsTests",
+        dependencies: ["SendingDomains", "SendingDomainsTesting"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "SendingDomainsTestingTests",
+        dependencies: ["SendingDomainsTesting", "SendingDomains"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "DomainsCLITests",
+        dependencies: ["SendingDomainsTesting", "domains"],
+        swiftSettings: swiftSettings
+    ),
+]
+
+let examples: [Target] = [
+    .executableTarget(
+        name: "domains",
+        dependencies: ["SendingDomains", "SendingDomainsTesting"],
+        path: "Examples/domains",
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "Onboarding",
+        dependencies: ["SendingDomains", "SendingDomainsTesting"],
+        path: "Examples/Onboarding",
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "TransportTour",
+        dependencies: ["HTTPTransport", "SendingDomainsTesting"],
+        path: "Examples/TransportTour",
+        swiftSettings: swiftSettings
+    ),
+]
+
+let libraryProducts: [Product] = ["HTTPTransport", "SendingDomains", "SendingDomainsTesting"].map {
+    .library(name: $0, targets: [$0])
+}
+let providerProducts: [Product] = providers.map { .library(name: $0, targets: [$0]) }
+
 let package = Package(
     name: "SendingDomains",
     platforms: [.macOS(.v13), .iOS(.v16), .tvOS(.v16), .watchOS(.v9), .visionOS(.v1)],
-    products: [
-        .library(name: "HTTPTransport", targets: ["HTTPTransport"]),
-        .library(name: "SendingDomains", targets: ["SendingDomains"]),
-        .library(name: "SendingDomainsTesting", targets: ["SendingDomainsTesting"]),
-    ] + providers.map { .library(name: $0, targets: [$0]) },
-    targets: [
-        .target(name: "HTTPTransport", swiftSettings: swiftSettings),
-        .target(
-            name: "SendingDomains",
-            dependencies: ["HTTPTransport"] + providers.map { .target(name: $0) },
-            swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "SendingDomainsTesting",
-            dependencies: ["HTTPTransport"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "HTTPTransportTests",
-            dependencies: ["HTTPTransport", "SendingDomainsTesting"],
-            exclude: ["Support/loopback_server.py"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "SendingDomainsTests",
-            dependencies: ["SendingDomains", "SendingDomainsTesting"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "SendingDomainsTestingTests",
-            dependencies: ["SendingDomainsTesting", "SendingDomains"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "DomainsCLITests",
-            dependencies: ["SendingDomainsTesting", "domains"],
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "domains",
-            dependencies: ["SendingDomains", "SendingDomainsTesting"],
-            path: "Examples/domains",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "TransportTour",
-            dependencies: ["HTTPTransport", "SendingDomainsTesting"],
-            path: "Examples/TransportTour",
-            swiftSettings: swiftSettings
-        ),
-    ]
-        + providers.map { .target(name: $0, dependencies: ["HTTPTransport"], swiftSettings: swiftSettings) }
-        + providers.map {
-            .testTarget(
-                name: "\($0)Tests",
-                dependencies: [.target(name: $0), "HTTPTransport", "SendingDomainsTesting"],
-                exclude: $0 == "AhaSendClient" ? ["Fixtures"] : [],
-                swiftSettings: swiftSettings
-            )
-        },
+    products: libraryProducts + providerProducts + [.executable(name: "domains", targets: ["domains"])],
+    targets: libraries + providerTargets + providerTests + providerExamples + tests + examples,
     swiftLanguageModes: [.v6]
 )

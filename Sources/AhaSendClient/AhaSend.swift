@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_exported import HTTPTransport
 
 /// AhaSend (`api.ahasend.com`, API v2): its client, wire models and defaults.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_exported import HTTPTransport
 
 /// AutoSend (`api.autosend.com/v1`): its client, wire models and defaults.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_exported import HTTPTransport
 
 /// Cllavio, also sold as Sendtrim (`api-marketing.cllavio.com`): its client, wire models and
 /// defaults.

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_exported import HTTPTransport
 
 /// Krafter (`app.krafter.dev/api/v1`): its client, wire models and defaults.
 ///

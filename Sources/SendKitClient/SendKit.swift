@@ -1,4 +1,4 @@
-import HTTPTransport
+@_exported import HTTPTransport
 
 /// SendKit (`api.sendkit.dev`): its client, wire models and defaults.
 ///

@@ -1,0 +1,56 @@
+// Onboarding: the unified flow a platform runs for each customer domain —
+// create → print the records → wait for verification → done — on the offline sandbox.
+//
+//     swift run Onboarding [provider] [domain]        # e.g. swift run Onboarding krafter shop.example.com
+
+import Foundation
+import SendingDomains
+import SendingDomainsTesting
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let provider = arguments.first.flatMap(ProviderID.init(named:)) ?? .ahaSend
+let name = arguments.dropFirst().first ?? "example.com"
+
+// A sandbox that verifies after two DNS checks; a virtual clock makes the waits instant.
+let clock = VirtualClock()
+let simulator = ProviderSimulator.sandbox(for: provider, now: clock.timeSource.date)
+let options = ClientOptions(transport: simulator, timeSource: clock.timeSource)
+let credentials: ProviderCredentials =
+    switch provider {
+    case .ahaSend:
+        .ahaSend(apiKey: Secret(ProviderSimulator.sandboxAPIKey), accountID: ProviderSimulator.sandboxAccountID)
+    case .cllavio:
+        .cllavio(
+            accessToken: Secret(ProviderSimulator.sandboxAPIKey),
+            secretToken: Secret(ProviderSimulator.sandboxSecretToken))
+    default: .apiKey(Secret(ProviderSimulator.sandboxAPIKey))
+    }
+
+do {
+    let domains = try ProviderFactory.make(provider, credentials: credentials, options: options)
+
+    // 1. Create, with the options this provider needs.
+    var request = DomainRequest(domain: name)
+    if domains.capabilities.requiredOptions.contains(.region) { request.region = "us-east-1" }
+    if domains.capabilities.requiredOptions.contains(.senderAddress) { request.senderAddress = "noreply@\(name)" }
+    let domain = try await domains.createDomain(request)
+    print("1. Created \(domain.name) at \(provider.displayName) (id \(domain.id)).\n")
+
+    // 2. Show the customer what to publish.
+    print("2. Ask the customer to publish:\n")
+    print(RecordExport.table(domain.records))
+
+    // 3. Wait for the provider to see the records.
+    guard domains.capabilities.supports(.verify) else {
+        print("3. \(provider.displayName) has no public verification endpoint: check the records in its dashboard.")
+        exit(0)
+    }
+    let final = try await domains.waitUntilVerified(id: domain.id, timeout: .seconds(600)) { progress in
+        let next = progress.nextCheckIn.map { ", next check in \($0.seconds) s" } ?? ""
+        print("3. Check \(progress.attempt): \(progress.status)\(next)")
+    }
+    print("\n4. Done: \(final.name) is \(final.status).")
+} catch {
+    print("Onboarding failed: \(error.description)")
+    exit(1)
+}
