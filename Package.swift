@@ -79,6 +79,12 @@ let examples: [Target] = [
         swiftSettings: swiftSettings
     ),
     .executableTarget(
+        name: "Benchmarks",
+        dependencies: ["SendingDomains", "SendingDomainsTesting"] + providers.map { .target(name: $0) },
+        path: "Examples/Benchmarks",
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
         name: "TransportTour",
         dependencies: ["HTTPTransport", "SendingDomainsTesting"],
         path: "Examples/TransportTour",

@@ -48,7 +48,7 @@ public enum AhaSend {
     /// first request failed, 422 a key reused with another payload.
     @Sendable public static func decodeError(_ response: HTTPResponse) -> ProviderErrorDetails {
         struct Body: Decodable { let message: String? }
-        let message = (try? JSONCoding.makeDecoder().decode(Body.self, from: response.body))?.message
+        let message = (try? JSONCoding.decoder.decode(Body.self, from: response.body))?.message
         let replayed = response.headers["Idempotent-Replayed"]?.lowercased()
         let kind: SendingDomainsError.Kind? =
             switch response.status {

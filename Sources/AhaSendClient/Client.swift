@@ -112,8 +112,10 @@ extension AhaSend {
         ///   - dnsValid: Only valid (`true`) or invalid (`false`) domains; `nil` for all.
         ///   - pageSize: Domains per request, 1–100.
         public func domains(dnsValid: Bool? = nil, pageSize: Int = 100) -> PagedSequence<Domain> {
-            PagedSequence { cursor throws(SendingDomainsError) in
-                let page = try await listDomains(ListDomainsQuery(dnsValid: dnsValid, limit: pageSize, after: cursor))
+            let client = self
+            return PagedSequence { cursor throws(SendingDomainsError) in
+                let page = try await client.listDomains(
+                    ListDomainsQuery(dnsValid: dnsValid, limit: pageSize, after: cursor))
                 return (page.data, page.pagination.hasMore ? page.pagination.nextCursor : nil)
             }
         }

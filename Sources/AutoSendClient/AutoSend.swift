@@ -52,7 +52,7 @@ public enum AutoSend {
     /// Reads AutoSend's error envelope, including `details` field errors and the 429 body's
     /// `retryAfter` (seconds).
     @Sendable public static func decodeError(_ response: HTTPResponse) -> ProviderErrorDetails {
-        guard let envelope = try? JSONCoding.makeDecoder().decode(ErrorEnvelope.self, from: response.body) else {
+        guard let envelope = try? JSONCoding.decoder.decode(ErrorEnvelope.self, from: response.body) else {
             return ProviderErrorDetails()
         }
         let code = envelope.error?.code

@@ -84,7 +84,7 @@ extension AutoSend {
             let response = try await api.send(operation)
             var result = try AutoSend.unwrap(VerificationResult.self, from: response, operation: operation.name)
             struct Message: Decodable { let message: String? }
-            result.message = (try? JSONCoding.makeDecoder().decode(Message.self, from: response.body))?.message
+            result.message = (try? JSONCoding.decoder.decode(Message.self, from: response.body))?.message
             return result
         }
 

@@ -38,7 +38,7 @@ public enum Cllavio {
             let error: String?
             let message: String?
         }
-        let decoder = JSONCoding.makeDecoder()
+        let decoder = JSONCoding.decoder
         if let text = try? decoder.decode(String.self, from: response.body) {
             return ProviderErrorDetails(message: text, fieldErrors: fieldErrors(for: text))
         }

@@ -130,10 +130,9 @@ public struct APIClient: Sendable {
         let request = HTTPRequest(
             method: operation.method, baseURL: baseURL.url, path: operation.path, query: operation.query,
             headers: headers, body: operation.body, timeout: options.timeout)
-        do {
-            _ = try request.url()
-        } catch {
-            throw SendingDomainsError.wrapping(error, provider: profile.id, operation: operation.name)
+        if let index = operation.path.firstIndex(where: \.isEmpty) {
+            throw SendingDomainsError.invalidInput(
+                field: "path", "segment \(index + 1) is empty; an id or name is required", provider: profile.id)
         }
         let context = MiddlewareContext(provider: profile.id, operation: operation.name, idempotencyKey: idempotencyKey)
         do {

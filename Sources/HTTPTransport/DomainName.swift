@@ -27,6 +27,7 @@ public enum DomainName {
     public static func normalize(
         _ input: String, field: String = "domain", maximumLength: Int = DomainName.maximumLength
     ) throws(SendingDomainsError) -> String {
+        if let fast = asciiFastPath(input, maximumLength: maximumLength) { return fast }
         func fail(_ rule: String) -> SendingDomainsError { .invalidInput(field: field, rule) }
         var name = input
         guard !name.isEmpty else { throw fail("is required") }
@@ -62,6 +63,41 @@ public enum DomainName {
             throw fail("must be at most \(maximumLength) characters (got \(result.count))")
         }
         return result
+    }
+
+    /// The normalised name when `input` is a plain ASCII name that passes every rule, checked
+    /// byte by byte without allocating per character; `nil` sends it down the full path, which
+    /// also produces the error messages.
+    private static func asciiFastPath(_ input: String, maximumLength: Int) -> String? {
+        var bytes = Array(input.utf8)
+        if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
+        guard !bytes.isEmpty, bytes.count <= maximumLength else { return nil }
+        var labels = 1
+        var labelLength = 0
+        var previous: UInt8 = UInt8(ascii: ".")
+        for index in bytes.indices {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                bytes[index] = byte | 0x20
+                labelLength += 1
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                labelLength += 1
+            case UInt8(ascii: "-"):
+                guard previous != UInt8(ascii: ".") else { return nil }
+                labelLength += 1
+            case UInt8(ascii: "."):
+                guard labelLength > 0, previous != UInt8(ascii: "-") else { return nil }
+                labels += 1
+                labelLength = 0
+            default:
+                return nil
+            }
+            guard labelLength <= maximumLabelLength else { return nil }
+            previous = byte
+        }
+        guard labels >= 2, labelLength > 0, previous != UInt8(ascii: "-") else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Validates one DNS label, for example a provider's subdomain field.

@@ -135,12 +135,12 @@ public struct ErrorMappingMiddleware: Middleware {
     public func intercept(
         _ request: HTTPRequest, context: MiddlewareContext, next: Next
     ) async throws -> HTTPResponse {
-        let meta = [
-            "provider": context.provider.rawValue, "operation": context.operation, "attempt": "\(context.attempt)",
-        ]
+        func meta() -> [String: String] {
+            ["provider": context.provider.rawValue, "operation": context.operation, "attempt": "\(context.attempt)"]
+        }
         logger.log(
             .debug, "→ \(request.method) \(request.encodedPath) (attempt \(context.attempt))",
-            meta.merging(["headers": logger.headersText(request.headers)]) { $1 })
+            meta().merging(["headers": logger.headersText(request.headers)]) { $1 })
         let started = timeSource.now()
         let response: HTTPResponse
         do {
@@ -148,13 +148,13 @@ public struct ErrorMappingMiddleware: Middleware {
         } catch {
             let failure = redacted(
                 SendingDomainsError.wrapping(error, provider: context.provider, operation: context.operation))
-            logger.log(.debug, "✗ \(request.method) \(request.encodedPath): \(failure.kind.rawValue)", meta)
+            logger.log(.debug, "✗ \(request.method) \(request.encodedPath): \(failure.kind.rawValue)", meta())
             throw failure
         }
         let elapsed = timeSource.now() - started
         logger.log(
             .debug, "← \(response.status) \(request.method) \(request.encodedPath) in \(elapsed.formattedSeconds)",
-            meta.merging(["status": "\(response.status)", "bytes": "\(response.body.count)"]) { $1 })
+            meta().merging(["status": "\(response.status)", "bytes": "\(response.body.count)"]) { $1 })
         guard response.body.count <= maximumBodySize else {
             throw SendingDomainsError(
                 kind: .decoding,

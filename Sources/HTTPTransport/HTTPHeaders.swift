@@ -105,7 +105,19 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
         "x-api-access-token", "x-api-secret-token", "x-api-key",
     ]
 
+    /// ASCII case-insensitive comparison, without allocating (header names are ASCII tokens).
     private static func same(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf8.count == rhs.utf8.count && lhs.lowercased() == rhs.lowercased()
+        var left = lhs.utf8.makeIterator()
+        var right = rhs.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return true
+            case (let a?, let b?):
+                if a == b { continue }
+                // Equal ignoring case only when both are the same letter.
+                guard a | 0x20 == b | 0x20, (0x61...0x7A).contains(a | 0x20) else { return false }
+            default: return false
+            }
+        }
     }
 }

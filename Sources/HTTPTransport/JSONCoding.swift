@@ -2,6 +2,13 @@ import Foundation
 
 /// The JSON encoder and decoder every client uses, and typed decoding of response bodies.
 public enum JSONCoding {
+    /// The shared decoder (see ``makeDecoder()``). Decoders are thread-safe once configured;
+    /// sharing one saves building it on every call.
+    public static let decoder = makeDecoder()
+
+    /// The shared encoder (see ``makeEncoder()``).
+    public static let encoder = makeEncoder()
+
     /// A decoder whose dates accept every form ``Timestamp`` does.
     public static func makeDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
@@ -31,7 +38,7 @@ public enum JSONCoding {
     ///   value cannot be encoded (for example a non-finite number).
     public static func encode(_ value: some Encodable) throws(SendingDomainsError) -> Data {
         do {
-            return try makeEncoder().encode(value)
+            return try encoder.encode(value)
         } catch {
             throw SendingDomainsError(kind: .validation, message: "The request body could not be encoded as JSON")
         }
@@ -46,7 +53,7 @@ public enum JSONCoding {
         _ type: T.Type, from response: HTTPResponse, provider: ProviderID? = nil, operation: String? = nil
     ) throws(SendingDomainsError) -> T {
         do {
-            return try makeDecoder().decode(T.self, from: response.body)
+            return try decoder.decode(T.self, from: response.body)
         } catch {
             throw decodingError(
                 describe(error), response: response, provider: provider, operation: operation)

@@ -61,7 +61,7 @@ public enum Krafter {
     /// Reads Krafter's error shapes: `{error}` (401, 403), `{error, code}` (policy),
     /// `{error, details: {field: [messages]}}` (422) and `{error, retry_after}` (429).
     @Sendable public static func decodeError(_ response: HTTPResponse) -> ProviderErrorDetails {
-        guard let body = try? JSONCoding.makeDecoder().decode(ErrorBody.self, from: response.body) else {
+        guard let body = try? JSONCoding.decoder.decode(ErrorBody.self, from: response.body) else {
             return ProviderErrorDetails()
         }
         let fields = (body.details ?? [:]).sorted { $0.key < $1.key }.flatMap { field, messages in

@@ -34,7 +34,7 @@ public enum SendKit {
             let name: String?
             let message: String?
         }
-        guard let body = try? JSONCoding.makeDecoder().decode(Body.self, from: response.body) else {
+        guard let body = try? JSONCoding.decoder.decode(Body.self, from: response.body) else {
             return ProviderErrorDetails()
         }
         let kind: SendingDomainsError.Kind? =

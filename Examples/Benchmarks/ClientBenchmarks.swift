@@ -1,0 +1,220 @@
+import AhaSendClient
+import AutoSendClient
+import Foundation
+import KrafterClient
+import SendKitClient
+import SendingDomainsTesting
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A transport that answers instantly with a fixed response and keeps no record.
+struct StaticTransport: Transport {
+    let response: HTTPResponse
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse { response }
+}
+
+/// Per-call CPU of create, get and list through each provider client, against a hand-written
+/// Foundation baseline doing the same work: build the `URLRequest`, encode the body with
+/// `JSONEncoder`, decode the same payload into the same model with `JSONDecoder` — no middleware.
+enum ClientBenchmarks {
+    static let key = "bench-key-0123456789"
+
+    static func options(_ body: String, status: Int = 200) -> ClientOptions {
+        ClientOptions(transport: StaticTransport(response: .json(status, body)), rateLimiting: .disabled)
+    }
+
+    struct Envelope<T: Decodable>: Decodable { let data: T }
+    struct AutoSendEnvelope<T: Decodable>: Decodable {
+        let success: Bool
+        let data: T
+    }
+    struct AutoSendList: Decodable { let domains: [AutoSend.Domain] }
+
+    /// The baseline: what a hand-written client does for one call.
+    static func baseline<T: Decodable>(
+        _ type: T.Type, method: String, url: String, body: (some Encodable)?, payload: Data, decoder: JSONDecoder
+    ) throws -> T {
+        guard let url = URL(string: url) else { throw URLError(.badURL) }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONEncoder().encode(body)
+        }
+        return try decoder.decode(T.self, from: payload)
+    }
+
+    static func run(runs: Int, iterations: Int) async throws -> [Row] {
+        var rows: [Row] = []
+        let decoder = JSONCoding.makeDecoder()
+        func compare(_ name: String, sdk: () async throws -> Void, baseline: () throws -> Void) async throws {
+            // interleave so that machine noise hits both sides alike
+            var sdkSamples: [Double] = []
+            var baseSamples: [Double] = []
+            for _ in 0..<runs {
+                sdkSamples.append(try await Measure.cpuPerCall(runs: 1, iterations: iterations, sdk))
+                baseSamples.append(try await Measure.cpuPerCall(runs: 1, iterations: iterations) { try baseline() })
+            }
+            rows.append(
+                Row(
+                    benchmark: name, measured: Measure.median(sdkSamples), baseline: Measure.median(baseSamples),
+                    unit: "µs CPU/call", target: "≤ 1.15×"))
+        }
+
+        // Krafter: create, get, list
+        let krafter = Krafter.Client(
+            apiKey: key, options: options(DocumentedExamples.Krafter.createResponse, status: 201))
+        let krafterGet = Krafter.Client(apiKey: key, options: options(DocumentedExamples.Krafter.getResponse))
+        let krafterList = Krafter.Client(apiKey: key, options: options(DocumentedExamples.Krafter.listResponse))
+        let krafterCreatePayload = Data(DocumentedExamples.Krafter.createResponse.utf8)
+        let krafterGetPayload = Data(DocumentedExamples.Krafter.getResponse.utf8)
+        let krafterListPayload = Data(DocumentedExamples.Krafter.listResponse.utf8)
+        let id = "550e8400-e29b-41d4-a716-446655440000"
+        try await compare(
+            "Krafter create",
+            sdk: { _ = try await krafter.createDomain(.init(domain: "example.com", returnPath: "send")) },
+            baseline: {
+                _ = try baseline(
+                    Envelope<Krafter.Domain>.self, method: "POST", url: "https://app.krafter.dev/api/v1/domains",
+                    body: Krafter.CreateDomainRequest(domain: "example.com", returnPath: "send"),
+                    payload: krafterCreatePayload,
+                    decoder: decoder)
+            })
+        try await compare(
+            "Krafter get", sdk: { _ = try await krafterGet.getDomain(id: id) },
+            baseline: {
+                _ = try baseline(
+                    Envelope<Krafter.Domain>.self, method: "GET", url: "https://app.krafter.dev/api/v1/domains/\(id)",
+                    body: String?.none, payload: krafterGetPayload, decoder: decoder)
+            })
+        try await compare(
+            "Krafter list", sdk: { _ = try await krafterList.listDomains() },
+            baseline: {
+                _ = try baseline(
+                    Envelope<[Krafter.Domain]>.self, method: "GET", url: "https://app.krafter.dev/api/v1/domains",
+                    body: String?.none, payload: krafterListPayload, decoder: decoder)
+            })
+
+        // AutoSend: create, get, list
+        let autoSendDomain = Data(DocumentedExamples.AutoSend.createResponse.utf8)
+        let autoSendList = Data(DocumentedExamples.AutoSend.listResponse.utf8)
+        let autoSend = AutoSend.Client(apiKey: key, options: options(DocumentedExamples.AutoSend.createResponse))
+        let autoSendLister = AutoSend.Client(apiKey: key, options: options(DocumentedExamples.AutoSend.listResponse))
+        let hexID = "60d5ec49f1b2c72d9c8b2222"
+        try await compare(
+            "AutoSend create",
+            sdk: { _ = try await autoSend.createDomain(.init(domain: "example.com", regionKey: "us-east-1")) },
+            baseline: {
+                _ = try baseline(
+                    AutoSendEnvelope<AutoSend.Domain>.self, method: "POST", url: "https://api.autosend.com/v1/domains",
+                    body: AutoSend.CreateDomainRequest(domain: "example.com", regionKey: "us-east-1"),
+                    payload: autoSendDomain,
+                    decoder: decoder)
+            })
+        try await compare(
+            "AutoSend get", sdk: { _ = try await autoSend.getDomain(id: hexID) },
+            baseline: {
+                _ = try baseline(
+                    AutoSendEnvelope<AutoSend.Domain>.self, method: "GET",
+                    url: "https://api.autosend.com/v1/domains/\(hexID)",
+                    body: String?.none, payload: autoSendDomain, decoder: decoder)
+            })
+        try await compare(
+            "AutoSend list", sdk: { _ = try await autoSendLister.listDomains() },
+            baseline: {
+                _ = try baseline(
+                    AutoSendEnvelope<AutoSendList>.self, method: "GET", url: "https://api.autosend.com/v1/domains",
+                    body: String?.none, payload: autoSendList, decoder: decoder)
+            })
+
+        // AhaSend: create (with its idempotency key), get, list
+        let account = DocumentedExamples.AhaSend.accountID
+        let ahaDomain = DocumentedExamples.AhaSend.domain()
+        let ahaPage = DocumentedExamples.AhaSend.page(["a.example.com", "b.example.com"], hasMore: false)
+        let aha = AhaSend.Client(apiKey: key, accountID: account, options: options(ahaDomain, status: 201))
+        let ahaLister = AhaSend.Client(apiKey: key, accountID: account, options: options(ahaPage))
+        let ahaDomainPayload = Data(ahaDomain.utf8)
+        let ahaPagePayload = Data(ahaPage.utf8)
+        let base = "https://api.ahasend.com/v2/accounts/\(account)/domains"
+        try await compare(
+            "AhaSend create", sdk: { _ = try await aha.createDomain(.init(domain: "example.com")) },
+            baseline: {
+                _ = UUID().uuidString  // the baseline mints a key too
+                _ = try baseline(
+                    AhaSend.Domain.self, method: "POST", url: base,
+                    body: AhaSend.CreateDomainRequest(domain: "example.com"),
+                    payload: ahaDomainPayload, decoder: decoder)
+            })
+        try await compare(
+            "AhaSend get", sdk: { _ = try await aha.getDomain("example.com") },
+            baseline: {
+                _ = try baseline(
+                    AhaSend.Domain.self, method: "GET", url: "\(base)/example.com", body: String?.none,
+                    payload: ahaDomainPayload, decoder: decoder)
+            })
+        try await compare(
+            "AhaSend list", sdk: { _ = try await ahaLister.listDomains() },
+            baseline: {
+                _ = try baseline(
+                    AhaSend.DomainPage.self, method: "GET", url: base, body: String?.none, payload: ahaPagePayload,
+                    decoder: decoder)
+            })
+
+        // SendKit: create only
+        let sendKit = SendKit.Client(
+            apiKey: key, options: options(DocumentedExamples.SendKit.createResponse, status: 201))
+        let sendKitPayload = Data(DocumentedExamples.SendKit.createResponse.utf8)
+        try await compare(
+            "SendKit create",
+            sdk: { _ = try await sendKit.createDomain(.init(name: "example.com", region: "us-east-1")) },
+            baseline: {
+                _ = try baseline(
+                    SendKit.Domain.self, method: "POST", url: "https://api.sendkit.dev/domains",
+                    body: SendKit.CreateDomainRequest(name: "example.com", region: "us-east-1"),
+                    payload: sendKitPayload,
+                    decoder: decoder)
+            })
+        return rows
+    }
+}
+
+/// The cost of the middleware pipeline alone: an empty transport, a GET with no body to decode.
+enum PipelineBenchmark {
+    static func run(runs: Int, iterations: Int) async throws -> [Row] {
+        let empty = HTTPResponse(status: 204)
+        let client = APIClient(
+            profile: Krafter.profile, authentication: .bearer("bench-key-0123456789"),
+            options: ClientOptions(transport: StaticTransport(response: empty), rateLimiting: .disabled))
+        let limited = APIClient(
+            profile: AhaSend.profile, authentication: .bearer("bench-key-0123456789"),
+            options: ClientOptions(
+                transport: StaticTransport(response: empty),
+                rateLimiting: .custom(RateLimit(rate: 1e9, burst: 1_000_000_000))))
+        let operation = APIOperation(
+            name: "getDomain", method: .get, path: ["domains", "550e8400-e29b-41d4-a716-446655440000"])
+        let transport = StaticTransport(response: empty)
+        let request = HTTPRequest(
+            method: .get, baseURL: Krafter.productionBaseURL.url, path: operation.path)
+        let bare = try await Measure.cpuPerCall(runs: runs, iterations: iterations) {
+            _ = try await transport.send(request)
+        }
+        let pipeline = try await Measure.cpuPerCall(runs: runs, iterations: iterations) {
+            _ = try await client.send(operation)
+        }
+        let withLimiter = try await Measure.cpuPerCall(runs: runs, iterations: iterations) {
+            _ = try await limited.send(operation)
+        }
+        return [
+            Row(
+                benchmark: "pipeline, no limiter", measured: pipeline, baseline: bare, unit: "µs CPU/call",
+                target: "report"),
+            Row(
+                benchmark: "pipeline + token bucket", measured: withLimiter, baseline: bare, unit: "µs CPU/call",
+                target: "report"),
+        ]
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import KrafterClient
+import SendingDomains
+import SendingDomainsTesting
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Holds every request until `count` have arrived, so that they are all in flight at once.
+actor Gate {
+    let count: Int
+    var arrived = 0
+    var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(count: Int) { self.count = count }
+
+    func arrive() async {
+        arrived += 1
+        if arrived >= count {
+            for continuation in waiting { continuation.resume() }
+            waiting.removeAll()
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+}
+
+struct GatedTransport: Transport {
+    let gate: Gate
+    let response: HTTPResponse
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        await gate.arrive()
+        return response
+    }
+}
+
+/// N concurrent `getDomain` calls through the unified API, all in flight at once; each size runs
+/// in a child process so that its peak memory is its own.
+enum ConcurrencyBenchmark {
+    struct Report: Codable {
+        let calls: Int
+        let seconds: Double
+        let peakMiB: Double
+    }
+
+    static func child(calls: Int) async {
+        let response = HTTPResponse.json(200, DocumentedExamples.Krafter.getResponse)
+        let transport = GatedTransport(gate: Gate(count: max(calls, 1)), response: response)
+        let provider = KrafterProvisioner(
+            Krafter.Client(
+                apiKey: "bench-key-0123456789", options: .init(transport: transport, rateLimiting: .disabled)))
+        let start = Measure.wallSeconds()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<calls {
+                group.addTask { _ = try? await provider.getDomain(id: "550e8400-e29b-41d4-a716-446655440000") }
+            }
+        }
+        let report = Report(calls: calls, seconds: Measure.wallSeconds() - start, peakMiB: Measure.peakMiB())
+        print(String(decoding: (try? JSONEncoder().encode(report)) ?? Data(), as: UTF8.self))
+    }
+
+    static func spawn(calls: Int) throws -> Report {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+        if !FileManager.default.isExecutableFile(atPath: process.executableURL?.path ?? "") {
+            process.executableURL = Bundle.main.executableURL
+        }
+        process.arguments = ["--concurrency-child", "\(calls)"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return try JSONDecoder().decode(Report.self, from: data)
+    }
+
+    static func run(sizes: [Int], runs: Int) throws -> [Row] {
+        let idle = Measure.median(try (0..<runs).map { _ in try spawn(calls: 0).peakMiB })
+        var rows: [Row] = []
+        var perCall: [Double] = []
+        for size in sizes {
+            let reports = try (0..<runs).map { _ in try spawn(calls: size) }
+            let peak = Measure.median(reports.map(\.peakMiB))
+            let seconds = Measure.median(reports.map(\.seconds))
+            perCall.append((peak - idle) * 1024 / Double(size))
+            rows.append(
+                Row(
+                    benchmark: "\(size) concurrent calls: wall time", measured: seconds * 1000, baseline: nil,
+                    unit: "ms", target: "report"))
+            rows.append(
+                Row(
+                    benchmark: "\(size) concurrent calls: peak memory", measured: peak, baseline: idle,
+                    unit: "MiB (baseline: idle process)", target: "bounded"))
+            rows.append(
+                Row(
+                    benchmark: "\(size) concurrent calls: memory per call in flight",
+                    measured: (peak - idle) * 1024 / Double(size),
+                    baseline: perCall.first, unit: "KiB (baseline: smallest size)",
+                    target: "≤ 1× (no faster than calls)"))
+        }
+        return rows
+    }
+}
+
+/// Achieved rate of the token bucket against the configured one, on a virtual and on the real
+/// clock.
+enum RateLimiterBenchmark {
+    static func run(runs: Int, quick: Bool) async throws -> [Row] {
+        var virtualRates: [Double] = []
+        var realRates: [Double] = []
+        for _ in 0..<runs {
+            let clock = VirtualClock()
+            let bucket = TokenBucket(rate: 100, burst: 1, timeSource: clock.timeSource)
+            for _ in 0..<1_001 { try await bucket.acquire() }
+            virtualRates.append(1_000 / clock.now.seconds)
+
+            let rate = 200.0
+            let count = quick ? 100 : 200
+            let real = TokenBucket(rate: rate, burst: 1)
+            try await real.acquire()
+            let start = Measure.wallSeconds()
+            for _ in 0..<count { try await real.acquire() }
+            realRates.append(Double(count) / (Measure.wallSeconds() - start))
+        }
+        return [
+            Row(
+                benchmark: "token bucket, virtual clock", measured: Measure.median(virtualRates), baseline: 100,
+                unit: "requests/s", target: "within 2 %"),
+            Row(
+                benchmark: "token bucket, real clock", measured: Measure.median(realRates), baseline: 200,
+                unit: "requests/s", target: "within 2 %"),
+        ]
+    }
+}
+
+/// Requests per second over loopback HTTP: `URLSessionTransport` against a plain `URLSession`
+/// loop on the same server.
+enum LoopbackBenchmark {
+    static func run(runs: Int, requests: Int) async throws -> [Row] {
+        let response = HTTPResponse.json(200, DocumentedExamples.Krafter.getResponse)
+        let server = try LoopbackServer { _ in .response(response) }
+        guard let url = URL(string: "\(server.baseURL)/domains/550e8400-e29b-41d4-a716-446655440000") else { return [] }
+        let transport = URLSessionTransport()
+        let request = HTTPRequest(
+            method: .get, baseURL: try BaseURL(server.baseURL).url,
+            path: ["domains", "550e8400-e29b-41d4-a716-446655440000"])
+        let session = URLSession(configuration: .ephemeral)
+        func plain() async throws {
+            let _: Data = try await withCheckedThrowingContinuation { continuation in
+                session.dataTask(with: URLRequest(url: url)) { data, _, error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else {
+                        continuation.resume(returning: data ?? Data())
+                    }
+                }.resume()
+            }
+        }
+        for _ in 0..<20 {
+            _ = try await transport.send(request)
+            try await plain()
+        }
+        var ours: [Double] = []
+        var theirs: [Double] = []
+        for _ in 0..<runs {
+            var start = Measure.wallSeconds()
+            for _ in 0..<requests { _ = try await transport.send(request) }
+            ours.append(Double(requests) / (Measure.wallSeconds() - start))
+            start = Measure.wallSeconds()
+            for _ in 0..<requests { try await plain() }
+            theirs.append(Double(requests) / (Measure.wallSeconds() - start))
+        }
+        return [
+            Row(
+                benchmark: "loopback HTTP, URLSessionTransport", measured: Measure.median(ours),
+                baseline: Measure.median(theirs), unit: "requests/s (baseline: plain URLSession)", target: "report")
+        ]
+    }
+}

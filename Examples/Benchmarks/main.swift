@@ -1,0 +1,58 @@
+// Benchmarks: what the SDK costs, measured against hand-written Foundation code in the same run.
+//
+//     swift run -c release Benchmarks            # the table
+//     swift run -c release Benchmarks --json     # machine-readable
+//     swift run -c release Benchmarks --quick    # fewer iterations, for a smoke test
+//
+// Every figure is the median of several runs; ratios compare with a baseline measured in the
+// same process. See Docs/Performance.md.
+
+import AhaSendClient
+import AutoSendClient
+import CllavioClient
+import Foundation
+import KrafterClient
+import SendKitClient
+import SendingDomains
+import SendingDomainsTesting
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+let arguments = CommandLine.arguments
+if let index = arguments.firstIndex(of: "--concurrency-child"), index + 1 < arguments.count,
+    let calls = Int(arguments[index + 1])
+{
+    await ConcurrencyBenchmark.child(calls: calls)
+    exit(0)
+}
+let quick = arguments.contains("--quick")
+let json = arguments.contains("--json")
+let runs = quick ? 3 : 7
+let iterations = quick ? 300 : 3_000
+
+func progress(_ text: String) {
+    FileHandle.standardError.write(Data("benchmarks: \(text)\n".utf8))
+}
+
+var rows: [Row] = []
+
+progress("1/5 per-call CPU, SDK vs Foundation baseline")
+rows += try await ClientBenchmarks.run(runs: runs, iterations: iterations)
+progress("2/5 middleware pipeline alone")
+rows += try await PipelineBenchmark.run(runs: runs, iterations: iterations * 3)
+progress("3/5 concurrent calls through the unified API")
+rows += try ConcurrencyBenchmark.run(sizes: quick ? [1_000, 2_000] : [1_000, 10_000], runs: quick ? 3 : 5)
+progress("4/5 rate limiter accuracy")
+rows += try await RateLimiterBenchmark.run(runs: quick ? 3 : 5, quick: quick)
+progress("5/5 loopback HTTP throughput")
+rows += try await LoopbackBenchmark.run(runs: quick ? 3 : 5, requests: quick ? 100 : 400)
+
+if json {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+} else {
+    print(Table.render(rows))
+}
