@@ -59,6 +59,11 @@ let tests: [Target] = [
         swiftSettings: swiftSettings
     ),
     .testTarget(
+        name: "ReliabilityTests",
+        dependencies: ["SendingDomains", "SendingDomainsTesting"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
         name: "DomainsCLITests",
         dependencies: ["SendingDomainsTesting", "domains"],
         swiftSettings: swiftSettings
