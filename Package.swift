@@ -87,6 +87,7 @@ let examples: [Target] = [
         name: "Benchmarks",
         dependencies: ["SendingDomains", "SendingDomainsTesting"] + providers.map { .target(name: $0) },
         path: "Examples/Benchmarks",
+        exclude: ["count-allocations.sh", "malloc_counter.c"],
         swiftSettings: swiftSettings
     ),
     .executableTarget(

@@ -48,21 +48,48 @@ enum ClientBenchmarks {
         return try decoder.decode(T.self, from: payload)
     }
 
+    /// One compared call: the SDK's and the baseline's version of the same work.
+    struct Case {
+        let name: String
+        let sdk: () async throws -> Void
+        let baseline: () throws -> Void
+    }
+
     static func run(runs: Int, iterations: Int) async throws -> [Row] {
         var rows: [Row] = []
-        let decoder = JSONCoding.makeDecoder()
-        func compare(_ name: String, sdk: () async throws -> Void, baseline: () throws -> Void) async throws {
+        for item in cases() {
             // interleave so that machine noise hits both sides alike
             var sdkSamples: [Double] = []
             var baseSamples: [Double] = []
             for _ in 0..<runs {
-                sdkSamples.append(try await Measure.cpuPerCall(runs: 1, iterations: iterations, sdk))
-                baseSamples.append(try await Measure.cpuPerCall(runs: 1, iterations: iterations) { try baseline() })
+                sdkSamples.append(try await Measure.cpuPerCall(runs: 1, iterations: iterations, item.sdk))
+                baseSamples.append(
+                    try await Measure.cpuPerCall(runs: 1, iterations: iterations) { try item.baseline() })
             }
             rows.append(
                 Row(
-                    benchmark: name, measured: Measure.median(sdkSamples), baseline: Measure.median(baseSamples),
+                    benchmark: item.name, measured: Measure.median(sdkSamples), baseline: Measure.median(baseSamples),
                     unit: "µs CPU/call", target: "≤ 1.15×"))
+        }
+        return rows
+    }
+
+    /// Runs one side of one case `calls` times, for counting allocations under valgrind's DHAT.
+    static func runOnly(_ name: String, side: String, calls: Int) async throws {
+        guard let item = cases().first(where: { $0.name == name }) else {
+            FileHandle.standardError.write(Data("no case named \(name)\n".utf8))
+            exit(2)
+        }
+        for _ in 0..<calls {
+            if side == "baseline" { try item.baseline() } else { try await item.sdk() }
+        }
+    }
+
+    static func cases() -> [Case] {
+        var cases: [Case] = []
+        let decoder = JSONCoding.makeDecoder()
+        func compare(_ name: String, sdk: @escaping () async throws -> Void, baseline: @escaping () throws -> Void) {
+            cases.append(Case(name: name, sdk: sdk, baseline: baseline))
         }
 
         // Krafter: create, get, list
@@ -74,7 +101,7 @@ enum ClientBenchmarks {
         let krafterGetPayload = Data(DocumentedExamples.Krafter.getResponse.utf8)
         let krafterListPayload = Data(DocumentedExamples.Krafter.listResponse.utf8)
         let id = "550e8400-e29b-41d4-a716-446655440000"
-        try await compare(
+        compare(
             "Krafter create",
             sdk: { _ = try await krafter.createDomain(.init(domain: "example.com", returnPath: "send")) },
             baseline: {
@@ -84,14 +111,14 @@ enum ClientBenchmarks {
                     payload: krafterCreatePayload,
                     decoder: decoder)
             })
-        try await compare(
+        compare(
             "Krafter get", sdk: { _ = try await krafterGet.getDomain(id: id) },
             baseline: {
                 _ = try baseline(
                     Envelope<Krafter.Domain>.self, method: "GET", url: "https://app.krafter.dev/api/v1/domains/\(id)",
                     body: String?.none, payload: krafterGetPayload, decoder: decoder)
             })
-        try await compare(
+        compare(
             "Krafter list", sdk: { _ = try await krafterList.listDomains() },
             baseline: {
                 _ = try baseline(
@@ -105,7 +132,7 @@ enum ClientBenchmarks {
         let autoSend = AutoSend.Client(apiKey: key, options: options(DocumentedExamples.AutoSend.createResponse))
         let autoSendLister = AutoSend.Client(apiKey: key, options: options(DocumentedExamples.AutoSend.listResponse))
         let hexID = "60d5ec49f1b2c72d9c8b2222"
-        try await compare(
+        compare(
             "AutoSend create",
             sdk: { _ = try await autoSend.createDomain(.init(domain: "example.com", regionKey: "us-east-1")) },
             baseline: {
@@ -115,7 +142,7 @@ enum ClientBenchmarks {
                     payload: autoSendDomain,
                     decoder: decoder)
             })
-        try await compare(
+        compare(
             "AutoSend get", sdk: { _ = try await autoSend.getDomain(id: hexID) },
             baseline: {
                 _ = try baseline(
@@ -123,7 +150,7 @@ enum ClientBenchmarks {
                     url: "https://api.autosend.com/v1/domains/\(hexID)",
                     body: String?.none, payload: autoSendDomain, decoder: decoder)
             })
-        try await compare(
+        compare(
             "AutoSend list", sdk: { _ = try await autoSendLister.listDomains() },
             baseline: {
                 _ = try baseline(
@@ -140,7 +167,7 @@ enum ClientBenchmarks {
         let ahaDomainPayload = Data(ahaDomain.utf8)
         let ahaPagePayload = Data(ahaPage.utf8)
         let base = "https://api.ahasend.com/v2/accounts/\(account)/domains"
-        try await compare(
+        compare(
             "AhaSend create", sdk: { _ = try await aha.createDomain(.init(domain: "example.com")) },
             baseline: {
                 _ = UUID().uuidString  // the baseline mints a key too
@@ -149,14 +176,14 @@ enum ClientBenchmarks {
                     body: AhaSend.CreateDomainRequest(domain: "example.com"),
                     payload: ahaDomainPayload, decoder: decoder)
             })
-        try await compare(
+        compare(
             "AhaSend get", sdk: { _ = try await aha.getDomain("example.com") },
             baseline: {
                 _ = try baseline(
                     AhaSend.Domain.self, method: "GET", url: "\(base)/example.com", body: String?.none,
                     payload: ahaDomainPayload, decoder: decoder)
             })
-        try await compare(
+        compare(
             "AhaSend list", sdk: { _ = try await ahaLister.listDomains() },
             baseline: {
                 _ = try baseline(
@@ -168,7 +195,7 @@ enum ClientBenchmarks {
         let sendKit = SendKit.Client(
             apiKey: key, options: options(DocumentedExamples.SendKit.createResponse, status: 201))
         let sendKitPayload = Data(DocumentedExamples.SendKit.createResponse.utf8)
-        try await compare(
+        compare(
             "SendKit create",
             sdk: { _ = try await sendKit.createDomain(.init(name: "example.com", region: "us-east-1")) },
             baseline: {
@@ -178,7 +205,7 @@ enum ClientBenchmarks {
                     payload: sendKitPayload,
                     decoder: decoder)
             })
-        return rows
+        return cases
     }
 }
 
@@ -210,10 +237,11 @@ enum PipelineBenchmark {
         }
         return [
             Row(
-                benchmark: "pipeline, no limiter", measured: pipeline, baseline: bare, unit: "µs CPU/call",
-                target: "report"),
+                benchmark: "pipeline, no limiter", measured: pipeline, baseline: nil,
+                unit: "µs CPU/call (bare transport: \(String(format: "%.3f", bare)))", target: "report"),
             Row(
-                benchmark: "pipeline + token bucket", measured: withLimiter, baseline: bare, unit: "µs CPU/call",
+                benchmark: "pipeline + token bucket", measured: withLimiter, baseline: nil,
+                unit: "µs CPU/call (bare transport: \(String(format: "%.3f", bare)))",
                 target: "report"),
         ]
     }

@@ -27,6 +27,13 @@ if let index = arguments.firstIndex(of: "--concurrency-child"), index + 1 < argu
     await ConcurrencyBenchmark.child(calls: calls)
     exit(0)
 }
+if let index = arguments.firstIndex(of: "--alloc-case"), index + 3 < arguments.count,
+    let calls = Int(arguments[index + 3])
+{
+    // --alloc-case NAME sdk|baseline CALLS: one side of one case, for valgrind --tool=dhat
+    try await ClientBenchmarks.runOnly(arguments[index + 1], side: arguments[index + 2], calls: calls)
+    exit(0)
+}
 let quick = arguments.contains("--quick")
 let json = arguments.contains("--json")
 let runs = quick ? 3 : 7
