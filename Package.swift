@@ -15,7 +15,9 @@ let libraries: [Target] = [
         dependencies: ["HTTPTransport"] + providers.map { .target(name: $0) },
         swiftSettings: swiftSettings
     ),
-    .target(name: "SendingDomainsTesting", dependencies: ["HTTPTransport"], swiftSettings: swiftSettings),
+    .target(
+        name: "SendingDomainsTesting", dependencies: ["HTTPTransport", "SendingDomains"], swiftSettings: swiftSettings
+    ),
 ]
 
 let providerTargets: [Target] = providers.map { provider in

@@ -15,16 +15,7 @@ let name = arguments.dropFirst().first ?? "example.com"
 let clock = VirtualClock()
 let simulator = ProviderSimulator.sandbox(for: provider, now: clock.timeSource.date)
 let options = ClientOptions(transport: simulator, timeSource: clock.timeSource)
-let credentials: ProviderCredentials =
-    switch provider {
-    case .ahaSend:
-        .ahaSend(apiKey: Secret(ProviderSimulator.sandboxAPIKey), accountID: ProviderSimulator.sandboxAccountID)
-    case .cllavio:
-        .cllavio(
-            accessToken: Secret(ProviderSimulator.sandboxAPIKey),
-            secretToken: Secret(ProviderSimulator.sandboxSecretToken))
-    default: .apiKey(Secret(ProviderSimulator.sandboxAPIKey))
-    }
+let credentials = ProviderSimulator.sandboxCredentials(for: provider)
 
 do {
     let domains = try ProviderFactory.make(provider, credentials: credentials, options: options)

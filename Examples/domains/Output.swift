@@ -59,7 +59,7 @@ enum Render {
         let createdAt: String?
         let verifiedAt: String?
         let lastCheckedAt: String?
-        let records: [RecordJSON]
+        let records: [RecordExport.JSONRecord]
 
         init(_ domain: SendingDomain) {
             id = domain.id
@@ -69,31 +69,7 @@ enum Render {
             createdAt = domain.createdAt.map { Render.date($0) }
             verifiedAt = domain.verifiedAt.map { Render.date($0) }
             lastCheckedAt = domain.lastCheckedAt.map { Render.date($0) }
-            records = domain.records.map(RecordJSON.init)
-        }
-    }
-
-    struct RecordJSON: Encodable {
-        let type: String
-        let name: String
-        let host: String
-        let value: String
-        let priority: Int?
-        let ttl: String
-        let purpose: String
-        let required: Bool
-        let status: String?
-
-        init(_ record: DNSRecord) {
-            type = record.type.rawValue
-            name = record.name
-            host = record.relativeName
-            value = record.value
-            priority = record.priority
-            ttl = record.ttl.description
-            purpose = record.purpose.rawValue
-            required = record.required
-            status = record.status?.rawValue
+            records = domain.records.map(RecordExport.JSONRecord.init)
         }
     }
 

@@ -50,16 +50,7 @@ do {
     if ProviderFactory.hasCredentials(for: provider, in: environment) {
         provisioner = try ProviderFactory.fromEnvironment(provider, environment: environment, options: options)
     } else {
-        let credentials: ProviderCredentials =
-            switch provider {
-            case .ahaSend:
-                .ahaSend(apiKey: Secret(ProviderSimulator.sandboxAPIKey), accountID: ProviderSimulator.sandboxAccountID)
-            case .cllavio:
-                .cllavio(
-                    accessToken: Secret(ProviderSimulator.sandboxAPIKey),
-                    secretToken: Secret(ProviderSimulator.sandboxSecretToken))
-            default: .apiKey(Secret(ProviderSimulator.sandboxAPIKey))
-            }
+        let credentials = ProviderSimulator.sandboxCredentials(for: provider)
         if invocation.baseURL == nil {
             let folder =
                 environment["SENDINGDOMAINS_SANDBOX_DIR"].map { URL(fileURLWithPath: $0) }

@@ -137,3 +137,33 @@ extension DomainProvisioning {
         guard capabilities.supports(operation) else { throw .unsupported(name, provider: provider) }
     }
 }
+
+/// A provider whose published API offers only ``DomainProvisioning/createDomain(_:)`` (SendKit,
+/// Cllavio): every other operation throws `unsupportedOperation` naming the provider and the
+/// operation, without sending anything.
+public protocol CreateOnlyProvisioning: DomainProvisioning {}
+
+extension CreateOnlyProvisioning {
+    /// Throws `unsupportedOperation`: the provider publishes no get endpoint.
+    public func getDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
+        throw .unsupported("getDomain", provider: provider)
+    }
+
+    /// Fails on iteration with `unsupportedOperation`: the provider publishes no list endpoint.
+    public func listDomains() -> DomainList { .failing(.unsupported("listDomains", provider: provider)) }
+
+    /// Throws `unsupportedOperation`: the provider publishes no verify endpoint.
+    public func verifyDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
+        throw .unsupported("verifyDomain", provider: provider)
+    }
+
+    /// Throws `unsupportedOperation`: the provider publishes no delete endpoint.
+    public func deleteDomain(id: String) async throws(SendingDomainsError) {
+        throw .unsupported("deleteDomain", provider: provider)
+    }
+
+    /// Throws `unsupportedOperation`: the provider publishes no verify endpoint.
+    public func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain {
+        throw .unsupported("verifyDomain", provider: provider)
+    }
+}

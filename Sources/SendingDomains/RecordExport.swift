@@ -106,46 +106,70 @@ public enum RecordExport {
         return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
     }
 
-    /// The records as a JSON array of objects with `type`, `name`, `host`, `value`, `priority`,
-    /// `ttl` (seconds or `"auto"`), `purpose`, `required` and `status`; keys sorted.
-    public static func json(_ records: [DNSRecord]) -> String {
-        struct Entry: Encodable {
-            let type: String
-            let name: String
-            let host: String
-            let value: String
-            let priority: Int?
-            let ttl: TTLValue
-            let purpose: String
-            let required: Bool
-            let status: String?
-        }
-        enum TTLValue: Encodable {
-            case auto
-            case seconds(Int)
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.singleValueContainer()
-                switch self {
-                case .auto: try container.encode("auto")
-                case .seconds(let value): try container.encode(value)
-                }
+    /// One record as ``json(_:)`` writes it: the unified fields, with `host` relative to the
+    /// domain and `ttl` as seconds or `"auto"`.
+    public struct JSONRecord: Encodable, Sendable, Hashable {
+        /// The record type, e.g. `TXT`.
+        public let type: String
+        /// The fully qualified name.
+        public let name: String
+        /// The name relative to the domain (`@` for the apex).
+        public let host: String
+        /// The value.
+        public let value: String
+        /// The MX priority.
+        public let priority: Int?
+        /// The TTL in seconds, or `nil` for automatic (written as `"auto"`).
+        public let ttlSeconds: Int?
+        /// The purpose, e.g. `dkim` or `return-path`.
+        public let purpose: String
+        /// Whether the provider needs the record.
+        public let required: Bool
+        /// The record's status, where the provider reports one.
+        public let status: String?
+
+        /// The JSON form of `record`.
+        public init(_ record: DNSRecord) {
+            type = record.type.rawValue
+            name = record.name
+            host = record.relativeName
+            value = record.value
+            priority = record.priority
+            switch record.ttl {
+            case .automatic: ttlSeconds = nil
+            case .seconds(let value): ttlSeconds = value
             }
+            purpose = record.purpose.rawValue
+            required = record.required
+            status = record.status?.rawValue
         }
-        let entries = records.map { record in
-            Entry(
-                type: record.type.rawValue, name: record.name, host: record.relativeName, value: record.value,
-                priority: record.priority,
-                ttl: {
-                    switch record.ttl {
-                    case .automatic: .auto
-                    case .seconds(let value): .seconds(value)
-                    }
-                }(),
-                purpose: record.purpose.rawValue, required: record.required, status: record.status?.rawValue)
+
+        enum CodingKeys: String, CodingKey { case type, name, host, value, priority, ttl, purpose, required, status }
+
+        /// Writes the record; `priority` and `status` are omitted when absent.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(type, forKey: .type)
+            try container.encode(name, forKey: .name)
+            try container.encode(host, forKey: .host)
+            try container.encode(value, forKey: .value)
+            try container.encodeIfPresent(priority, forKey: .priority)
+            if let ttlSeconds {
+                try container.encode(ttlSeconds, forKey: .ttl)
+            } else {
+                try container.encode("auto", forKey: .ttl)
+            }
+            try container.encode(purpose, forKey: .purpose)
+            try container.encode(required, forKey: .required)
+            try container.encodeIfPresent(status, forKey: .status)
         }
+    }
+
+    /// The records as a JSON array of ``JSONRecord`` objects, pretty-printed, keys sorted.
+    public static func json(_ records: [DNSRecord]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(entries)) ?? Data("[]".utf8)
+        let data = (try? encoder.encode(records.map(JSONRecord.init))) ?? Data("[]".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

@@ -15,16 +15,7 @@ struct Sandbox {
         let clock = VirtualClock(date: Date(timeIntervalSince1970: 1_790_000_000))
         let simulator = ProviderSimulator.sandbox(for: provider, now: clock.timeSource.date)
         let mock = MockTransport { try await simulator.send($0) }
-        let credentials: ProviderCredentials =
-            switch provider {
-            case .ahaSend:
-                .ahaSend(apiKey: Secret(ProviderSimulator.sandboxAPIKey), accountID: ProviderSimulator.sandboxAccountID)
-            case .cllavio:
-                .cllavio(
-                    accessToken: Secret(ProviderSimulator.sandboxAPIKey),
-                    secretToken: Secret(ProviderSimulator.sandboxSecretToken))
-            default: .apiKey(Secret(ProviderSimulator.sandboxAPIKey))
-            }
+        let credentials = ProviderSimulator.sandboxCredentials(for: provider)
         self.simulator = simulator
         self.mock = mock
         self.clock = clock

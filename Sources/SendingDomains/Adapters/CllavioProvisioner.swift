@@ -2,7 +2,7 @@ import CllavioClient
 
 /// ``DomainProvisioning`` over ``CllavioClient``: create only (Cllavio's verification endpoint
 /// is not part of its public API); `senderAddress` is required and must be on the domain.
-public struct CllavioProvisioner: DomainProvisioning {
+public struct CllavioProvisioner: CreateOnlyProvisioning {
     /// The provider client.
     public let client: Cllavio.Client
 
@@ -42,29 +42,6 @@ public struct CllavioProvisioner: DomainProvisioning {
             return sender
         }
         return Self.normalize(try await client.generateDomain(generate))
-    }
-
-    /// Unsupported: Cllavio's public API has no get endpoint.
-    public func getDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        throw .unsupported("getDomain", provider: provider)
-    }
-
-    /// Unsupported: Cllavio's public API has no list endpoint.
-    public func listDomains() -> DomainList { .failing(.unsupported("listDomains", provider: provider)) }
-
-    /// Unsupported: Cllavio's verification endpoint is JWT-authenticated and not public.
-    public func verifyDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        throw .unsupported("verifyDomain", provider: provider)
-    }
-
-    /// Unsupported: Cllavio's public API has no delete endpoint.
-    public func deleteDomain(id: String) async throws(SendingDomainsError) {
-        throw .unsupported("deleteDomain", provider: provider)
-    }
-
-    /// Unsupported: see ``verifyDomain(id:)``.
-    public func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        throw .unsupported("verifyDomain", provider: provider)
     }
 
     /// Maps Cllavio's flat map: every entry is a required TXT record; `SPF` at the apex,

@@ -7,7 +7,7 @@ import SendKitClient
 /// let provider = SendKitProvisioner(SendKit.Client(apiKey: key))
 /// let domain = try await provider.createDomain(DomainRequest(domain: "example.com", region: "us-east-1"))
 /// ```
-public struct SendKitProvisioner: DomainProvisioning {
+public struct SendKitProvisioner: CreateOnlyProvisioning {
     /// The provider client.
     public let client: SendKit.Client
 
@@ -38,29 +38,6 @@ public struct SendKitProvisioner: DomainProvisioning {
                 name: request.domain, region: request.region ?? "", openTracking: request.openTracking,
                 clickTracking: request.clickTracking))
         return Self.normalize(domain)
-    }
-
-    /// Unsupported: SendKit publishes no get endpoint.
-    public func getDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        throw .unsupported("getDomain", provider: provider)
-    }
-
-    /// Unsupported: SendKit publishes no list endpoint.
-    public func listDomains() -> DomainList { .failing(.unsupported("listDomains", provider: provider)) }
-
-    /// Unsupported: SendKit publishes no verify endpoint.
-    public func verifyDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        throw .unsupported("verifyDomain", provider: provider)
-    }
-
-    /// Unsupported: SendKit publishes no delete endpoint.
-    public func deleteDomain(id: String) async throws(SendingDomainsError) {
-        throw .unsupported("deleteDomain", provider: provider)
-    }
-
-    /// Unsupported: SendKit publishes no verify endpoint.
-    public func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        throw .unsupported("verifyDomain", provider: provider)
     }
 
     /// Maps SendKit's model: statuses one to one (`not_started` → pending); `record_type` is a
