@@ -18,6 +18,7 @@ extension AhaSend {
         public let api: APIClient
         /// The account the domains belong to (a UUID), as given.
         public let accountID: String
+        private let checkedAccountID: String?
 
         /// Creates a client.
         ///
@@ -29,6 +30,11 @@ extension AhaSend {
         public init(apiKey: Secret, accountID: String, options: ClientOptions = ClientOptions()) {
             api = APIClient(profile: AhaSend.profile, authentication: .bearer(apiKey), options: options)
             self.accountID = accountID
+            do {
+                checkedAccountID = try ResourceID.uuid(accountID, field: "account_id")
+            } catch {
+                checkedAccountID = nil
+            }
         }
 
         /// Creates a client from a key held in a `String`.
@@ -37,6 +43,7 @@ extension AhaSend {
         }
 
         private func domainsPath(_ operation: String) throws(SendingDomainsError) -> [String] {
+            if let checkedAccountID { return ["v2", "accounts", checkedAccountID, "domains"] }
             let account = try api.validate(operation) { () throws(SendingDomainsError) in
                 try ResourceID.uuid(accountID, field: "account_id")
             }
