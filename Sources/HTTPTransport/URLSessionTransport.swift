@@ -82,8 +82,9 @@ public final class URLSessionTransport: Transport, Sendable {
                 delegate.register(task.task, limit: limit, continuation: continuation)
                 task.task.resume()
             }
-        } onCancel: {
-            task.task.cancel()
+        } onCancel: { [delegate] in
+            // Answer the caller at once; URLSession may take a while to report the cancellation.
+            delegate.cancel(task.task)
         }
     }
 }
@@ -110,6 +111,14 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
 
     func register(_ task: URLSessionTask, limit: Int, continuation: CheckedContinuation<HTTPResponse, any Error>) {
         lock.withLock { states[task.taskIdentifier] = State(continuation: continuation, limit: limit) }
+    }
+
+    /// Ends the task's call at once with `URLError(.cancelled)`, then cancels the task; the late
+    /// completion finds no state and is ignored.
+    func cancel(_ task: URLSessionTask) {
+        let state = lock.withLock { states.removeValue(forKey: task.taskIdentifier) }
+        state?.continuation.resume(throwing: URLError(.cancelled))
+        task.cancel()
     }
 
     private func fail(_ task: URLSessionTask, _ error: SendingDomainsError) {
