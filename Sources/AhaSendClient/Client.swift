@@ -129,6 +129,10 @@ extension AhaSend {
 
         /// Reads one domain by name: `GET …/domains/{domain}`.
         ///
+        /// ```swift
+        /// let domain = try await ahaSend.getDomain("example.com")
+        /// ```
+        ///
         /// - Throws: ``SendingDomainsError``: `validation` for an invalid name, `notFound`, and
         ///   the usual API and transport failures.
         public func getDomain(_ domain: String) async throws(SendingDomainsError) -> Domain {
@@ -138,6 +142,10 @@ extension AhaSend {
 
         /// Updates a domain's subdomains, DKIM rotation interval or selector:
         /// `PUT …/domains/{domain}`.
+        ///
+        /// ```swift
+        /// let updated = try await ahaSend.updateDomain("example.com", .init(trackingSubdomain: "links"))
+        /// ```
         ///
         /// - Throws: ``SendingDomainsError``: `validation` for an invalid name or field,
         ///   `notFound`, and the usual API and transport failures.
@@ -153,6 +161,10 @@ extension AhaSend {
 
         /// Deletes a domain: `DELETE …/domains/{domain}`.
         ///
+        /// ```swift
+        /// try await ahaSend.deleteDomain("example.com")
+        /// ```
+        ///
         /// - Returns: AhaSend's success message.
         /// - Throws: ``SendingDomainsError``: `validation` for an invalid name, `notFound`,
         ///   `permission` (the key lacks `domains:delete`), and the usual failures.
@@ -165,6 +177,11 @@ extension AhaSend {
 
         /// Checks the domain's DNS now: `POST …/domains/{domain}/check-dns` (no body). AhaSend
         /// returns a cached result when the domain was checked in the last 60 seconds.
+        ///
+        /// ```swift
+        /// let checked = try await ahaSend.checkDNS(domain: "example.com")
+        /// let missing = checked.dnsRecords.filter { $0.required && !$0.propagated }
+        /// ```
         ///
         /// - Throws: ``SendingDomainsError``: `validation` for an invalid name, `notFound`,
         ///   `server` (503 when managed DNS is unavailable), and the usual failures.

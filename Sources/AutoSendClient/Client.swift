@@ -49,6 +49,10 @@ extension AutoSend {
 
         /// Lists every domain of the project: `GET /domains` (AutoSend documents no pagination).
         ///
+        /// ```swift
+        /// let pending = try await autoSend.listDomains().filter { $0.verificationStatus != .verified }
+        /// ```
+        ///
         /// - Throws: ``SendingDomainsError`` (`authentication`, `rateLimited`, `server`, …).
         public func listDomains() async throws(SendingDomainsError) -> [Domain] {
             let operation = APIOperation(name: "listDomains", method: .get, path: ["domains"])
@@ -58,6 +62,10 @@ extension AutoSend {
 
         /// Reads one domain: `GET /domains/{domainId}`. The body is not published; it is read
         /// as the same `{success, data: Domain}` envelope, leniently.
+        ///
+        /// ```swift
+        /// let domain = try await autoSend.getDomain(id: "60d5ec49f1b2c72d9c8b2222")
+        /// ```
         ///
         /// - Throws: ``SendingDomainsError``: `validation` when `id` is not 24 hex characters,
         ///   `notFound`, and the usual API and transport failures.
@@ -73,6 +81,11 @@ extension AutoSend {
         ///
         /// Verification is asynchronous: poll ``getDomain(id:)`` (or call this again) until
         /// `verificationStatus` is `VERIFIED`.
+        ///
+        /// ```swift
+        /// let result = try await autoSend.verifyDomain(id: domain.id)
+        /// if result.verificationStatus == .verified { print("ready to send") }
+        /// ```
         ///
         /// - Throws: ``SendingDomainsError``: `validation` for a malformed id, `notFound`, and
         ///   the usual API and transport failures.
@@ -90,6 +103,10 @@ extension AutoSend {
 
         /// Deletes a domain: `DELETE /domains/{domainId}`. It cannot be undone. The response body
         /// is not published, so any 2xx counts as success and the body is ignored.
+        ///
+        /// ```swift
+        /// try await autoSend.deleteDomain(id: domain.id)
+        /// ```
         ///
         /// - Throws: ``SendingDomainsError``: `validation` for a malformed id, `notFound`, and
         ///   the usual API and transport failures.

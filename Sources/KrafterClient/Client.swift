@@ -33,6 +33,10 @@ extension Krafter {
 
         /// Adds a domain and returns the seven DNS records to configure: `POST /domains` (201).
         ///
+        /// ```swift
+        /// let domain = try await krafter.createDomain(.init(domain: "example.com", returnPath: "bounce"))
+        /// ```
+        ///
         /// - Throws: ``SendingDomainsError``: `validation` for an invalid domain or `return_path`
         ///   (before sending, or Krafter's 422 with field details), `authentication` (401),
         ///   `permission` (403, missing scope), `rateLimited` (429), `server`, transport failures.
@@ -45,6 +49,10 @@ extension Krafter {
 
         /// Lists the team's domains, without their DNS records: `GET /domains`.
         ///
+        /// ```swift
+        /// for domain in try await krafter.listDomains() { print(domain.domain, domain.status) }
+        /// ```
+        ///
         /// - Throws: ``SendingDomainsError`` (`authentication`, `permission`, `rateLimited`, …).
         public func listDomains() async throws(SendingDomainsError) -> [Domain] {
             let operation = APIOperation(name: "listDomains", method: .get, path: ["domains"])
@@ -52,6 +60,10 @@ extension Krafter {
         }
 
         /// Reads one domain with its full record list and status: `GET /domains/:id`.
+        ///
+        /// ```swift
+        /// let domain = try await krafter.getDomain(id: "550e8400-e29b-41d4-a716-446655440000")
+        /// ```
         ///
         /// - Throws: ``SendingDomainsError``: `validation` when `id` is not a UUID, `notFound`,
         ///   and the usual API and transport failures.
@@ -66,6 +78,12 @@ extension Krafter {
         /// Triggers a verification check: `POST /domains/:id/verify`. The returned domain is
         /// usually `verifying`; poll ``getDomain(id:)`` for the result.
         ///
+        /// ```swift
+        /// _ = try await krafter.verifyDomain(id: domain.id)
+        /// try await Task.sleep(for: .seconds(30))
+        /// let checked = try await krafter.getDomain(id: domain.id)
+        /// ```
+        ///
         /// - Throws: ``SendingDomainsError``: `validation` when `id` is not a UUID, `notFound`,
         ///   and the usual API and transport failures.
         public func verifyDomain(id: String) async throws(SendingDomainsError) -> Domain {
@@ -77,6 +95,10 @@ extension Krafter {
         }
 
         /// Removes a domain from the team: `DELETE /domains/:id`.
+        ///
+        /// ```swift
+        /// try await krafter.deleteDomain(id: domain.id)
+        /// ```
         ///
         /// - Returns: Krafter's `{ "deleted": true }`.
         /// - Throws: ``SendingDomainsError``: `validation` when `id` is not a UUID, `notFound`,
