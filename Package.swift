@@ -67,7 +67,7 @@ let tests: [Target] = [
     ),
     .testTarget(
         name: "DomainsCLITests",
-        dependencies: ["SendingDomainsTesting", "domains"],
+        dependencies: ["SendingDomains", "SendingDomainsTesting", "domains"],
         swiftSettings: swiftSettings
     ),
 ]

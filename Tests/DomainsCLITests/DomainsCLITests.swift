@@ -1,4 +1,5 @@
 import Foundation
+import SendingDomains
 import SendingDomainsTesting
 import Testing
 
@@ -163,6 +164,26 @@ struct DomainsCLITests {
         let badID = try cli.run(["autosend", "get", "example.com"])
         #expect(badID.status == 1)
         #expect(badID.stderr.contains("24 hexadecimal"))
+    }
+
+    @Test(
+        "--base-url: every subcommand against each provider's simulator behind a loopback server", arguments: providers)
+    func baseURLEveryProvider(provider: String) throws {
+        let id = try #require(ProviderID(named: provider))
+        let server = try LoopbackServer.serving(ProviderSimulator.sandbox(for: id))
+        let cli = try CLI()
+        let created = try cli.run(createArguments(provider) + ["--base-url", server.baseURL, "--json"])
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(!created.stderr.contains("offline"))
+        let domainID = try #require(JSONValue(json: created.stdout)?["id"]?.stringValue)
+        guard ProviderFactory.capabilities[id]?.supports(.get) == true else { return }
+        for arguments in [
+            ["list"], ["get", domainID], ["verify", domainID], ["records", domainID, "--format", "zone"],
+            ["wait", domainID, "--interval", "0.01"], ["delete", domainID],
+        ] {
+            let result = try cli.run([provider] + arguments + ["--base-url", server.baseURL])
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        }
     }
 
     @Test("--base-url against a loopback server, with credentials from the environment, --verbose redacted")
