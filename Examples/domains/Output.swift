@@ -88,6 +88,8 @@ enum Render {
     static func json(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+        let text = String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+        // Foundation pretty-prints an empty array as "[\n\n]" on Linux.
+        return text.filter { !$0.isWhitespace } == "[]" ? "[]" : text
     }
 }

@@ -108,6 +108,10 @@ struct DomainsCLITests {
             let list = try cli.run([provider, "list", "--json"])
             let names = (JSONValue(json: list.stdout)?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
             #expect(names == ["second.example.com"])
+            _ = try cli.run([
+                provider, "delete", (JSONValue(json: list.stdout)?.arrayValue?.first?["id"]?.stringValue) ?? "",
+            ])
+            #expect(try cli.run([provider, "list", "--json"]).stdout == "[]\n")
         }
     }
 
