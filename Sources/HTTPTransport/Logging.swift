@@ -64,12 +64,6 @@ package struct CallLogger: Sendable {
     package var redactor: Redactor
     package var sensitiveHeaders: Set<String>
 
-    /// Whether anything at `level` would be emitted; lets callers skip building metadata.
-    package func enabled(_ level: LogEvent.Level) -> Bool {
-        guard let sink else { return false }
-        return level >= sink.minimumLevel
-    }
-
     package func log(
         _ level: LogEvent.Level, _ message: @autoclosure () -> String,
         _ metadata: @autoclosure () -> [String: String]

@@ -201,8 +201,8 @@ public struct RetryPolicy: Sendable, Hashable {
     /// The backoff after attempt `number` (from 1) without a provider hint:
     /// `min(maximumBackoff, initialBackoff · 2^(number−1))`, then jittered.
     public func backoff(afterAttempt number: Int, random: Double) -> Duration {
-        let exponent = Double(min(max(number - 1, 0), 32))
-        let ceiling = min(maximumBackoff.seconds, initialBackoff.seconds * pow2(exponent))
+        let doublings = min(max(number - 1, 0), 32)
+        let ceiling = min(maximumBackoff.seconds, initialBackoff.seconds * Double(1 << doublings))
         let unit = min(max(random, 0), 1)
         let seconds: Double =
             switch jitter {
@@ -213,11 +213,6 @@ public struct RetryPolicy: Sendable, Hashable {
         return Duration.clampedSeconds(seconds) ?? .zero
     }
 
-    private func pow2(_ exponent: Double) -> Double {
-        var result = 1.0
-        for _ in 0..<Int(exponent) { result *= 2 }
-        return result
-    }
 }
 
 extension RetryPolicy.Rule: CustomStringConvertible {

@@ -18,12 +18,6 @@ public enum SimulatedFault: Sendable, Hashable, Codable {
     /// Fail with a timeout after the server processed the request.
     case timeout
 
-    var isTransport: Bool {
-        switch self {
-        case .connectionRefused, .connectionLost, .timeout: true
-        default: false
-        }
-    }
 }
 
 /// Fault injection and bookkeeping every simulator shares.
@@ -74,12 +68,6 @@ enum Wire {
             return nil
         }
         return members
-    }
-
-    /// The path after `prefix` segments, when the request's path starts with them.
-    static func path(_ request: HTTPRequest, after prefix: [String]) -> [String]? {
-        guard request.path.count >= prefix.count, Array(request.path.prefix(prefix.count)) == prefix else { return nil }
-        return Array(request.path.dropFirst(prefix.count))
     }
 
     static func timestamp(_ date: Date, fractional: Bool = false, sendKitStyle: Bool = false) -> String {
