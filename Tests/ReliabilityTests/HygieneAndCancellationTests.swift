@@ -18,7 +18,10 @@ struct HygieneAndCancellationTests {
                 options: .init(
                     baseURL: try BaseURL(server.baseURL), transport: URLSessionTransport(), timeout: .seconds(10))))
         let task = Task { await captureError { try await client.listDomains().collect() } }
-        try await Task.sleep(for: .milliseconds(300))
+        // wait until the request is on the wire (a loaded machine can take a while to send it)
+        let deadline = Date().addingTimeInterval(10)
+        while seen.withLock({ $0 }) == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(seen.withLock { $0 } == 1)
         let started = Date()
         task.cancel()
         let error = await task.value
