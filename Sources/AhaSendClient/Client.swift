@@ -44,7 +44,7 @@ extension AhaSend {
 
         private func domainsPath(_ operation: String) throws(SendingDomainsError) -> [String] {
             if let checkedAccountID { return ["v2", "accounts", checkedAccountID, "domains"] }
-            let account = try api.validate(operation) { () throws(SendingDomainsError) in
+            let account = try api.run(operation) { () throws(SendingDomainsError) in
                 try ResourceID.uuid(accountID, field: "account_id")
             }
             return ["v2", "accounts", account, "domains"]
@@ -52,7 +52,7 @@ extension AhaSend {
 
         private func domainPath(_ operation: String, _ name: String) throws(SendingDomainsError) -> [String] {
             let base = try domainsPath(operation)
-            let normalized = try api.validate(operation) { () throws(SendingDomainsError) in
+            let normalized = try api.run(operation) { () throws(SendingDomainsError) in
                 try DomainName.normalize(name, field: "domain")
             }
             return base + [normalized]
@@ -78,7 +78,7 @@ extension AhaSend {
             _ request: CreateDomainRequest, idempotencyKey: IdempotencyKey? = nil
         ) async throws(SendingDomainsError) -> Domain {
             let path = try domainsPath("createDomain")
-            let operation = try api.validate("createDomain") { () throws(SendingDomainsError) in
+            let operation = try api.run("createDomain") { () throws(SendingDomainsError) in
                 try APIOperation(name: "createDomain", method: .post, path: path, json: request.validated())
             }
             return try await api.send(operation, idempotencyKey: idempotencyKey, decoding: Domain.self)
@@ -101,7 +101,7 @@ extension AhaSend {
             -> DomainPage
         {
             let path = try domainsPath("listDomains")
-            let items = try api.validate("listDomains") { () throws(SendingDomainsError) in try query.queryItems() }
+            let items = try api.run("listDomains") { () throws(SendingDomainsError) in try query.queryItems() }
             let operation = APIOperation(name: "listDomains", method: .get, path: path, query: items)
             return try await api.send(operation, decoding: DomainPage.self)
         }
@@ -153,7 +153,7 @@ extension AhaSend {
             _ domain: String, _ update: UpdateDomainRequest
         ) async throws(SendingDomainsError) -> Domain {
             let path = try domainPath("updateDomain", domain)
-            let operation = try api.validate("updateDomain") { () throws(SendingDomainsError) in
+            let operation = try api.run("updateDomain") { () throws(SendingDomainsError) in
                 try APIOperation(name: "updateDomain", method: .put, path: path, json: update.validated())
             }
             return try await api.send(operation, decoding: Domain.self)

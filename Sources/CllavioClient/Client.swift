@@ -48,7 +48,7 @@ extension Cllavio {
         public func generateDomain(
             _ request: GenerateDomainRequest
         ) async throws(SendingDomainsError) -> GeneratedDomain {
-            let (body, domain) = try api.validate("generateDomain") { () throws(SendingDomainsError) in
+            let (body, domain) = try api.run("generateDomain") { () throws(SendingDomainsError) in
                 (try request.validated(), try request.domain())
             }
             let operation = try APIOperation(

@@ -61,6 +61,7 @@ public struct APIClient: Sendable {
     /// The client's rate limiter, shared by all its calls; `nil` when disabled.
     public let rateLimiter: TokenBucket?
     private let authentication: Authentication
+    private let redactor: Redactor
     private let chain: Middleware.Next
     private let userAgent: String
 
@@ -84,8 +85,10 @@ public struct APIClient: Sendable {
         let time = options.timeSource
         self.rateLimiter = limit.map { TokenBucket(rate: $0.rate, burst: $0.burst, timeSource: time) }
 
+        let redactor = Redactor(secrets: authentication.secrets)
+        self.redactor = redactor
         let logger = CallLogger(
-            sink: options.logger, redactor: Redactor(secrets: authentication.secrets),
+            sink: options.logger, redactor: redactor,
             sensitiveHeaders: authentication.headerNames)
         var middlewares = options.middlewares
         if let support = profile.idempotency {
@@ -130,10 +133,7 @@ public struct APIClient: Sendable {
         let request = HTTPRequest(
             method: operation.method, baseURL: baseURL.url, path: operation.path, query: operation.query,
             headers: headers, body: operation.body, timeout: options.timeout)
-        if let index = operation.path.firstIndex(where: \.isEmpty) {
-            throw SendingDomainsError.invalidInput(
-                field: "path", "segment \(index + 1) is empty; an id or name is required", provider: profile.id)
-        }
+        try run(operation.name) { () throws(SendingDomainsError) in try HTTPRequest.checkSegments(operation.path) }
         let context = MiddlewareContext(provider: profile.id, operation: operation.name, idempotencyKey: idempotencyKey)
         do {
             return try await chain(request, context)
@@ -145,21 +145,26 @@ public struct APIClient: Sendable {
     /// Sends an operation and decodes its body as `T`.
     ///
     /// - Throws: everything ``send(_:idempotencyKey:)`` throws, and
-    ///   ``SendingDomainsError/Kind/decoding`` when the body is not a `T`.
+    ///   ``SendingDomainsError/Kind/decoding`` when the body is not a `T` (its raw body excerpt
+    ///   scrubbed of the client's secrets).
     public func send<T: Decodable>(
         _ operation: APIOperation, idempotencyKey: IdempotencyKey? = nil, decoding type: T.Type
     ) async throws(SendingDomainsError) -> T {
         let response = try await send(operation, idempotencyKey: idempotencyKey)
-        return try JSONCoding.decode(T.self, from: response, provider: profile.id, operation: operation.name)
+        return try run(operation.name) { () throws(SendingDomainsError) in
+            try JSONCoding.decode(T.self, from: response, provider: profile.id, operation: operation.name)
+        }
     }
 
-    /// Runs input validation for `operation`, stamping any error with the provider and the
-    /// operation's name, so that an error caught before sending reads like every other one.
+    /// Runs work of `operation` that happens outside the pipeline — input validation before
+    /// sending, decoding after — and gives any error the same treatment the pipeline gives its
+    /// own: stamped with the provider and the operation's name, and scrubbed of the client's
+    /// secrets.
     ///
     /// ```swift
-    /// let body = try api.validate("createDomain") { try request.validated() }
+    /// let body = try api.run("createDomain") { () throws(SendingDomainsError) in try request.validated() }
     /// ```
-    public func validate<T>(
+    public func run<T>(
         _ operation: String, _ body: () throws(SendingDomainsError) -> T
     ) throws(SendingDomainsError) -> T {
         do {
@@ -168,7 +173,7 @@ public struct APIClient: Sendable {
             var error = error
             error.provider = error.provider ?? profile.id
             error.operation = error.operation ?? operation
-            throw error
+            throw redactor.redact(error)
         }
     }
 }

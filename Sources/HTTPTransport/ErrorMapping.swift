@@ -194,15 +194,7 @@ public struct ErrorMappingMiddleware: Middleware {
     }
 
     private func redacted(_ error: SendingDomainsError) -> SendingDomainsError {
-        var error = error
-        let redactor = logger.redactor
-        error.message = redactor.redact(error.message)
-        error.rawBody = error.rawBody.map(redactor.redact)
-        error.code = error.code.map(redactor.redact)
-        error.fieldErrors = error.fieldErrors.map {
-            .init(field: redactor.redact($0.field), message: redactor.redact($0.message))
-        }
-        return error
+        logger.redactor.redact(error)
     }
 
     /// The provider's request id: `X-Request-Id` or `Request-Id`.

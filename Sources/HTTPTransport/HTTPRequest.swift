@@ -61,6 +61,16 @@ public struct HTTPRequest: Sendable, Hashable {
         self.timeout = timeout
     }
 
+    /// Refuses an empty path segment: it would change the path's shape (`domains//verify`).
+    ///
+    /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` naming the
+    ///   segment.
+    public static func checkSegments(_ path: [String]) throws(SendingDomainsError) {
+        if let index = path.firstIndex(where: \.isEmpty) {
+            throw .invalidInput(field: "path", "segment \(index + 1) is empty; an id or name is required")
+        }
+    }
+
     /// The path after the base URL, encoded, starting with `/`.
     public var encodedPath: String {
         "/" + path.map(PercentEncoding.encode).joined(separator: "/")
@@ -71,9 +81,7 @@ public struct HTTPRequest: Sendable, Hashable {
     /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` when a
     ///   segment is empty (it would change the path's shape) or the base URL is not absolute.
     public func url() throws(SendingDomainsError) -> URL {
-        if let index = path.firstIndex(where: \.isEmpty) {
-            throw .invalidInput(field: "path", "segment \(index + 1) is empty; an id or name is required")
-        }
+        try Self.checkSegments(path)
         var base = baseURL.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         var text = base + encodedPath

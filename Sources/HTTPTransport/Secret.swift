@@ -66,4 +66,15 @@ public struct Redactor: Sendable {
             partial.replacing(secret, with: Secret.placeholder)
         }
     }
+
+    /// `error` with every secret removed from its message, code, field errors and raw body.
+    public func redact(_ error: SendingDomainsError) -> SendingDomainsError {
+        guard !secrets.isEmpty else { return error }
+        var error = error
+        error.message = redact(error.message)
+        error.rawBody = error.rawBody.map(redact)
+        error.code = error.code.map(redact)
+        error.fieldErrors = error.fieldErrors.map { .init(field: redact($0.field), message: redact($0.message)) }
+        return error
+    }
 }

@@ -41,7 +41,7 @@ extension Krafter {
         ///   (before sending, or Krafter's 422 with field details), `authentication` (401),
         ///   `permission` (403, missing scope), `rateLimited` (429), `server`, transport failures.
         public func createDomain(_ request: CreateDomainRequest) async throws(SendingDomainsError) -> Domain {
-            let operation = try api.validate("createDomain") { () throws(SendingDomainsError) in
+            let operation = try api.run("createDomain") { () throws(SendingDomainsError) in
                 try APIOperation(name: "createDomain", method: .post, path: ["domains"], json: request.validated())
             }
             return try await api.send(operation, decoding: Envelope<Domain>.self).data
@@ -68,7 +68,7 @@ extension Krafter {
         /// - Throws: ``SendingDomainsError``: `validation` when `id` is not a UUID, `notFound`,
         ///   and the usual API and transport failures.
         public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
-            let id = try api.validate("getDomain") { () throws(SendingDomainsError) in
+            let id = try api.run("getDomain") { () throws(SendingDomainsError) in
                 try ResourceID.uuid(id, field: "id")
             }
             let operation = APIOperation(name: "getDomain", method: .get, path: ["domains", id])
@@ -87,7 +87,7 @@ extension Krafter {
         /// - Throws: ``SendingDomainsError``: `validation` when `id` is not a UUID, `notFound`,
         ///   and the usual API and transport failures.
         public func verifyDomain(id: String) async throws(SendingDomainsError) -> Domain {
-            let id = try api.validate("verifyDomain") { () throws(SendingDomainsError) in
+            let id = try api.run("verifyDomain") { () throws(SendingDomainsError) in
                 try ResourceID.uuid(id, field: "id")
             }
             let operation = APIOperation(name: "verifyDomain", method: .post, path: ["domains", id, "verify"])
@@ -105,7 +105,7 @@ extension Krafter {
         ///   and the usual API and transport failures.
         @discardableResult
         public func deleteDomain(id: String) async throws(SendingDomainsError) -> Deletion {
-            let id = try api.validate("deleteDomain") { () throws(SendingDomainsError) in
+            let id = try api.run("deleteDomain") { () throws(SendingDomainsError) in
                 try ResourceID.uuid(id, field: "id")
             }
             let operation = APIOperation(name: "deleteDomain", method: .delete, path: ["domains", id])

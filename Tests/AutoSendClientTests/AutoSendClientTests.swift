@@ -184,6 +184,16 @@ struct AutoSendClientTests {
         #expect(error?.message == "Validation failed")
     }
 
+    @Test("a success: false envelope echoing the key is scrubbed like any other error")
+    func errorEnvelopeRedacted() async {
+        let body = #"{"success": false, "error": {"message": "bad key \#(Self.key)", "code": "UNAUTHORIZED"}}"#
+        let error = await captureError { try await client(MockTransport.always(.json(200, body))).listDomains() }
+        #expect(error?.kind == .authentication)
+        #expect(error?.operation == "listDomains")
+        #expect(error?.message == "bad key <redacted>")
+        #expect(error?.rawBody?.contains(Self.key) == false)
+    }
+
     @Test("hostile bodies give typed errors", arguments: HostileResponses.all.map(\.name))
     func hostile(name: String) async throws {
         let response = try #require(HostileResponses.all.first { $0.name == name }?.response)

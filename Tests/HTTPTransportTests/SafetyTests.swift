@@ -91,6 +91,19 @@ struct SafetyTests {
         #expect(mock.requests[0].headers["Authorization"] == "Bearer \(secret)")
     }
 
+    @Test("a secret echoed in a body that fails to decode is scrubbed from the decoding error")
+    func redactionWhenDecoding() async throws {
+        struct Model: Decodable { let id: Int }
+        let mock = MockTransport.always(.json(200, #"{"id": "not a number", "echo": "\#(TestProvider.secret)"}"#))
+        let error = try #require(
+            await captureError { try await TestProvider.client(mock).send(TestProvider.get, decoding: Model.self) })
+        #expect(error.kind == .decoding)
+        #expect(error.provider == .ahaSend && error.operation == "getDomain")
+        #expect(error.rawBody?.contains("<redacted>") == true)
+        #expect(
+            !error.description.contains(TestProvider.secret) && error.rawBody?.contains(TestProvider.secret) == false)
+    }
+
     @Test("redacted headers hide credentials whatever their case")
     func headerRedaction() {
         let headers: HTTPHeaders = ["authorization": "Bearer x", "X-API-SECRET-TOKEN": "y", "Accept": "a"]

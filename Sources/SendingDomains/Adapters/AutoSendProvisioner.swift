@@ -24,7 +24,7 @@ public struct AutoSendProvisioner: DomainProvisioning {
 
     /// `POST /domains`.
     public func createDomain(_ request: DomainRequest) async throws(SendingDomainsError) -> SendingDomain {
-        try client.api.validate("createDomain") { () throws(SendingDomainsError) in
+        try client.api.run("createDomain") { () throws(SendingDomainsError) in
             try request.check(against: capabilities, provider: provider)
         }
         return Self.normalize(try await client.createDomain(.init(domain: request.domain, regionKey: request.region)))
