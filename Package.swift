@@ -47,7 +47,6 @@ let tests: [Target] = [
     .testTarget(
         name: "HTTPTransportTests",
         dependencies: ["HTTPTransport", "SendingDomainsTesting"],
-        exclude: ["Support/loopback_server.py"],
         swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -8,23 +8,84 @@ import Glibc
 import Darwin
 #endif
 
-/// How ``LoopbackServer`` answers one request on the wire — including ways a real network
-/// misbehaves, for reliability tests.
+/// How ``LoopbackServer`` answers one request on the wire — including the ways a real network
+/// or a hostile server misbehaves, for reliability tests.
 public enum LoopbackReply: Sendable {
-    /// A complete response.
+    /// A complete response, framed by `Content-Length`; the connection stays open for the next
+    /// request unless the client asked to close it.
     case response(HTTPResponse)
     /// The headers (with the full `Content-Length`) and only the first `bytes` of the body, then
     /// the connection closes: a truncated body, or a reset in the middle of it.
     case truncated(HTTPResponse, bytes: Int)
     /// Close the connection without answering.
     case close
-    /// Wait, then answer: headers slower than a client's timeout.
-    case delayed(HTTPResponse, seconds: Double)
+    /// Never answer: hold the connection until the client gives up or the server stops.
+    case hang
+    /// Write whatever bytes the closure writes (a chunked body that never ends, a trickle, a
+    /// compressed bomb), then close the connection. The closure runs on the connection's own
+    /// thread; ``LoopbackWire/write(_:)`` returns `false` once the client has gone or the server
+    /// stopped, so an endless writer ends by itself.
+    case raw(@Sendable (LoopbackWire) -> Void)
 }
 
-/// A small HTTP/1.1 server on `127.0.0.1` for tests: it parses each request into an
-/// ``HTTPTransport/HTTPRequest`` and answers with whatever the handler returns. It binds only the
-/// loopback address, serves until ``stop()`` (or deinit), and needs nothing but the OS sockets.
+/// The client connection a ``LoopbackReply/raw(_:)`` reply writes to.
+public struct LoopbackWire: Sendable {
+    fileprivate let socket: Int32
+    fileprivate let core: LoopbackServer.Core
+
+    /// Writes `data`; `false` when the client closed the connection or the server stopped.
+    @discardableResult
+    public func write(_ data: Data) -> Bool {
+        !core.isStopped && LoopbackServer.write(socket, data)
+    }
+
+    /// Writes `text` as UTF-8; `false` when the client is gone or the server stopped.
+    @discardableResult
+    public func write(_ text: String) -> Bool { write(Data(text.utf8)) }
+
+    /// Waits `seconds` (to trickle bytes); `false`, at once, when the server stops meanwhile.
+    @discardableResult
+    public func pause(_ seconds: Double) -> Bool {
+        !core.waitForStop(seconds: seconds)
+    }
+
+    /// The head of a response: status line and headers, without a `Content-Length` unless
+    /// `headers` has one.
+    public static func head(status: Int, headers: HTTPHeaders) -> Data {
+        var text = "HTTP/1.1 \(status) \(LoopbackServer.reason(status))\r\n"
+        for field in headers { text += "\(field.name): \(field.value)\r\n" }
+        return Data((text + "\r\n").utf8)
+    }
+}
+
+/// One request as ``LoopbackServer`` received it: the parsed request, plus which connection it
+/// came on, so a test can tell a reused keep-alive connection from a new one.
+///
+/// It forwards the request's properties, so `request.method` and `request.headers` read as on an
+/// ``HTTPTransport/HTTPRequest``.
+@dynamicMemberLookup
+public struct LoopbackRequest: Sendable {
+    /// The request.
+    public var http: HTTPRequest
+    /// The request target exactly as it arrived on the request line, e.g. `/v1/domains%2Fx?q=1`.
+    public var target: String
+    /// The connection it arrived on: 1 for the server's first connection, 2 for the next …
+    public var connection: Int
+    /// Its place on that connection: 1 for the first request, 2 or more on a reused connection.
+    public var sequenceOnConnection: Int
+
+    /// Reads a property of the request.
+    public subscript<Value>(dynamicMember keyPath: KeyPath<HTTPRequest, Value>) -> Value {
+        http[keyPath: keyPath]
+    }
+}
+
+/// A small HTTP/1.1 server on the loopback interface for tests: it parses each request and
+/// answers with whatever the handler returns, including hostile answers (``LoopbackReply``).
+///
+/// It binds only `127.0.0.1` (or `::1`), needs nothing but the OS sockets, and stops — closing
+/// its listener and every open connection — on ``stop()`` or when it is released, so a test's
+/// server ends with the test.
 ///
 /// Serve a provider simulator over real HTTP:
 ///
@@ -34,60 +95,48 @@ public enum LoopbackReply: Sendable {
 /// let client = Krafter.Client(apiKey: ProviderSimulator.sandboxAPIKey,
 ///                             options: .init(baseURL: try BaseURL(server.baseURL)))
 /// ```
-public final class LoopbackServer: @unchecked Sendable {
+public final class LoopbackServer: Sendable {
     /// Produces the reply for a request.
-    public typealias Handler = @Sendable (HTTPRequest) async -> LoopbackReply
+    public typealias Handler = @Sendable (LoopbackRequest) async -> LoopbackReply
+
+    /// The loopback address to listen on.
+    public enum Address: Sendable {
+        /// `127.0.0.1`.
+        case ipv4
+        /// `::1`.
+        case ipv6
+    }
 
     /// The port the server listens on.
     public let port: Int
-    /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// The address the server listens on.
+    public let address: Address
+    /// `http://127.0.0.1:<port>` or `http://[::1]:<port>`.
+    public var baseURL: String {
+        address == .ipv4 ? "http://127.0.0.1:\(port)" : "http://[::1]:\(port)"
+    }
 
-    private let listener: Int32
-    private let handler: Handler
-    private let stopped = Locked(false)
+    fileprivate let core: Core
 
     /// Starts a server on a free loopback port.
     ///
-    /// - Throws: `POSIXError` when the socket cannot be created, bound or listened on.
-    public init(handler: @escaping Handler) throws {
-        self.handler = handler
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(fd, 128) == 0 else {
-            close(fd)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
-        let thread = Thread { [weak self] in self?.acceptLoop() }
+    /// - Throws: `POSIXError` when the socket cannot be created, bound or listened on (for
+    ///   ``Address/ipv6``, when the machine has no IPv6 loopback).
+    public init(address: Address = .ipv4, handler: @escaping Handler) throws {
+        let (fd, port) = try Self.bindListener(address)
+        self.address = address
+        self.port = port
+        let core = Core(listener: fd, port: port, address: address, handler: handler)
+        self.core = core
+        let thread = Thread { core.acceptLoop() }
         thread.start()
     }
 
     /// A server that answers every request with `simulator`.
-    public static func serving(_ simulator: ProviderSimulator) throws -> LoopbackServer {
-        try LoopbackServer { request in
+    public static func serving(_ simulator: ProviderSimulator, address: Address = .ipv4) throws -> LoopbackServer {
+        try LoopbackServer(address: address) { request in
             do {
-                return .response(try await simulator.send(request))
+                return .response(try await simulator.send(request.http))
             } catch {
                 return .close
             }
@@ -95,90 +144,294 @@ public final class LoopbackServer: @unchecked Sendable {
     }
 
     deinit {
-        stop()
+        core.stop()
     }
 
-    /// Stops accepting connections.
+    /// Stops the server: closes the listener and every open connection, wakes every
+    /// ``LoopbackReply/hang`` and trickling reply. Safe to call more than once.
     public func stop() {
-        let wasStopped = stopped.withLock { value in
-            defer { value = true }
-            return value
-        }
-        guard !wasStopped else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        core.stop()
     }
 
-    private func acceptLoop() {
-        while !stopped.withLock({ $0 }) {
-            let connection = accept(listener, nil, nil)
-            guard connection >= 0 else { return }
-            #if canImport(Darwin)
-            var yes: Int32 = 1
-            setsockopt(connection, SOL_SOCKET, SO_NOSIGPIPE, &yes, socklen_t(MemoryLayout<Int32>.size))
-            #endif
-            let handler = self.handler
-            let port = self.port
-            Thread { Self.serve(connection, port: port, handler: handler) }.start()
-        }
+    /// How many connections the server has accepted.
+    public var connectionCount: Int { core.connectionCount }
+
+    /// A loopback port on which nothing listens: bound, then closed at once. (Another process
+    /// could take it in between; on a test machine that is vanishingly rare, and far safer than
+    /// assuming a fixed port such as 9 is closed.)
+    ///
+    /// - Throws: `POSIXError` when no socket can be bound.
+    public static func closedPort() throws -> Int {
+        let (fd, port) = try bindListener(.ipv4)
+        close(fd)
+        return port
     }
 
-    private static func serve(_ connection: Int32, port: Int, handler: @escaping Handler) {
-        defer { close(connection) }
-        while let request = read(connection, port: port) {
-            let reply = Blocking.run { await handler(request) }
-            switch reply {
-            case .response(let response):
-                write(connection, head(response, length: response.body.count) + response.body)
-            case .truncated(let response, let bytes):
-                write(connection, head(response, length: response.body.count) + response.body.prefix(max(0, bytes)))
-                return
-            case .close:
-                return
-            case .delayed(let response, let seconds):
-                Thread.sleep(forTimeInterval: seconds)
-                write(connection, head(response, length: response.body.count) + response.body)
+    // MARK: - Sockets
+
+    private static func bindListener(_ address: Address) throws -> (Int32, Int) {
+        let family = address == .ipv4 ? AF_INET : AF_INET6
+        #if canImport(Glibc)
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(family, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var port = 0
+        let bound: Bool
+        switch address {
+        case .ipv4:
+            var socketAddress = sockaddr_in()
+            socketAddress.sin_family = sa_family_t(AF_INET)
+            socketAddress.sin_addr.s_addr = inet_addr("127.0.0.1")
+            bound = withUnsafeMutablePointer(to: &socketAddress) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+                    guard bind(fd, generic, length) == 0, getsockname(fd, generic, &length) == 0 else { return false }
+                    return true
+                }
             }
-            if request.headers["Connection"]?.lowercased() == "close" { return }
+            port = Int(UInt16(bigEndian: socketAddress.sin_port))
+        case .ipv6:
+            var socketAddress = sockaddr_in6()
+            socketAddress.sin6_family = sa_family_t(AF_INET6)
+            socketAddress.sin6_addr = in6addr_loopback
+            bound = withUnsafeMutablePointer(to: &socketAddress) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                    var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+                    guard bind(fd, generic, length) == 0, getsockname(fd, generic, &length) == 0 else { return false }
+                    return true
+                }
+            }
+            port = Int(UInt16(bigEndian: socketAddress.sin6_port))
         }
+        guard bound, listen(fd, 128) == 0 else {
+            close(fd)
+            throw POSIXError(.EADDRNOTAVAIL)
+        }
+        return (fd, port)
     }
 
-    private static func head(_ response: HTTPResponse, length: Int) -> Data {
-        var text = "HTTP/1.1 \(response.status) \(HTTPURLResponseReason.phrase(response.status))\r\n"
-        for field in response.headers where field.name.lowercased() != "content-length" {
-            text += "\(field.name): \(field.value)\r\n"
-        }
-        text += "Content-Length: \(length)\r\n\r\n"
-        return Data(text.utf8)
-    }
-
-    private static func write(_ connection: Int32, _ data: Data) {
+    /// Writes all of `data`; `false` when the peer is gone.
+    fileprivate static func write(_ socket: Int32, _ data: Data) -> Bool {
         data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count, let base = buffer.baseAddress {
                 #if canImport(Glibc)
-                let sent = send(connection, base + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
+                let sent = send(socket, base + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
                 #else
-                let sent = send(connection, base + offset, buffer.count - offset, 0)
+                let sent = send(socket, base + offset, buffer.count - offset, 0)
                 #endif
-                if sent <= 0 { return }
+                if sent <= 0 { return false }
                 offset += sent
             }
+            return true
         }
     }
 
-    /// Reads one request; `nil` when the peer closed or sent something unreadable.
-    private static func read(_ connection: Int32, port: Int) -> HTTPRequest? {
-        var buffer = Data()
-        var chunk = [UInt8](repeating: 0, count: 16_384)
+    fileprivate static func reason(_ status: Int) -> String {
+        switch status {
+        case 200: "OK"
+        case 201: "Created"
+        case 204: "No Content"
+        case 301: "Moved Permanently"
+        case 302: "Found"
+        case 303: "See Other"
+        case 307: "Temporary Redirect"
+        case 308: "Permanent Redirect"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 409: "Conflict"
+        case 422: "Unprocessable Entity"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        default: "Status"
+        }
+    }
+
+    // MARK: - The server's state, shared with its threads (which never hold the server itself)
+
+    final class Core: @unchecked Sendable {
+        let listener: Int32
+        let port: Int
+        let address: Address
+        let handler: Handler
+        private let condition = NSCondition()
+        private var stopped = false
+        private var open: Set<Int32> = []
+        private var accepted = 0
+
+        init(listener: Int32, port: Int, address: Address, handler: @escaping Handler) {
+            self.listener = listener
+            self.port = port
+            self.address = address
+            self.handler = handler
+        }
+
+        var isStopped: Bool { condition.withLock { stopped } }
+        var connectionCount: Int { condition.withLock { accepted } }
+
+        /// Waits up to `seconds`; `true` when the server stopped meanwhile.
+        func waitForStop(seconds: Double) -> Bool {
+            let deadline = Date(timeIntervalSinceNow: seconds)
+            condition.lock()
+            defer { condition.unlock() }
+            while !stopped {
+                if !condition.wait(until: deadline) { return stopped }
+            }
+            return true
+        }
+
+        func stop() {
+            let sockets: Set<Int32>? = condition.withLock {
+                guard !stopped else { return nil }
+                stopped = true
+                condition.broadcast()
+                return open
+            }
+            guard let sockets else { return }
+            // Wakes the accept loop and every connection thread blocked in recv or send.
+            shutdown(listener, Int32(SHUT_RDWR))
+            for socket in sockets { shutdown(socket, Int32(SHUT_RDWR)) }
+            wakeAccept()
+        }
+
+        /// Where shutting down a listener does not wake `accept` (Darwin), a connection does.
+        private func wakeAccept() {
+            #if canImport(Darwin)
+            let family = address == .ipv4 ? AF_INET : AF_INET6
+            let fd = socket(family, SOCK_STREAM, 0)
+            guard fd >= 0 else { return }
+            defer { close(fd) }
+            if address == .ipv4 {
+                var peer = sockaddr_in()
+                peer.sin_family = sa_family_t(AF_INET)
+                peer.sin_port = in_port_t(UInt16(port).bigEndian)
+                peer.sin_addr.s_addr = inet_addr("127.0.0.1")
+                _ = withUnsafePointer(to: &peer) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                    }
+                }
+            } else {
+                var peer = sockaddr_in6()
+                peer.sin6_family = sa_family_t(AF_INET6)
+                peer.sin6_port = in_port_t(UInt16(port).bigEndian)
+                peer.sin6_addr = in6addr_loopback
+                _ = withUnsafePointer(to: &peer) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
+                    }
+                }
+            }
+            #endif
+        }
+
+        func acceptLoop() {
+            defer { close(listener) }
+            while !isStopped {
+                let connection = accept(listener, nil, nil)
+                guard connection >= 0 else {
+                    if errno == EINTR { continue }
+                    return
+                }
+                #if canImport(Darwin)
+                var yes: Int32 = 1
+                setsockopt(connection, SOL_SOCKET, SO_NOSIGPIPE, &yes, socklen_t(MemoryLayout<Int32>.size))
+                #endif
+                let number: Int? = condition.withLock {
+                    guard !stopped else { return nil }
+                    accepted += 1
+                    open.insert(connection)
+                    return accepted
+                }
+                guard let number else {
+                    close(connection)
+                    return
+                }
+                Thread { [self] in
+                    serve(connection, number: number)
+                    condition.withLock { _ = open.remove(connection) }
+                    close(connection)
+                }.start()
+            }
+        }
+
+        private func serve(_ connection: Int32, number: Int) {
+            var reader = RequestReader(socket: connection)
+            var sequence = 0
+            while !isStopped, let (request, target) = reader.next(baseURL: baseURL) {
+                sequence += 1
+                let received = LoopbackRequest(
+                    http: request, target: target, connection: number, sequenceOnConnection: sequence)
+                let handler = self.handler
+                switch Blocking.run({ await handler(received) }) {
+                case .response(let response):
+                    guard LoopbackServer.write(connection, Self.framed(response, bodyBytes: response.body.count))
+                    else { return }
+                case .truncated(let response, let bytes):
+                    _ = LoopbackServer.write(connection, Self.framed(response, bodyBytes: max(0, bytes)))
+                    return
+                case .close:
+                    return
+                case .hang:
+                    var byte: UInt8 = 0
+                    while !isStopped, recv(connection, &byte, 1, 0) > 0 {}
+                    return
+                case .raw(let writer):
+                    writer(LoopbackWire(socket: connection, core: self))
+                    return
+                }
+                if request.headers["Connection"]?.lowercased() == "close" { return }
+            }
+        }
+
+        private var baseURL: URL {
+            URL(string: address == .ipv4 ? "http://127.0.0.1:\(port)" : "http://[::1]:\(port)")
+                ?? URL(fileURLWithPath: "/")
+        }
+
+        /// The head with the body's full `Content-Length`, and the first `bodyBytes` of the body.
+        private static func framed(_ response: HTTPResponse, bodyBytes: Int) -> Data {
+            var headers = response.headers
+            headers["Content-Length"] = "\(response.body.count)"
+            return LoopbackWire.head(status: response.status, headers: headers) + response.body.prefix(bodyBytes)
+        }
+    }
+}
+
+/// Reads requests off one connection, keeping bytes that arrived early for the next request.
+private struct RequestReader {
+    let socket: Int32
+    var buffer = Data()
+    static let headerLimit = 1_048_576
+    static let bodyLimit = 64 * 1_048_576
+
+    init(socket: Int32) { self.socket = socket }
+
+    /// Fills the buffer with one more chunk; `false` when the peer closed or the read failed.
+    private mutating func fill() -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        let count = recv(socket, &chunk, chunk.count, 0)
+        guard count > 0 else { return false }
+        buffer.append(contentsOf: chunk[0..<count])
+        return true
+    }
+
+    /// The next request and its raw target; `nil` when the peer closed or sent something
+    /// unreadable.
+    mutating func next(baseURL: URL) -> (HTTPRequest, String)? {
         let separator = Data("\r\n\r\n".utf8)
-        var headerEnd: Range<Data.Index>?
+        var headerEnd = buffer.range(of: separator)
         while headerEnd == nil {
-            let count = recv(connection, &chunk, chunk.count, 0)
-            guard count > 0 else { return nil }
-            buffer.append(contentsOf: chunk[0..<count])
+            guard buffer.count <= Self.headerLimit, fill() else { return nil }
             headerEnd = buffer.range(of: separator)
-            if buffer.count > 1_048_576 { return nil }
         }
         guard let end = headerEnd else { return nil }
         let lines = String(decoding: buffer[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
@@ -192,28 +445,28 @@ public final class LoopbackServer: @unchecked Sendable {
                 value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
         let length = Int(headers["Content-Length"] ?? "0") ?? 0
-        var body = Data(buffer[end.upperBound...])
-        while body.count < length {
-            let count = recv(connection, &chunk, chunk.count, 0)
-            guard count > 0 else { return nil }
-            body.append(contentsOf: chunk[0..<count])
+        guard length >= 0, length <= Self.bodyLimit else { return nil }
+        buffer.removeSubrange(buffer.startIndex..<end.upperBound)
+        while buffer.count < length {
+            guard fill() else { return nil }
         }
+        let body = Data(buffer.prefix(length))
+        buffer.removeSubrange(buffer.startIndex..<(buffer.startIndex + length))
         let target = String(parts[1])
-        let pathPart = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
-        let queryPart = target.contains("?") ? String(target.split(separator: "?", maxSplits: 1)[1]) : ""
-        let path = pathPart.split(separator: "/", omittingEmptySubsequences: true).map {
+        let halves = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = (halves.first ?? "").split(separator: "/", omittingEmptySubsequences: true).map {
             String($0).removingPercentEncoding ?? String($0)
         }
-        let query = queryPart.split(separator: "&").map { pair -> QueryItem in
-            let halves = pair.split(separator: "=", maxSplits: 1).map {
+        let query = (halves.count > 1 ? halves[1] : "").split(separator: "&").map { pair -> QueryItem in
+            let sides = pair.split(separator: "=", maxSplits: 1).map {
                 String($0).removingPercentEncoding ?? String($0)
             }
-            return QueryItem(name: halves.first ?? "", value: halves.count > 1 ? halves[1] : "")
+            return QueryItem(name: sides.first ?? "", value: sides.count > 1 ? sides[1] : "")
         }
-        guard let base = URL(string: "http://127.0.0.1:\(port)") else { return nil }
-        return HTTPRequest(
-            method: HTTPMethod(rawValue: String(parts[0])), baseURL: base, path: path, query: query, headers: headers,
-            body: length > 0 ? body.prefix(length) : nil)
+        let request = HTTPRequest(
+            method: HTTPMethod(rawValue: String(parts[0])), baseURL: baseURL, path: path, query: query,
+            headers: headers, body: length > 0 ? body : nil)
+        return (request, target)
     }
 }
 
@@ -229,27 +482,5 @@ private enum Blocking {
         }
         semaphore.wait()
         return result.withLock { $0 } ?? .close
-    }
-}
-
-private enum HTTPURLResponseReason {
-    static func phrase(_ status: Int) -> String {
-        switch status {
-        case 200: "OK"
-        case 201: "Created"
-        case 204: "No Content"
-        case 301, 302: "Found"
-        case 400: "Bad Request"
-        case 401: "Unauthorized"
-        case 403: "Forbidden"
-        case 404: "Not Found"
-        case 409: "Conflict"
-        case 422: "Unprocessable Entity"
-        case 429: "Too Many Requests"
-        case 500: "Internal Server Error"
-        case 502: "Bad Gateway"
-        case 503: "Service Unavailable"
-        default: "Status"
-        }
     }
 }

@@ -7,13 +7,60 @@ import Testing
 import FoundationNetworking
 #endif
 
-@Suite("URLSessionTransport against a loopback server")
+/// What the echo route saw.
+struct Echo: Codable {
+    let method: String
+    let target: String
+    let headers: [String: String]
+    let body: String
+    let query: [String: String]
+}
+
+/// The test server's routes: `echo` (anything else), `status/N`, `big?bytes=N&length=none`,
+/// `hang`, `redirect-http`.
+func routes(_ request: LoopbackRequest) -> LoopbackReply {
+    switch request.path.first {
+    case "status":
+        let status = Int(request.path.last ?? "") ?? 500
+        return .response(
+            HTTPResponse(
+                status: status, headers: ["Content-Type": "application/json", "X-Request-Id": "req-loopback"],
+                body: Data(#"{"message":"status requested"}"#.utf8)))
+    case "big":
+        let bytes = Int(request.query.first { $0.name == "bytes" }?.value ?? "") ?? 1000
+        let body = Data(repeating: UInt8(ascii: "x"), count: bytes)
+        guard request.query.contains(where: { $0.name == "length" && $0.value == "none" }) else {
+            return .response(HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: body))
+        }
+        return .raw { wire in
+            wire.write(LoopbackWire.head(status: 200, headers: ["Content-Type": "text/plain", "Connection": "close"]))
+            wire.write(body)
+        }
+    case "hang":
+        return .hang
+    case "redirect-http":
+        return .response(HTTPResponse(status: 302, headers: ["Location": "http://insecure.example.invalid/v1"]))
+    default:
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.lowercased()] = field.value }
+        let echo = Echo(
+            method: request.method.rawValue, target: request.target, headers: headers,
+            body: String(decoding: request.body ?? Data(), as: UTF8.self),
+            query: Dictionary(request.query.map { ($0.name, $0.value) }) { $1 })
+        return .response(
+            HTTPResponse(
+                status: 200, headers: ["Content-Type": "application/json"],
+                body: (try? JSONEncoder().encode(echo)) ?? Data()))
+    }
+}
+
+@Suite("URLSessionTransport against a loopback server", .timeLimit(.minutes(1)))
 struct URLSessionTransportTests {
     let server: LoopbackServer
-    let transport = URLSessionTransport(configuration: .init(defaultTimeout: .seconds(5), maximumBodySize: 64 * 1024))
+    let transport = URLSessionTransport(configuration: .init(defaultTimeout: .seconds(30), maximumBodySize: 64 * 1024))
 
     init() throws {
-        server = try LoopbackServer()
+        server = try LoopbackServer { routes($0) }
     }
 
     func request(
@@ -24,14 +71,6 @@ struct URLSessionTransportTests {
             query: [QueryItem(name: "q", value: "a b&c")], headers: ["X-Test": "1"], body: body, timeout: timeout)
     }
 
-    struct Echo: Decodable {
-        let method: String
-        let rawPath: String
-        let headers: [String: String]
-        let body: String
-        let query: [String: String]
-    }
-
     @Test("a GET goes out with its encoded path, query and headers")
     func get() async throws {
         let response = try await transport.send(try request(.get, ["domains", "a/b?c"]))
@@ -39,7 +78,7 @@ struct URLSessionTransportTests {
         #expect(response.headers["content-type"] == "application/json")
         let echo = try JSONDecoder().decode(Echo.self, from: response.body)
         #expect(echo.method == "GET")
-        #expect(echo.rawPath == "/domains/a%2Fb%3Fc?q=a%20b%26c")
+        #expect(echo.target == "/domains/a%2Fb%3Fc?q=a%20b%26c")
         #expect(echo.query == ["q": "a b&c"])
         #expect(echo.headers["x-test"] == "1")
     }
@@ -60,11 +99,11 @@ struct URLSessionTransportTests {
         #expect(response.headers["X-Request-Id"] == "req-loopback")
     }
 
-    @Test("a slow server times out")
+    @Test("a server that never answers times out")
     func timeout() async throws {
-        var slow = try request(.get, ["slow"], timeout: .milliseconds(300))
-        slow.query = [QueryItem(name: "seconds", value: "3")]
-        let error = await captureError { try await transport.send(slow) }
+        let error = await captureError {
+            try await transport.send(try request(.get, ["hang"], timeout: .milliseconds(300)))
+        }
         #expect(error?.kind == .timeout)
         #expect(error?.transportFailure == .timedOut)
     }
@@ -72,7 +111,7 @@ struct URLSessionTransportTests {
     @Test("a refused connection is a transport error that proves the request was never sent")
     func refused() async throws {
         let closed = HTTPRequest(
-            method: .post, baseURL: try #require(URL(string: "http://127.0.0.1:\(server.closedPort)")),
+            method: .post, baseURL: try #require(URL(string: "http://127.0.0.1:\(try LoopbackServer.closedPort())")),
             path: ["domains"])
         let error = await captureError { try await transport.send(closed) }
         #expect(error?.kind == .transport)
@@ -96,5 +135,18 @@ struct URLSessionTransportTests {
     func insecureRedirect() async throws {
         let error = await captureError { try await transport.send(try request(.get, ["redirect-http"])) }
         #expect(error?.transportFailure == .insecureRedirect)
+    }
+
+    @Test("the server stops when released: its port refuses connections afterwards")
+    func serverStops() async throws {
+        var server: LoopbackServer? = try LoopbackServer { routes($0) }
+        let text = server?.baseURL ?? ""
+        let base = try #require(URL(string: text))
+        #expect(try await transport.send(HTTPRequest(method: .get, baseURL: base, path: ["echo"])).status == 200)
+        server = nil
+        let error = await captureError {
+            try await transport.send(HTTPRequest(method: .get, baseURL: base, path: ["x"]))
+        }
+        #expect(error?.transportFailure == .connectionRefused)
     }
 }

@@ -49,9 +49,14 @@ enum Mutator {
     }
 }
 
+/// Answers every request with one response, counting the requests.
 struct FixedTransport: Transport {
     let response: HTTPResponse
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse { response }
+    let sent = Locked(0)
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        sent.withLock { $0 += 1 }
+        return response
+    }
 }
 
 @Suite("Reliability: seeded mutation testing of every decoder")
@@ -78,9 +83,9 @@ struct MutationTests {
         ("AhaSend error", .ahaSend, #"{"message": "Domain not found"}"#, 404),
     ]
 
-    static func provisioner(_ provider: ProviderID, _ response: HTTPResponse) throws -> any DomainProvisioning {
+    static func provisioner(_ provider: ProviderID, _ transport: FixedTransport) throws -> any DomainProvisioning {
         let options = ClientOptions(
-            transport: FixedTransport(response: response), retryPolicy: .disabled, rateLimiting: .disabled,
+            transport: transport, retryPolicy: .disabled, rateLimiting: .disabled,
             logger: LogSink(minimumLevel: .debug) { record($0.description) })
         let credentials: ProviderCredentials =
             switch provider {
@@ -126,21 +131,30 @@ struct MutationTests {
     @Test("thousands of mutated documents through every decoder: a value or a typed error, never a crash")
     func mutations() async throws {
         var random = SeededRandom(state: Self.seed)
-        var totals = (values: 0, errors: 0, documents: 0)
+        var totals = (values: 0, errors: 0, sent: 0, calls: 0)
         for document in Self.documents {
+            let capabilities = try #require(ProviderFactory.capabilities[document.provider])
+            totals.calls += Self.variants * (capabilities.supports(.get) ? 4 : 1)
             let original = Array(document.body.utf8)
+            var distinct = Set<[UInt8]>()
             for _ in 0..<Self.variants {
                 let mutated = Mutator.mutate(original, using: &random)
-                let response = HTTPResponse(
-                    status: document.status, headers: ["Content-Type": "application/json"], body: Data(mutated))
-                let outcome = await Self.exercise(try Self.provisioner(document.provider, response))
+                if mutated != original { distinct.insert(mutated) }
+                let transport = FixedTransport(
+                    response: HTTPResponse(
+                        status: document.status, headers: ["Content-Type": "application/json"], body: Data(mutated)))
+                let outcome = await Self.exercise(try Self.provisioner(document.provider, transport))
                 totals.values += outcome.values
                 totals.errors += outcome.errors
-                totals.documents += 1
+                totals.sent += transport.sent.withLock { $0 }
                 await Task.yield()  // share the cooperative pool with the loopback suites
             }
+            // The documents really were mutated, and rarely into the same bytes.
+            #expect(distinct.count >= Self.variants / 2, "\(document.name): \(distinct.count) distinct")
         }
-        #expect(totals.documents == Self.documents.count * Self.variants)
+        // Every call ended in a value or an error, and every one went through the transport.
+        #expect(totals.values + totals.errors == totals.calls)
+        #expect(totals.sent >= totals.calls)
         // Both outcomes occur: the mutations are neither all harmless nor all fatal.
         #expect(totals.values > 0)
         #expect(totals.errors > 0)

@@ -1,0 +1,85 @@
+import Foundation
+
+/// A program outside the Swift toolchain that some of the project's tests use (BIND's
+/// `named-checkzone`, python3 with PyYAML and jsonschema, a DNS server).
+///
+/// A test that needs one runs only when the tool is there, and is otherwise skipped with a
+/// reason that names the tool and how to install it. CI installs every tool and sets
+/// `SENDINGDOMAINS_REQUIRE_TOOLS=1`, under which a missing tool fails its tests instead:
+///
+/// ```swift
+/// @Test("…", .enabled(if: ExternalTool.namedCheckzone.shouldRun, Comment(rawValue: ExternalTool.namedCheckzone.skipReason)))
+/// func check() throws {
+///     try ExternalTool.namedCheckzone.require()   // fails, naming the tool, when CI required it
+/// }
+/// ```
+package struct ExternalTool: Sendable {
+    /// The tool, as a person would name it.
+    package let name: String
+    /// How to install it on Debian or Ubuntu.
+    package let install: String
+    /// The command that succeeds (exit 0) only when the tool is usable.
+    package let probe: [String]
+
+    /// BIND's zone checker.
+    package static let namedCheckzone = ExternalTool(
+        name: "named-checkzone (BIND 9)", install: "apt-get install bind9-utils",
+        probe: ["named-checkzone", "-v"])
+
+    /// python3 with the PyYAML and jsonschema packages (the OpenAPI schema checks).
+    package static let pythonJSONSchema = ExternalTool(
+        name: "python3 with PyYAML and jsonschema", install: "python3 -m pip install pyyaml jsonschema",
+        probe: ["python3", "-c", "import yaml, jsonschema"])
+
+    /// Whether CI asked for every tool to be present (`SENDINGDOMAINS_REQUIRE_TOOLS=1`).
+    package static var required: Bool {
+        ProcessInfo.processInfo.environment["SENDINGDOMAINS_REQUIRE_TOOLS"] == "1"
+    }
+
+    /// Whether the tool runs on this machine (probed once per process).
+    package var isAvailable: Bool {
+        Self.probed.withLock { cache in
+            if let known = cache[name] { return known }
+            let result = Self.run(probe)
+            cache[name] = result
+            return result
+        }
+    }
+
+    /// Whether a test that needs the tool should run: it is there, or CI requires it (and the
+    /// test then fails, saying it is missing).
+    package var shouldRun: Bool { isAvailable || Self.required }
+
+    /// Why a test that needs the tool was skipped.
+    package var skipReason: String {
+        "\(name) is not installed (\(install)); .ci/run installs it and sets SENDINGDOMAINS_REQUIRE_TOOLS=1"
+    }
+
+    /// Throws, naming the tool and how to install it, when it is missing.
+    package func require() throws {
+        guard isAvailable else { throw Missing(description: skipReason) }
+    }
+
+    /// The error ``require()`` throws.
+    package struct Missing: Error, CustomStringConvertible {
+        /// What is missing and how to install it.
+        package let description: String
+    }
+
+    private static let probed = Locked<[String: Bool]>([:])
+
+    private static func run(_ command: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = command
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return false
+        }
+        process.waitUntilExit()
+        return process.terminationReason == .exit && process.terminationStatus == 0
+    }
+}
