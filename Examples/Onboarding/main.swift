@@ -29,7 +29,7 @@ do {
 
     // 2. Show the customer what to publish.
     print("2. Ask the customer to publish:\n")
-    print(RecordExport.table(domain.records))
+    print(RecordExport.table(domain.records ?? []))
 
     // 3. Wait for the provider to see the records.
     guard domains.capabilities.supports(.verify) else {

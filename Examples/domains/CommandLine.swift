@@ -3,12 +3,29 @@ import SendingDomains
 
 /// The parsed command line of `domains`.
 struct Invocation {
+    /// A command on one provider's domains.
     enum Command: String, CaseIterable {
         case create, list, get, verify, delete, records, wait
+
+        /// The ``DomainOperation`` the command needs the provider to offer.
+        var operation: DomainOperation {
+            switch self {
+            case .create: .create
+            case .list: .list
+            case .get, .records: .get
+            case .verify, .wait: .verify
+            case .delete: .delete
+            }
+        }
     }
 
-    var provider: ProviderID?
-    var command: Command?
+    /// What to run: a provider's command, or a sandbox maintenance command.
+    enum Target {
+        case provider(ProviderID, Command?)
+        case sandboxReset(ProviderID?)
+    }
+
+    var target: Target?
     var argument: String?
     var baseURL: String?
     var json = false
@@ -17,11 +34,24 @@ struct Invocation {
     var format: RecordExport.Format = .table
     var timeout: Double = 600
     var interval: Double = 5
+    var requestTimeout: Double?
     var request = DomainRequest(domain: "")
+
+    var provider: ProviderID? {
+        if case .provider(let provider, _) = target { return provider }
+        return nil
+    }
+
+    var command: Command? {
+        if case .provider(_, let command) = target { return command }
+        return nil
+    }
 }
 
-/// A usage error: the message and the help text to show with it (exit status 2).
+/// A usage error: the message and the help text to show with it (exit status 2). `kind` is
+/// `usage`, or `unsupportedOperation` for a command the provider does not offer.
 struct UsageError: Error {
+    var kind = "usage"
     let message: String
     let help: String
 }
@@ -29,11 +59,20 @@ struct UsageError: Error {
 enum Help {
     static let providers = ProviderID.all.map(\.rawValue).joined(separator: "|")
 
+    static let globalOptions = """
+          --json                  print machine-readable JSON (errors too, on stderr; see Docs/CLI.md)
+          --verbose               log every request and attempt to stderr (secrets redacted)
+          --base-url URL          send to this API base URL (a proxy, a sandbox, a loopback server)
+          --request-timeout SECS  give up on one attempt after SECS seconds, connecting to last byte (default 30)
+          -h, --help              show help
+        """
+
     static let main = """
         domains — onboard sending domains at SendKit, AutoSend, Krafter, Cllavio and AhaSend
 
         USAGE
           domains <provider> <command> [arguments] [options]
+          domains sandbox reset [provider]
 
         PROVIDERS
           sendkit, autosend, krafter, cllavio (sendtrim), ahasend
@@ -46,45 +85,51 @@ enum Help {
           delete <id>         delete a domain
           records <id>        print a domain's DNS records (--format table|zone|json)
           wait <id>           poll until the domain is verified (--timeout SECONDS)
+          sandbox reset       forget the offline sandbox's domains (one provider's, or all)
 
         OPTIONS
-          --base-url URL      send to this API base URL (a proxy, a sandbox, a loopback server)
-          --json              print machine-readable JSON
-          --verbose           log every request and attempt to stderr (secrets redacted)
-          -h, --help          show help (also after a provider or a command)
+        \(globalOptions)
 
         CREDENTIALS (environment)
           SENDKIT_API_KEY · AUTOSEND_API_KEY · KRAFTER_API_KEY · AHASEND_API_KEY + AHASEND_ACCOUNT_ID ·
           CLLAVIO_ACCESS_TOKEN + CLLAVIO_SECRET_TOKEN
-          Without credentials and without --base-url, domains runs against an offline sandbox
-          (a simulator of the provider's API whose state is kept in $SENDINGDOMAINS_SANDBOX_DIR,
-          or a folder in the temporary directory).
+          Without credentials and without --base-url, domains runs against an offline sandbox: a
+          simulator of the provider's API whose state is kept per user in $SENDINGDOMAINS_SANDBOX_DIR
+          (default: \(SandboxStore.defaultFolderDescription)). A sandbox domain verifies on its
+          second check (verify, or wait).
 
         EXIT STATUS
-          0 success · 1 the API or the network failed · 2 usage error
+          0 success · 1 the API, the network or the sandbox state failed · 2 usage error
+          (including a command the provider does not offer; nothing is sent)
 
         EXAMPLES
           domains ahasend create example.com
           domains sendkit create example.com --region us-east-1 --open-tracking
           domains krafter records 550e8400-e29b-41d4-a716-446655440000 --format zone
           domains autosend wait 60d5ec49f1b2c72d9c8b2222 --timeout 900
+          domains sandbox reset ahasend
         """
 
-    static func provider(_ provider: ProviderID) -> String {
+    static func offered(_ provider: ProviderID) -> [Invocation.Command] {
         let capabilities = ProviderFactory.capabilities[provider] ?? ProviderCapabilities(operations: [], options: [])
-        let commands = Invocation.Command.allCases.filter { command in
-            switch command {
-            case .create: capabilities.supports(.create)
-            case .list: capabilities.supports(.list)
-            case .get, .records: capabilities.supports(.get)
-            case .verify, .wait: capabilities.supports(.verify)
-            case .delete: capabilities.supports(.delete)
-            }
+        return Invocation.Command.allCases.filter { capabilities.supports($0.operation) }
+    }
+
+    static func createOptions(_ provider: ProviderID) -> [String] {
+        let capabilities = ProviderFactory.capabilities[provider] ?? ProviderCapabilities(operations: [], options: [])
+        var options = DomainOption.allCases.filter { capabilities.supports($0) }.map { option in
+            "  --\(flagName(option))" + (capabilities.requiredOptions.contains(option) ? "   (required)" : "")
         }
-        let options = DomainOption.allCases.filter { capabilities.supports($0) }.map { option in
-            let flag = flagName(option)
-            return "  --\(flag)" + (capabilities.requiredOptions.contains(option) ? " (required)" : "")
+        if provider == .ahaSend {
+            options.append("  --idempotency-key KEY   reuse a key to make a retried create safe")
         }
+        return options
+    }
+
+    static func provider(_ provider: ProviderID) -> String {
+        let commands = offered(provider)
+        let missing = Invocation.Command.allCases.filter { !commands.contains($0) }.map(\.rawValue)
+        let options = createOptions(provider)
         let variables = (ProviderFactory.environmentVariables[provider] ?? []).joined(separator: ", ")
         return """
             domains \(provider.rawValue) — \(provider.displayName)
@@ -94,10 +139,13 @@ enum Help {
 
             COMMANDS
               \(commands.map(\.rawValue).joined(separator: ", "))
-              (\(provider.displayName) does not offer: \(Invocation.Command.allCases.filter { !commands.contains($0) }.map(\.rawValue).joined(separator: ", ").nonEmpty ?? "—"))
+              (\(provider.displayName) does not offer: \(missing.joined(separator: ", ").nonEmpty ?? "—"))
 
             CREATE OPTIONS
-            \(options.isEmpty ? "  (none)" : options.joined(separator: "\n"))\(provider == .ahaSend ? "\n  --idempotency-key KEY" : "")
+            \(options.isEmpty ? "  (none)" : options.joined(separator: "\n"))
+
+            OPTIONS
+            \(globalOptions)
 
             CREDENTIALS
               \(variables)
@@ -114,18 +162,52 @@ enum Help {
             case .get: "get <id>                           show a domain"
             case .verify: "verify <id>                        ask the provider to check the domain's DNS now"
             case .delete: "delete <id>                        delete a domain"
-            case .records: "records <id> [--format table|zone|json]   print the DNS records to publish"
-            case .wait:
-                "wait <id> [--timeout SECONDS] [--interval SECONDS]   poll until verified (default 600 s, first wait 5 s)"
+            case .records: "records <id> [--format F]         print the DNS records to publish"
+            case .wait: "wait <id> [--timeout S] [--interval S]   poll until verified"
             }
+        var sections: [String] = []
+        switch command {
+        case .create:
+            let options = createOptions(provider)
+            sections.append("CREATE OPTIONS\n" + (options.isEmpty ? "  (none)" : options.joined(separator: "\n")))
+        case .records:
+            sections.append(
+                "RECORDS OPTIONS\n  --format table|zone|json   a table (default), a BIND zone fragment, or JSON")
+        case .wait:
+            sections.append(
+                """
+                WAIT OPTIONS
+                  --timeout SECONDS    give up after this long (default 600)
+                  --interval SECONDS   the first wait between checks, growing to 60 s (default 5)
+                """)
+        default: break
+        }
+        let idLine =
+            command == .create || command == .list
+            ? "" : "\n<id> is what create printed as the id (\(idHint(provider))).\n"
+        let offered = offered(provider).contains(command)
+        let note = offered ? "" : "\n\(provider.displayName) does not offer \(command.rawValue).\n"
         return """
             USAGE
               domains \(provider.rawValue) \(usage)
-
-            <id> is what create printed as the id (\(idHint(provider))).
-            Global options: --base-url URL, --json, --verbose, --help.
+            \(idLine)\(note)
+            \(sections.map { $0 + "\n\n" }.joined())OPTIONS
+            \(globalOptions)
             """
     }
+
+    static let sandbox = """
+        USAGE
+          domains sandbox reset [provider]
+
+        Forgets the offline sandbox's domains: one provider's, or every provider's without an
+        argument. The state lives in $SENDINGDOMAINS_SANDBOX_DIR (default:
+        \(SandboxStore.defaultFolderDescription)).
+
+        OPTIONS
+          --json       print {"reset": ["ahasend", …]}
+          -h, --help   show help
+        """
 
     static func idHint(_ provider: ProviderID) -> String {
         switch provider {
@@ -159,7 +241,9 @@ enum Parser {
         var invocation = Invocation()
         var positional: [String] = []
         var index = 0
+        var sandboxGroup = false
         func help() -> String {
+            if sandboxGroup { return Help.sandbox }
             if let provider = invocation.provider, let command = invocation.command {
                 return Help.command(command, provider: provider)
             }
@@ -171,14 +255,6 @@ enum Parser {
                 throw UsageError(message: "\(flag) needs a value", help: help())
             }
             return arguments[index]
-        }
-        func number(_ flag: String, inline: String?) throws(UsageError) -> Double {
-            let text: String
-            if let inline { text = inline } else { text = try value(flag) }
-            guard let number = Double(text), number.isFinite, number >= 0 else {
-                throw UsageError(message: "\(flag) takes a number of seconds, got \"\(text)\"", help: help())
-            }
-            return number
         }
         while index < arguments.count {
             let argument = arguments[index]
@@ -192,6 +268,15 @@ enum Parser {
                 if let inline { return inline }
                 return try value(name)
             }
+            func seconds(_ name: String, positive: Bool = false) throws(UsageError) -> Double {
+                let text = try take(name)
+                guard let number = Double(text), number.isFinite, number >= 0, !positive || number > 0 else {
+                    throw UsageError(
+                        message: "\(name) takes a \(positive ? "positive " : "")number of seconds, got \"\(text)\"",
+                        help: help())
+                }
+                return number
+            }
             switch flag {
             case "-h", "--help": invocation.help = true
             case "--json": invocation.json = true
@@ -203,8 +288,9 @@ enum Parser {
                     throw UsageError(message: "--format takes table, zone or json, got \"\(text)\"", help: help())
                 }
                 invocation.format = format
-            case "--timeout": invocation.timeout = try number(flag, inline: inline)
-            case "--interval": invocation.interval = try number(flag, inline: inline)
+            case "--timeout": invocation.timeout = try seconds(flag)
+            case "--interval": invocation.interval = try seconds(flag)
+            case "--request-timeout": invocation.requestTimeout = try seconds(flag, positive: true)
             case "--region": invocation.request.region = try take(flag)
             case "--sender": invocation.request.senderAddress = try take(flag)
             case "--reply-to": invocation.request.replyTo = try take(flag)
@@ -222,31 +308,63 @@ enum Parser {
                 }
             default:
                 if argument.hasPrefix("-") && argument.count > 1 {
-                    throw UsageError(message: "unknown option \(argument)", help: help())
+                    throw UsageError(message: "unknown option \(Terminal.safe(argument))", help: help())
                 }
                 positional.append(argument)
-                if invocation.provider == nil {
+                switch (positional.count, sandboxGroup) {
+                case (1, _):
+                    if argument == "sandbox" {
+                        sandboxGroup = true
+                    } else if let provider = ProviderID(named: argument) {
+                        invocation.target = .provider(provider, nil)
+                    } else {
+                        throw UsageError(
+                            message:
+                                "unknown provider \"\(Terminal.safe(argument))\"; use one of \(Help.providers) or sandbox",
+                            help: Help.main)
+                    }
+                case (2, true):
+                    guard argument == "reset" else {
+                        throw UsageError(
+                            message: "unknown sandbox command \"\(Terminal.safe(argument))\"", help: help())
+                    }
+                    invocation.target = .sandboxReset(nil)
+                case (3, true):
                     guard let provider = ProviderID(named: argument) else {
                         throw UsageError(
-                            message: "unknown provider \"\(argument)\"; use one of \(Help.providers)", help: Help.main)
+                            message: "unknown provider \"\(Terminal.safe(argument))\"; use one of \(Help.providers)",
+                            help: help())
                     }
-                    invocation.provider = provider
-                } else if invocation.command == nil {
-                    guard let command = Invocation.Command(rawValue: argument) else {
-                        throw UsageError(message: "unknown command \"\(argument)\"", help: help())
+                    invocation.target = .sandboxReset(provider)
+                case (2, false):
+                    guard let provider = invocation.provider, let command = Invocation.Command(rawValue: argument)
+                    else {
+                        throw UsageError(message: "unknown command \"\(Terminal.safe(argument))\"", help: help())
                     }
-                    invocation.command = command
-                } else if invocation.argument == nil {
+                    invocation.target = .provider(provider, command)
+                case (3, false):
                     invocation.argument = argument
-                } else {
-                    throw UsageError(message: "unexpected argument \"\(argument)\"", help: help())
+                default:
+                    throw UsageError(message: "unexpected argument \"\(Terminal.safe(argument))\"", help: help())
                 }
             }
             index += 1
         }
         if invocation.help { return invocation }
-        guard invocation.provider != nil else { throw UsageError(message: "missing provider", help: Help.main) }
+        if sandboxGroup {
+            guard invocation.target != nil else { throw UsageError(message: "missing sandbox command", help: help()) }
+            return invocation
+        }
+        guard let provider = invocation.provider else { throw UsageError(message: "missing provider", help: Help.main) }
         guard let command = invocation.command else { throw UsageError(message: "missing command", help: help()) }
+        let offered = Help.offered(provider)
+        guard offered.contains(command) else {
+            throw UsageError(
+                kind: "unsupportedOperation",
+                message:
+                    "\(provider.displayName) does not offer \(command.rawValue); it offers \(offered.map(\.rawValue).joined(separator: ", "))",
+                help: Help.provider(provider))
+        }
         let needsArgument = command != .list
         if needsArgument && invocation.argument == nil {
             throw UsageError(

@@ -12,38 +12,80 @@ enum Console {
     }
 }
 
-/// How `domains` prints domains.
+/// Makes text that a server (or any other outsider) supplied safe to print on a terminal.
+///
+/// Control characters — C0 (including CR, LF, TAB and ESC), DEL and C1 (including the one-byte
+/// CSI, U+009B) — become visible `\u{…}` escapes, so a domain name or an error message cannot
+/// clear the screen, set the window title, move the cursor, or forge a line of output.
+enum Terminal {
+    static func safe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = ""
+        result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+}
+
+/// How `domains` prints domains, records and errors.
 enum Render {
     static func date(_ date: Date?) -> String {
         guard let date else { return "-" }
-        let formatter = ISO8601DateFormatter()
-        return formatter.string(from: date)
+        return ISO8601DateFormatter().string(from: date)
     }
 
     static func summary(_ domain: SendingDomain) -> String {
         var lines = [
-            "\(domain.name) at \(domain.provider.displayName)",
-            "  id:       \(domain.id)",
-            "  status:   \(domain.status)",
+            "\(Terminal.safe(domain.name)) at \(domain.provider.displayName)",
+            "  id:       \(Terminal.safe(domain.id))",
+            "  status:   \(Terminal.safe(domain.status.description))",
         ]
         if domain.createdAt != nil { lines.append("  created:  \(date(domain.createdAt))") }
         if domain.verifiedAt != nil { lines.append("  verified: \(date(domain.verifiedAt))") }
         if domain.lastCheckedAt != nil { lines.append("  checked:  \(date(domain.lastCheckedAt))") }
-        if domain.records.isEmpty {
-            lines.append(
-                "\nNo records in this response; run `domains \(domain.provider.rawValue) records \(domain.id)`.")
-        } else {
+        if let records = domain.records, !records.isEmpty {
             lines.append("\nDNS records to publish at the domain's DNS host:\n")
-            lines.append(RecordExport.table(domain.records))
+            lines.append(table(records))
+        } else if domain.records == nil {
+            lines.append(
+                "\nThis response carries no records; run `domains \(domain.provider.rawValue) records \(Terminal.safe(domain.id))`."
+            )
+        } else {
+            lines.append("\nThe provider lists no records for this domain.")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// ``RecordExport/table(_:)`` with every server-supplied cell made terminal-safe.
+    static func table(_ records: [DNSRecord]) -> String {
+        RecordExport.table(records.map(safe))
+    }
+
+    /// The record with its text fields made terminal-safe.
+    static func safe(_ record: DNSRecord) -> DNSRecord {
+        var record = record
+        record.name = Terminal.safe(record.name)
+        record.relativeName = Terminal.safe(record.relativeName)
+        record.value = Terminal.safe(record.value)
+        if case .unknown(let raw) = record.type { record.type = .unknown(Terminal.safe(raw)) }
+        return record
     }
 
     static func list(_ domains: [SendingDomain]) -> String {
         guard !domains.isEmpty else { return "No domains." }
         let rows =
             [["ID", "NAME", "STATUS", "CREATED"]]
-            + domains.map { [$0.id, $0.name, "\($0.status)", date($0.createdAt)] }
+            + domains.map { [$0.id, $0.name, $0.status.description, date($0.createdAt)].map(Terminal.safe) }
         let widths = (0..<4).map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
@@ -51,6 +93,7 @@ enum Render {
         }.joined(separator: "\n")
     }
 
+    /// A domain as `--json` prints it (Docs/CLI.md): every key always present.
     struct DomainJSON: Encodable {
         let id: String
         let name: String
@@ -59,7 +102,7 @@ enum Render {
         let createdAt: String?
         let verifiedAt: String?
         let lastCheckedAt: String?
-        let records: [RecordExport.JSONRecord]
+        let records: [RecordExport.JSONRecord]?
 
         init(_ domain: SendingDomain) {
             id = domain.id
@@ -69,7 +112,70 @@ enum Render {
             createdAt = domain.createdAt.map { Render.date($0) }
             verifiedAt = domain.verifiedAt.map { Render.date($0) }
             lastCheckedAt = domain.lastCheckedAt.map { Render.date($0) }
-            records = domain.records.map(RecordExport.JSONRecord.init)
+            records = domain.records.map { $0.map(RecordExport.JSONRecord.init) }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, provider, status, createdAt, verifiedAt, lastCheckedAt, records
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(name, forKey: .name)
+            try container.encode(provider, forKey: .provider)
+            try container.encode(status, forKey: .status)
+            try container.encode(createdAt, forKey: .createdAt)
+            try container.encode(verifiedAt, forKey: .verifiedAt)
+            try container.encode(lastCheckedAt, forKey: .lastCheckedAt)
+            try container.encode(records, forKey: .records)
+        }
+    }
+
+    /// The error object `--json` writes to stderr (Docs/CLI.md).
+    struct ErrorJSON: Encodable {
+        struct Body: Encodable {
+            let kind: String
+            let message: String
+            let status: Int?
+            let provider: String?
+            let operation: String?
+            let requestId: String?
+            let fieldErrors: [[String: String]]
+            let retryAfter: Double?
+
+            enum CodingKeys: String, CodingKey {
+                case kind, message, status, provider, operation, requestId, fieldErrors, retryAfter
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(kind, forKey: .kind)
+                try container.encode(message, forKey: .message)
+                try container.encode(status, forKey: .status)
+                try container.encode(provider, forKey: .provider)
+                try container.encode(operation, forKey: .operation)
+                try container.encode(requestId, forKey: .requestId)
+                try container.encode(fieldErrors, forKey: .fieldErrors)
+                try container.encode(retryAfter, forKey: .retryAfter)
+            }
+        }
+
+        let error: Body
+
+        init(_ error: SendingDomainsError, hint: String? = nil) {
+            self.error = Body(
+                kind: error.kind.rawValue, message: error.description + (hint.map { " " + $0 } ?? ""),
+                status: error.status, provider: error.provider?.rawValue, operation: error.operation,
+                requestId: error.requestID,
+                fieldErrors: error.fieldErrors.map { ["field": $0.field, "message": $0.message] },
+                retryAfter: error.retryAfter?.seconds)
+        }
+
+        init(kind: String, message: String, provider: ProviderID? = nil, operation: String? = nil) {
+            error = Body(
+                kind: kind, message: message, status: nil, provider: provider?.rawValue, operation: operation,
+                requestId: nil, fieldErrors: [], retryAfter: nil)
         }
     }
 
@@ -85,11 +191,23 @@ enum Render {
         }
     }
 
-    static func json(_ value: some Encodable) -> String {
+    /// Pretty-printed JSON with sorted keys. DEL and C1 control characters, which JSON allows
+    /// raw inside strings but some terminals obey, are escaped as `\u00XX` too.
+    static func json(_ value: some Encodable, pretty: Bool = true) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys]
         let text = String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
         // Foundation pretty-prints an empty array as "[\n\n]" on Linux.
-        return text.filter { !$0.isWhitespace } == "[]" ? "[]" : text
+        if text.filter({ !$0.isWhitespace }) == "[]" { return "[]" }
+        guard text.unicodeScalars.contains(where: Terminal.isControl) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if Terminal.isControl(scalar) && scalar.value >= 0x7F {
+                result += String(format: "\\u%04x", scalar.value)
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 }

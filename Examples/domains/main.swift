@@ -3,90 +3,155 @@
 //     swift run domains ahasend create example.com        # offline sandbox, no account needed
 //     AHASEND_API_KEY=… AHASEND_ACCOUNT_ID=… swift run domains ahasend create example.com
 //
-// Exit status: 0 success, 1 an API or network failure, 2 a usage error.
+// Exit status: 0 success, 1 an API, network or sandbox-state failure, 2 a usage error.
+// Docs/CLI.md documents every command, option, JSON shape and exit status.
 
 import Foundation
 import SendingDomains
 import SendingDomainsTesting
 
+let arguments = Array(CommandLine.arguments.dropFirst())
+let wantsJSON = arguments.contains("--json")
+
+/// Prints a failure — as one JSON object with `--json` — and exits with `status`.
+func fail(_ status: Int32, kind: String, _ message: String, help: String? = nil, provider: ProviderID? = nil) -> Never {
+    if wantsJSON {
+        Console.err(Render.json(Render.ErrorJSON(kind: kind, message: message, provider: provider), pretty: false))
+    } else {
+        Console.err("domains: \(Terminal.safe(message))" + (help.map { "\n\n" + $0 } ?? ""))
+    }
+    exit(status)
+}
+
 let invocation: Invocation
 do {
-    invocation = try Parser.parse(Array(CommandLine.arguments.dropFirst()))
+    invocation = try Parser.parse(arguments)
 } catch {
-    Console.err("domains: \(error.message)\n\n\(error.help)")
-    exit(2)
+    fail(2, kind: error.kind, error.message, help: error.help)
 }
 
 if invocation.help {
-    if let provider = invocation.provider, let command = invocation.command {
-        Console.out(Help.command(command, provider: provider))
-    } else {
-        Console.out(invocation.provider.map(Help.provider) ?? Help.main)
+    switch invocation.target {
+    case .provider(let provider, let command?): Console.out(Help.command(command, provider: provider))
+    case .provider(let provider, nil): Console.out(Help.provider(provider))
+    case .sandboxReset: Console.out(Help.sandbox)
+    case nil: Console.out(arguments.first == "sandbox" ? Help.sandbox : Help.main)
     }
     exit(0)
 }
 
+let environment = ProcessInfo.processInfo.environment
+let store = SandboxStore(environment: environment)
+
+if case .sandboxReset(let only) = invocation.target {
+    let providers = only.map { [$0] } ?? ProviderID.all
+    do {
+        let removed = try store.reset(providers)
+        if invocation.json {
+            Console.out(Render.json(["reset": removed.map(\.rawValue)], pretty: false))
+        } else if removed.isEmpty {
+            Console.out("The sandbox in \(store.folder.path) holds nothing to reset.")
+        } else {
+            Console.out(
+                "Reset the \(removed.map(\.displayName).joined(separator: ", ")) sandbox (\(store.folder.path)).")
+        }
+        exit(0)
+    } catch {
+        fail(1, kind: "sandbox", error.message)
+    }
+}
+
 guard let provider = invocation.provider, let command = invocation.command else { exit(2) }
 
-let environment = ProcessInfo.processInfo.environment
 var options = ClientOptions()
+if let seconds = invocation.requestTimeout, let timeout = Duration.clampedSeconds(seconds) {
+    options.timeout = timeout
+}
 if invocation.verbose {
-    options.logger = LogSink(minimumLevel: .debug) { event in Console.err("domains: \(event)") }
+    options.logger = LogSink(minimumLevel: .debug) { event in Console.err("domains: \(Terminal.safe("\(event)"))") }
 }
 if let base = invocation.baseURL {
     do {
         options.baseURL = try BaseURL(base)
     } catch {
-        Console.err("domains: \(error.message)\n\n\(Help.main)")
-        exit(2)
+        fail(2, kind: "usage", "--base-url \(error.message)", help: Help.main)
     }
 }
 
-/// The sandbox's saved state, when running offline.
-var sandbox: (simulator: ProviderSimulator, file: URL)?
+if command == .create {
+    var request = invocation.request
+    request.domain = invocation.argument ?? ""
+    let capabilities = ProviderFactory.capabilities[provider] ?? ProviderCapabilities(operations: [], options: [])
+    do {
+        try request.check(against: capabilities, provider: provider)
+    } catch {
+        let field = error.fieldErrors.first?.field ?? "option"
+        let option =
+            DomainOption(rawValue: field).map { "--" + Help.flagName($0).split(separator: " ")[0] } ?? field
+        fail(
+            2, kind: "usage", "\(option) \(error.fieldErrors.first?.message ?? error.message)",
+            help: Help.command(.create, provider: provider), provider: provider)
+    }
+}
+
+/// The sandbox simulator, when running offline.
+var sandbox: ProviderSimulator?
 
 let provisioner: any DomainProvisioning
 do {
     if ProviderFactory.hasCredentials(for: provider, in: environment) {
         provisioner = try ProviderFactory.fromEnvironment(provider, environment: environment, options: options)
     } else {
-        let credentials = ProviderSimulator.sandboxCredentials(for: provider)
         if invocation.baseURL == nil {
-            let folder =
-                environment["SENDINGDOMAINS_SANDBOX_DIR"].map { URL(fileURLWithPath: $0) }
-                ?? FileManager.default.temporaryDirectory.appendingPathComponent("sendingdomains-sandbox")
-            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let file = folder.appendingPathComponent("\(provider.rawValue).json")
-            let simulator = ProviderSimulator.sandbox(for: provider)
-            if let saved = try? Data(contentsOf: file) {
-                do {
-                    try await simulator.importState(saved)
-                } catch {
-                    Console.err("domains: ignoring unreadable sandbox state at \(file.path)")
-                }
+            let simulator: ProviderSimulator
+            do {
+                simulator = try await store.load(provider)
+                try await store.save(simulator)  // fail now, before any change, if it cannot be saved
+            } catch {
+                fail(1, kind: "sandbox", error.message, provider: provider)
             }
-            sandbox = (simulator, file)
+            sandbox = simulator
             options.transport = simulator
             let variables = (ProviderFactory.environmentVariables[provider] ?? []).joined(separator: " and ")
-            Console.err(
-                "domains: no \(variables) and no --base-url: using the offline \(provider.displayName) sandbox (state in \(file.path))"
-            )
+            if !invocation.json || invocation.verbose {
+                Console.err(
+                    "domains: no \(variables) and no --base-url: using the offline \(provider.displayName) sandbox (state in \(store.file(for: provider).path))"
+                )
+            }
         } else {
             Console.err(
                 "domains: no credentials in the environment: sending the sandbox credentials to \(invocation.baseURL ?? "")"
             )
         }
-        provisioner = try ProviderFactory.make(provider, credentials: credentials, options: options)
+        provisioner = try ProviderFactory.make(
+            provider, credentials: ProviderSimulator.sandboxCredentials(for: provider), options: options)
     }
 } catch {
-    Console.err("domains: \(error.description)")
+    report(error)
     exit(1)
 }
 
-@MainActor func saveSandbox() async {
-    guard let sandbox else { return }
-    let state = await sandbox.simulator.exportState()
-    try? state.write(to: sandbox.file, options: .atomic)
+/// Prints an API failure, with what to do next in sandbox mode.
+@MainActor func report(_ error: SendingDomainsError) {
+    var hint: String?
+    if sandbox != nil, error.kind == .conflict, command == .create {
+        let offered = Help.offered(provider)
+        let get =
+            !offered.contains(.get)
+            ? nil
+            : provider == .ahaSend || provider == .cllavio
+                ? "`domains \(provider.rawValue) get \(invocation.argument ?? "<id>")` shows it"
+                : "`domains \(provider.rawValue) list` shows its id for `domains \(provider.rawValue) get <id>`"
+        hint =
+            "It is already in the offline sandbox: "
+            + (get.map { $0 + ", or " } ?? "")
+            + "`domains sandbox reset \(provider.rawValue)` starts afresh."
+    }
+    if invocation.json {
+        Console.err(Render.json(Render.ErrorJSON(error, hint: hint), pretty: false))
+    } else {
+        Console.err("domains: \(Terminal.safe(error.description))" + (hint.map { "\n" + $0 } ?? ""))
+    }
 }
 
 let id = invocation.argument ?? ""
@@ -96,16 +161,6 @@ do {
     case .create:
         var request = invocation.request
         request.domain = id
-        do {
-            try request.check(against: provisioner.capabilities, provider: provider)
-        } catch {
-            let field = error.fieldErrors.first?.field ?? "option"
-            let option =
-                DomainOption(rawValue: field).map { "--" + Help.flagName($0).split(separator: " ")[0] } ?? field
-            Console.err(
-                "domains: \(option) \(error.fieldErrors.first?.message ?? error.message)\n\n\(Help.provider(provider))")
-            exit(2)
-        }
         let domain = try await provisioner.createDomain(request)
         Console.out(invocation.json ? Render.json(Render.DomainJSON(domain)) : Render.summary(domain))
     case .list:
@@ -119,11 +174,15 @@ do {
         Console.out(invocation.json ? Render.json(Render.DomainJSON(domain)) : Render.summary(domain))
     case .delete:
         try await provisioner.deleteDomain(id: id)
-        Console.out(invocation.json ? Render.json(["deleted": id]) : "Deleted \(id).")
+        Console.out(invocation.json ? Render.json(["deleted": id]) : "Deleted \(Terminal.safe(id)).")
     case .records:
         let domain = try await provisioner.getDomain(id: id)
-        let format = invocation.json ? .json : invocation.format
-        Console.out(RecordExport.render(domain.records, as: format, origin: domain.name))
+        let records = domain.records ?? []
+        switch invocation.json ? .json : invocation.format {
+        case .json: Console.out(RecordExport.json(records))
+        case .zone: Console.out(RecordExport.zoneFile(records.map(Render.safe), origin: Terminal.safe(domain.name)))
+        case .table: Console.out(Render.table(records))
+        }
     case .wait:
         let policy = PollingPolicy(
             initialInterval: Duration.clampedSeconds(invocation.interval) ?? .seconds(5),
@@ -132,18 +191,25 @@ do {
             id: id, timeout: Duration.clampedSeconds(invocation.timeout) ?? .seconds(600), policy: policy
         ) { progress in
             let next = progress.nextCheckIn.map { "; next check in \($0.seconds) s" } ?? ""
-            Console.err("domains: check \(progress.attempt): \(progress.status)\(next)")
+            Console.err("domains: check \(progress.attempt): \(Terminal.safe(progress.status.description))\(next)")
         }
         Console.out(invocation.json ? Render.json(Render.DomainJSON(domain)) : Render.summary(domain))
         if domain.status == .failed {
             Console.err(
-                "domains: verification of \(domain.name) failed: check the records above and publish them exactly")
+                "domains: verification of \(Terminal.safe(domain.name)) failed: check the records above and publish them exactly"
+            )
             status = 1
         }
     }
 } catch {
-    Console.err("domains: \(error.description)")
+    report(error)
     status = 1
 }
-await saveSandbox()
+if let sandbox {
+    do {
+        try await store.save(sandbox)
+    } catch {
+        fail(1, kind: "sandbox", error.message, provider: provider)
+    }
+}
 exit(status)

@@ -179,7 +179,8 @@ public struct ErrorMappingMiddleware: Middleware {
         {
             hint = RetryAfterParser.untilEpoch(reset, now: now)
         }
-        let kind = details.kind ?? SendingDomainsError.Kind(status: response.status)
+        var kind = details.kind ?? SendingDomainsError.Kind(status: response.status)
+        if kind == .validation, Self.saysAlreadyExists(details) { kind = .conflict }
         let fallback =
             response.body.isEmpty
             ? "HTTP \(response.status) with an empty body"
@@ -191,6 +192,20 @@ public struct ErrorMappingMiddleware: Middleware {
                 status: response.status, code: details.code, fieldErrors: details.fieldErrors,
                 requestID: Self.requestID(in: response.headers), retryAfter: hint,
                 rawBody: SendingDomainsError.excerpt(of: response.body)))
+    }
+
+    /// Whether a provider's validation error says the resource already exists. SendKit (422
+    /// "The name has already been taken."), AutoSend (400 "Domain already exists") and Krafter
+    /// (422 `domain: ["has already been taken"]`) report a duplicate as a validation failure;
+    /// the SDK reports it as ``SendingDomainsError/Kind/conflict`` at every provider, as AhaSend
+    /// and Cllavio do with their 409s.
+    static func saysAlreadyExists(_ details: ProviderErrorDetails) -> Bool {
+        let texts = [details.message ?? ""] + details.fieldErrors.map(\.message)
+        return texts.contains { text in
+            let lowered = text.lowercased()
+            return ["already exists", "already been taken", "already taken", "already added", "already registered"]
+                .contains { lowered.contains($0) }
+        }
     }
 
     private func redacted(_ error: SendingDomainsError) -> SendingDomainsError {

@@ -106,26 +106,33 @@ public enum RecordExport {
         return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
     }
 
-    /// One record as ``json(_:)`` writes it: the unified fields, with `host` relative to the
-    /// domain and `ttl` as seconds or `"auto"`.
-    public struct JSONRecord: Encodable, Sendable, Hashable {
+    /// One record as ``json(_:)`` (and the `domains` command) writes it: every key always
+    /// present, each with one JSON type — `priority`, `ttl` and `status` are `null` when the
+    /// provider gives none (`ttl: null` means the DNS host's default).
+    ///
+    /// ```json
+    /// {"host": "_dmarc", "name": "_dmarc.example.com", "priority": null, "purpose": "dmarc",
+    ///  "required": false, "status": null, "ttl": null, "type": "TXT", "value": "v=DMARC1; p=none;"}
+    /// ```
+    public struct JSONRecord: Codable, Sendable, Hashable {
         /// The record type, e.g. `TXT`.
         public let type: String
-        /// The fully qualified name.
+        /// The fully qualified name, without the trailing dot.
         public let name: String
         /// The name relative to the domain (`@` for the apex).
         public let host: String
         /// The value.
         public let value: String
-        /// The MX priority.
+        /// The MX priority; `nil` for other types.
         public let priority: Int?
-        /// The TTL in seconds, or `nil` for automatic (written as `"auto"`).
-        public let ttlSeconds: Int?
+        /// The TTL in seconds; `nil` for the DNS host's default.
+        public let ttl: Int?
         /// The purpose, e.g. `dkim` or `return-path`.
         public let purpose: String
         /// Whether the provider needs the record.
         public let required: Bool
-        /// The record's status, where the provider reports one.
+        /// The record's status (`verified`, `pending`, `failed`); `nil` where the provider
+        /// reports none per record.
         public let status: String?
 
         /// The JSON form of `record`.
@@ -136,8 +143,8 @@ public enum RecordExport {
             value = record.value
             priority = record.priority
             switch record.ttl {
-            case .automatic: ttlSeconds = nil
-            case .seconds(let value): ttlSeconds = value
+            case .automatic: ttl = nil
+            case .seconds(let value): ttl = value
             }
             purpose = record.purpose.rawValue
             required = record.required
@@ -146,22 +153,27 @@ public enum RecordExport {
 
         enum CodingKeys: String, CodingKey { case type, name, host, value, priority, ttl, purpose, required, status }
 
-        /// Writes the record; `priority` and `status` are omitted when absent.
+        /// Writes the record, with `null` for an absent priority, TTL or status.
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(type, forKey: .type)
             try container.encode(name, forKey: .name)
             try container.encode(host, forKey: .host)
             try container.encode(value, forKey: .value)
-            try container.encodeIfPresent(priority, forKey: .priority)
-            if let ttlSeconds {
-                try container.encode(ttlSeconds, forKey: .ttl)
-            } else {
-                try container.encode("auto", forKey: .ttl)
-            }
+            try container.encode(priority, forKey: .priority)
+            try container.encode(ttl, forKey: .ttl)
             try container.encode(purpose, forKey: .purpose)
             try container.encode(required, forKey: .required)
-            try container.encodeIfPresent(status, forKey: .status)
+            try container.encode(status, forKey: .status)
+        }
+
+        /// The record as a unified ``DNSRecord``, relative to `domain` (the `name` is already
+        /// fully qualified, so `domain` only sets ``DNSRecord/relativeName``).
+        public func record(domain: String) -> DNSRecord {
+            DNSRecord(
+                type: DNSRecordType(rawValue: type), name: name, domain: domain, value: value, priority: priority,
+                ttl: ttl.map(RecordTTL.seconds) ?? .automatic, purpose: RecordPurpose(rawValue: purpose) ?? .other,
+                required: required, status: status.flatMap(RecordStatus.init(rawValue:)))
         }
     }
 

@@ -19,9 +19,11 @@ public struct SendingDomain: Sendable, Hashable {
     public var provider: ProviderID
     /// The verification status, mapped from the provider's status or flags.
     public var status: DomainStatus
-    /// The DNS records to publish. Empty when the provider's response has none (Krafter's
-    /// list and verify responses; call get).
-    public var records: [DNSRecord]
+    /// The DNS records to publish, or `nil` when the provider's response carries none
+    /// (Krafter's list and verify responses, an AutoSend domain listed without its records):
+    /// call ``DomainProvisioning/getDomain(id:)`` for them. An empty array means the provider
+    /// said there are no records.
+    public var records: [DNSRecord]?
     /// When the domain was created, if the provider says.
     public var createdAt: Date?
     /// When it was last updated, if the provider says.
@@ -35,7 +37,7 @@ public struct SendingDomain: Sendable, Hashable {
 
     /// Creates a normalised domain.
     public init(
-        id: String, name: String, provider: ProviderID, status: DomainStatus, records: [DNSRecord],
+        id: String, name: String, provider: ProviderID, status: DomainStatus, records: [DNSRecord]?,
         createdAt: Date? = nil, updatedAt: Date? = nil, verifiedAt: Date? = nil, lastCheckedAt: Date? = nil,
         providerDomain: ProviderDomain
     ) {

@@ -29,7 +29,7 @@ struct CLI {
         let stderr: String
     }
 
-    func run(_ arguments: [String]) throws -> Result {
+    func run(_ arguments: [String], input: Data? = nil) throws -> Result {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
@@ -41,15 +41,28 @@ struct CLI {
         process.environment = env
         let out = Pipe()
         let err = Pipe()
+        let stdin = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = stdin
         try process.run()
+        if let input { stdin.fileHandleForWriting.write(input) }
+        try stdin.fileHandleForWriting.close()
+        // Read both pipes at once: a full stderr pipe must not stall the process while stdout is read.
+        let stderr = Locked(Data())
+        let done = DispatchSemaphore(value: 0)
+        let errorHandle = err.fileHandleForReading
+        Thread {
+            let data = errorHandle.readDataToEndOfFile()
+            stderr.withLock { $0 = data }
+            done.signal()
+        }.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        done.wait()
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+            stderr: String(decoding: stderr.withLock { $0 }, as: UTF8.self))
     }
 }
 
@@ -70,7 +83,7 @@ struct DomainsCLITests {
         let cli = try CLI()
         let created = try cli.run(createArguments(provider) + ["--json"])
         #expect(created.status == 0, "\(created.stderr)")
-        #expect(created.stderr.contains("offline") && created.stderr.split(separator: "\n").count == 1)
+        #expect(created.stderr.isEmpty, "with --json, stderr carries only errors")
         let domain = try #require(JSONValue(json: created.stdout), "\(created.stdout)")
         #expect(domain["name"] == "example.com")
         #expect(domain["provider"] == .string(provider))
@@ -88,6 +101,7 @@ struct DomainsCLITests {
             })
         #expect(human.status == 0)
         #expect(human.stdout.contains("DNS records to publish") && human.stdout.contains("TYPE"))
+        #expect(human.stderr.contains("offline") && human.stderr.split(separator: "\n").count == 1)
 
         let supportsRest = provider != "sendkit" && provider != "cllavio"
         for arguments in [
@@ -98,8 +112,10 @@ struct DomainsCLITests {
             if supportsRest {
                 #expect(result.status == 0, "\(arguments): \(result.stderr)")
             } else {
-                #expect(result.status == 1, "\(arguments)")
+                #expect(result.status == 2, "\(arguments)")
                 #expect(result.stderr.contains("does not offer"), "\(result.stderr)")
+                #expect(result.stderr.contains("it offers create"), "\(result.stderr)")
+                #expect(!result.stderr.contains("offline"), "\(result.stderr)")
             }
         }
         if supportsRest {
@@ -152,11 +168,199 @@ struct DomainsCLITests {
 
     @Test(
         "--help on every level",
-        arguments: [["--help"], ["ahasend", "--help"], ["cllavio", "create", "--help"], ["-h"]])
+        arguments: [
+            ["--help"], ["ahasend", "--help"], ["cllavio", "create", "--help"], ["-h"], ["sandbox", "--help"],
+            ["krafter", "wait", "--help"], ["ahasend", "records", "--help"],
+        ])
     func help(arguments: [String]) throws {
         let result = try CLI().run(arguments)
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE"))
+        #expect(result.stdout.contains("OPTIONS"))
+    }
+
+    @Test("a command's --help lists its own options")
+    func commandHelp() throws {
+        let cli = try CLI()
+        let create = try cli.run(["sendkit", "create", "--help"]).stdout
+        for option in [
+            "--region NAME   (required)", "--open-tracking", "--click-tracking", "--json", "--request-timeout",
+        ] {
+            #expect(create.contains(option), "\(option) in \(create)")
+        }
+        #expect(try cli.run(["ahasend", "create", "--help"]).stdout.contains("--idempotency-key"))
+        #expect(try cli.run(["krafter", "wait", "--help"]).stdout.contains("--interval SECONDS"))
+        #expect(try cli.run(["krafter", "records", "--help"]).stdout.contains("--format table|zone|json"))
+    }
+
+    @Test("sandbox: a second create names get and reset; reset forgets; state is per folder")
+    func sandboxReset() throws {
+        let cli = try CLI()
+        #expect(try cli.run(["ahasend", "create", "example.com"]).status == 0)
+        let again = try cli.run(["ahasend", "create", "example.com"])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("`domains ahasend get example.com`"), "\(again.stderr)")
+        #expect(again.stderr.contains("`domains sandbox reset ahasend`"), "\(again.stderr)")
+        let krafter = try cli.run(["krafter", "create", "example.com"])
+        #expect(krafter.status == 0)
+        let krafterAgain = try cli.run(["krafter", "create", "example.com", "--json"])
+        #expect(JSONValue(json: krafterAgain.stderr)?["error"]?["kind"] == "conflict")
+        #expect(krafterAgain.stderr.contains("domains krafter list"))
+
+        let reset = try cli.run(["sandbox", "reset", "ahasend", "--json"])
+        #expect(reset.status == 0)
+        #expect(JSONValue(json: reset.stdout)?["reset"] == .array(["ahasend"]))
+        #expect(try cli.run(["ahasend", "create", "example.com"]).status == 0)
+        // krafter's state was left alone
+        #expect(try cli.run(["krafter", "create", "example.com"]).status == 1)
+        let all = try cli.run(["sandbox", "reset"])
+        #expect(all.status == 0)
+        #expect(all.stdout.contains("AhaSend") && all.stdout.contains("Krafter"))
+        #expect(try cli.run(["krafter", "create", "example.com"]).status == 0)
+        #expect(try cli.run(["sandbox", "reset", "mailgun"]).status == 2)
+    }
+
+    @Test("a sandbox folder that cannot be written fails loudly, before anything is created")
+    func unwritableSandbox() throws {
+        var cli = try CLI()
+        let blocker = cli.sandbox.appendingPathComponent("a-file")
+        try Data("not a folder".utf8).write(to: blocker)
+        cli.environment = ["SENDINGDOMAINS_SANDBOX_DIR": blocker.appendingPathComponent("sandbox").path]
+        let result = try cli.run(["ahasend", "create", "example.com"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("SENDINGDOMAINS_SANDBOX_DIR"), "\(result.stderr)")
+        let json = try cli.run(["ahasend", "create", "example.com", "--json"])
+        #expect(json.status == 1)
+        #expect(JSONValue(json: json.stderr)?["error"]?["kind"] == "sandbox")
+
+        // a state file that cannot be replaced (here: a folder in its place)
+        var blocked = try CLI()
+        try FileManager.default.createDirectory(
+            at: blocked.sandbox.appendingPathComponent("krafter.json"), withIntermediateDirectories: true)
+        blocked.environment = [:]
+        let stuck = try blocked.run(["krafter", "create", "example.com"])
+        #expect(stuck.status == 1)
+        #expect(stuck.stdout.isEmpty)
+        #expect(stuck.stderr.contains("sandbox reset krafter"), "\(stuck.stderr)")
+    }
+
+    @Test("--json errors are one object on stderr whose kind a script can branch on")
+    func jsonErrors() throws {
+        let cli = try CLI()
+        func error(_ arguments: [String]) throws -> (Int32, JSONValue?) {
+            let result = try cli.run(arguments + ["--json"])
+            #expect(result.stdout.isEmpty, "\(arguments)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+            return (result.status, JSONValue(json: result.stderr)?["error"])
+        }
+        _ = try cli.run(["ahasend", "create", "example.com"])
+        let (conflictStatus, conflict) = try error(["ahasend", "create", "example.com"])
+        #expect(conflictStatus == 1)
+        #expect(conflict?["kind"] == "conflict")
+        #expect(conflict?["status"] == 409)
+        #expect(conflict?["provider"] == "ahasend")
+        #expect(conflict?["operation"] == "createDomain")
+        #expect(conflict?["requestId"] == .null)
+        #expect(conflict?["message"]?.stringValue?.contains("already exists") == true)
+
+        let (validationStatus, validation) = try error(["autosend", "get", "example.com"])
+        #expect(validationStatus == 1)
+        #expect(validation?["kind"] == "validation")
+        #expect(validation?["status"] == .null)
+
+        let (notFoundStatus, notFound) = try error(["krafter", "get", "550e8400-e29b-41d4-a716-446655440000"])
+        #expect(notFoundStatus == 1)
+        #expect(notFound?["kind"] == "notFound")
+        #expect(notFound?["status"] == 404)
+
+        let (usageStatus, usage) = try error(["ahasend", "fly"])
+        #expect(usageStatus == 2)
+        #expect(usage?["kind"] == "usage")
+    }
+
+    @Test("an operation the provider does not offer is a usage error: exit 2, nothing sent, no banner")
+    func unsupportedOperation() throws {
+        let requests = Locked(0)
+        let server = try LoopbackServer { _ in
+            requests.withLock { $0 += 1 }
+            return .close
+        }
+        let cli = try CLI()
+        for arguments in [["sendkit", "list"], ["cllavio", "get", "example.com"], ["sendkit", "delete", "x"]] {
+            let result = try cli.run(arguments + ["--json", "--base-url", server.baseURL])
+            #expect(result.status == 2, "\(arguments)")
+            let error = JSONValue(json: result.stderr)?["error"]
+            #expect(error?["kind"] == "unsupportedOperation", "\(result.stderr)")
+            #expect(error?["message"]?.stringValue?.contains("it offers create") == true)
+            #expect(!result.stderr.contains("offline"))
+            let plain = try cli.run(arguments)
+            #expect(plain.status == 2)
+            #expect(!plain.stderr.contains("offline"), "\(plain.stderr)")
+        }
+        #expect(requests.withLock { $0 } == 0)
+        #expect(!FileManager.default.fileExists(atPath: cli.sandbox.appendingPathComponent("sendkit.json").path))
+    }
+
+    @Test("--json shapes: ttl a number or null, every key present, records null when the response has none")
+    func jsonShapes() throws {
+        let cli = try CLI()
+        let created = try cli.run(["krafter", "create", "example.com", "--json"])
+        let domain = try #require(JSONValue(json: created.stdout))
+        for key in ["id", "name", "provider", "status", "createdAt", "verifiedAt", "lastCheckedAt", "records"] {
+            #expect(domain[key] != nil, "\(key) missing")
+        }
+        let records = try #require(domain["records"]?.arrayValue)
+        for record in records {
+            for key in ["type", "name", "host", "value", "priority", "ttl", "purpose", "required", "status"] {
+                #expect(record[key] != nil, "\(key) missing in \(record)")
+            }
+            switch record["ttl"] {
+            case .number?, .null?: break
+            default: Issue.record("ttl is \(String(describing: record["ttl"]))")
+            }
+        }
+        let id = try #require(domain["id"]?.stringValue)
+        let verified = try #require(JSONValue(json: try cli.run(["krafter", "verify", id, "--json"]).stdout))
+        #expect(verified["records"] == .null)
+        let human = try cli.run(["krafter", "verify", id])
+        #expect(human.stdout.contains("carries no records"))
+        let sendKit = try #require(
+            JSONValue(
+                json: try cli.run(["sendkit", "create", "example.com", "--region", "us-east-1", "--json"]).stdout))
+        #expect(sendKit["records"]?.arrayValue?.allSatisfy { $0["ttl"] == 3600 } == true)
+        let ahaSend = try #require(JSONValue(json: try cli.run(["ahasend", "create", "example.com", "--json"]).stdout))
+        #expect(ahaSend["records"]?.arrayValue?.allSatisfy { $0["ttl"] == .null } == true)
+    }
+
+    @Test("text a server supplies never reaches the terminal with control characters")
+    func terminalSafety() throws {
+        let hostile = "evil\u{1B}]0;pwned\u{07}\r\u{1B}[2J\u{9B}31mCreated example.com"
+        let server = try LoopbackServer { request in
+            if request.method == .get {
+                return .response(HTTPResponse(status: 404, body: JSONValue.object(["error": .string(hostile)]).data))
+            }
+            let domain: JSONValue = [
+                "id": "550e8400-e29b-41d4-a716-446655440000", "domain": .string("x\u{1B}[31m.com"),
+                "status": .string(hostile), "dns_records": .array([]), "created_at": "2026-01-01T00:00:00Z",
+            ]
+            return .response(HTTPResponse(status: 201, body: JSONValue.object(["data": domain]).data))
+        }
+        let cli = try CLI()
+        for arguments in [
+            ["krafter", "create", "example.com"], ["krafter", "get", "550e8400-e29b-41d4-a716-446655440000"],
+            ["krafter", "get", "550e8400-e29b-41d4-a716-446655440000", "--verbose"],
+            ["krafter", "create", "example.com", "--json"],
+        ] {
+            let result = try cli.run(arguments + ["--base-url", server.baseURL])
+            for text in [result.stdout, result.stderr] {
+                let controls = text.unicodeScalars.filter {
+                    $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value)
+                }
+                #expect(controls.isEmpty, "\(arguments): \(controls.map(\.value))")
+            }
+            #expect(result.stdout.contains("pwned") || result.stderr.contains("pwned"), "\(arguments)")
+        }
     }
 
     @Test("API errors exit 1 with a clear message and no secret")

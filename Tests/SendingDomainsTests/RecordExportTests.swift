@@ -144,7 +144,9 @@ struct RecordExportTests {
         }
         #expect(entries.count == Self.records.count)
         #expect(entries[0]["host"] == "@")
-        #expect(entries[0]["ttl"] == "auto")
+        #expect(entries[0]["ttl"] == .null)
+        #expect(entries[0]["status"] == .null)
+        #expect(entries[0]["priority"] == .null)
         #expect(entries[2]["ttl"] == 300)
         #expect(entries[2]["required"] == false)
         #expect(entries[3]["priority"] == 10)

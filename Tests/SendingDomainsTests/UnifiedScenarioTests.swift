@@ -16,24 +16,60 @@ struct UnifiedScenarioTests {
         #expect(domain.provider == provider)
         #expect(domain.name == "example.com")
         #expect(domain.status == .pending)
-        #expect(!domain.records.isEmpty)
-        let purposes = Set(domain.records.map(\.purpose))
+        let records = try #require(domain.records, "create carries the records")
+        #expect(!records.isEmpty)
+        let purposes = Set(records.map(\.purpose))
         #expect(purposes.contains(.dkim))
         #expect(purposes.contains(.dmarc))
-        #expect(purposes.isDisjoint(with: [.other]), "\(domain.records)")
-        for record in domain.records {
+        #expect(purposes.isDisjoint(with: [.other]), "\(records)")
+        for record in records {
             #expect(record.name == record.name.lowercased() && !record.name.hasSuffix("."))
             #expect(record.name == "example.com" || record.name.hasSuffix(".example.com"))
             #expect(record.relativeName == "@" || !record.relativeName.hasSuffix("example.com"))
             #expect(record.type != .mx || record.priority != nil)
         }
-        #expect(domain.records.contains { $0.purpose == .dmarc && $0.relativeName == "_dmarc" })
+        #expect(records.contains { $0.purpose == .dmarc && $0.relativeName == "_dmarc" })
         switch provider {
         case .ahaSend: #expect(domain.id == "example.com")
         case .autoSend: #expect(domain.id.count == 24 && domain.id.allSatisfy(\.isHexDigit))
         case .krafter, .sendKit: #expect(UUID(uuidString: domain.id) != nil)
         default: #expect(domain.id == "example.com")
         }
+    }
+
+    @Test("creating a domain twice is a conflict at every provider", arguments: providers)
+    func duplicateIsConflict(provider: ProviderID) async throws {
+        let sandbox = try Sandbox(provider)
+        _ = try await sandbox.provisioner.createDomain(sandbox.request())
+        let error = await captureError { try await sandbox.provisioner.createDomain(sandbox.request()) }
+        #expect(error?.kind == .conflict, "\(String(describing: error))")
+        #expect(error?.provider == provider)
+    }
+
+    /// Each provider's own words for "already exists", as its API sends them.
+    static let alreadyExists: [(ProviderID, Int, String)] = [
+        (.sendKit, 422, #"{"name": "validation_error", "message": "The name has already been taken."}"#),
+        (
+            .autoSend, 400,
+            #"{"success": false, "error": {"message": "Domain already added", "code": "VALIDATION_FAILED", "details": [{"field": "domain", "message": "Domain already exists"}]}}"#
+        ),
+        (.krafter, 422, #"{"error": "Validation failed", "details": {"domain": ["has already been taken"]}}"#),
+        (.cllavio, 409, #""Domain is already taken""#),
+        (.ahaSend, 409, #"{"message": "Domain already exists"}"#),
+    ]
+
+    @Test("each provider's already-exists answer maps to conflict", arguments: alreadyExists)
+    func alreadyExistsVectors(provider: ProviderID, status: Int, body: String) async throws {
+        let mock = MockTransport.always(.json(status, body))
+        let provisioner = try ProviderFactory.make(
+            provider, credentials: ProviderSimulator.sandboxCredentials(for: provider),
+            options: ClientOptions(transport: mock, retryPolicy: .disabled))
+        var request = DomainRequest(domain: "example.com")
+        if provider == .sendKit { request.region = "us-east-1" }
+        if provider == .cllavio { request.senderAddress = "noreply@example.com" }
+        let error = await captureError { try await provisioner.createDomain(request) }
+        #expect(error?.kind == .conflict, "\(String(describing: error))")
+        #expect(error?.status == status)
     }
 
     @Test("get, list, verify and delete — or unsupportedOperation naming the provider", arguments: providers)
@@ -144,16 +180,6 @@ struct UnifiedScenarioTests {
         #expect(error?.kind == .validation)
         #expect(error?.fieldErrors.first?.field == unsupported.rawValue)
         #expect(sandbox.mock.requests.isEmpty)
-    }
-
-    @Test(
-        "a duplicate create surfaces the provider's error, typed",
-        arguments: [ProviderID.sendKit, .autoSend, .krafter, .ahaSend])
-    func duplicate(provider: ProviderID) async throws {
-        let sandbox = try Sandbox(provider)
-        _ = try await sandbox.provisioner.createDomain(sandbox.request())
-        let error = await captureError { try await sandbox.provisioner.createDomain(sandbox.request()) }
-        #expect(error?.kind == (provider == .ahaSend ? .conflict : .validation))
     }
 
     @Test("AhaSend's list pages lazily through the unified API")

@@ -106,7 +106,8 @@ public struct AutoSendProvisioner: DomainProvisioning {
         }
         add(sets?.dmarc, .dmarc, required: false, status: flag(domain.dmarcEnabled))
         return SendingDomain(
-            id: domain.id, name: domain.domainName, provider: .autoSend, status: status, records: records,
+            id: domain.id, name: domain.domainName, provider: .autoSend, status: status,
+            records: sets == nil ? nil : records,
             createdAt: domain.createdAt, verifiedAt: domain.verifiedAt, lastCheckedAt: domain.lastCheckedAt,
             providerDomain: .autoSend(domain, verification: verification))
     }

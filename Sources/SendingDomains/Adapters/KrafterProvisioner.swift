@@ -75,20 +75,23 @@ public struct KrafterProvisioner: DomainProvisioning {
             case .failed: .failed
             case .unknown(let raw): .unknown(raw)
             }
-        let records = (domain.dnsRecords ?? []).map { record in
-            let type = DNSRecordType(rawValue: record.type)
-            let purpose: RecordPurpose =
-                record.category == .verification
-                ? .ownershipVerification : RecordPurpose.infer(type: type, name: record.name, value: record.value)
-            let ttl: RecordTTL =
-                switch record.ttl {
-                case .seconds(let value)?: .seconds(value)
-                default: .automatic
-                }
-            return DNSRecord(
-                type: type, name: record.name, domain: domain.domain, value: record.value, priority: record.priority,
-                ttl: ttl, purpose: purpose, required: record.required,
-                status: status == .verified ? .verified : nil)
+        let records = domain.dnsRecords.map {
+            $0.map { record in
+                let type = DNSRecordType(rawValue: record.type)
+                let purpose: RecordPurpose =
+                    record.category == .verification
+                    ? .ownershipVerification : RecordPurpose.infer(type: type, name: record.name, value: record.value)
+                let ttl: RecordTTL =
+                    switch record.ttl {
+                    case .seconds(let value)?: .seconds(value)
+                    default: .automatic
+                    }
+                return DNSRecord(
+                    type: type, name: record.name, domain: domain.domain, value: record.value,
+                    priority: record.priority,
+                    ttl: ttl, purpose: purpose, required: record.required,
+                    status: status == .verified ? .verified : nil)
+            }
         }
         return SendingDomain(
             id: domain.id, name: domain.domain, provider: .krafter, status: status, records: records,
