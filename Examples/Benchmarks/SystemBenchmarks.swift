@@ -178,3 +178,54 @@ enum LoopbackBenchmark {
         ]
     }
 }
+
+/// Reading large bodies over loopback: milliseconds per MiB for 1, 2, 4 and 8 MiB bodies through
+/// `URLSessionTransport`, against a plain `URLSession` `dataTask` reading the same body. Linear
+/// reading keeps the per-MiB time flat as the body grows.
+enum LargeBodyBenchmark {
+    static func run(runs: Int) async throws -> [Row] {
+        let sizes = [1, 2, 4, 8]
+        let bodies = Dictionary(uniqueKeysWithValues: sizes.map { ($0, Data(repeating: 0x78, count: $0 * 1_048_576)) })
+        let server = try LoopbackServer { request in
+            let size = Int(request.path.last ?? "") ?? 1
+            return .response(HTTPResponse(status: 200, body: bodies[size] ?? Data()))
+        }
+        let transport = URLSessionTransport()
+        let session = URLSession(configuration: .ephemeral)
+        let base = try BaseURL(server.baseURL).url
+        func plain(_ url: URL) async throws {
+            let _: Data = try await withCheckedThrowingContinuation { continuation in
+                session.dataTask(with: URLRequest(url: url)) { data, _, error in
+                    if let error {
+                        continuation.resume(throwing: error)
+                    } else {
+                        continuation.resume(returning: data ?? Data())
+                    }
+                }.resume()
+            }
+        }
+        var rows: [Row] = []
+        for size in sizes {
+            let request = HTTPRequest(method: .get, baseURL: base, path: ["body", "\(size)"])
+            let url = base.appendingPathComponent("body").appendingPathComponent("\(size)")
+            _ = try await transport.send(request)
+            try await plain(url)
+            var ours: [Double] = []
+            var theirs: [Double] = []
+            for _ in 0..<runs {
+                var start = Measure.wallSeconds()
+                _ = try await transport.send(request)
+                ours.append((Measure.wallSeconds() - start) * 1000 / Double(size))
+                start = Measure.wallSeconds()
+                try await plain(url)
+                theirs.append((Measure.wallSeconds() - start) * 1000 / Double(size))
+            }
+            rows.append(
+                Row(
+                    benchmark: "\(size) MiB body over loopback, URLSessionTransport", measured: Measure.median(ours),
+                    baseline: Measure.median(theirs), unit: "ms per MiB (baseline: plain URLSession)",
+                    target: "flat as size grows"))
+        }
+        return rows
+    }
+}

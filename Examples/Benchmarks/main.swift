@@ -45,16 +45,18 @@ func progress(_ text: String) {
 
 var rows: [Row] = []
 
-progress("1/5 per-call CPU, SDK vs Foundation baseline")
+progress("1/6 per-call CPU, SDK vs Foundation baseline")
 rows += try await ClientBenchmarks.run(runs: runs, iterations: iterations)
-progress("2/5 middleware pipeline alone")
+progress("2/6 middleware pipeline alone")
 rows += try await PipelineBenchmark.run(runs: runs, iterations: iterations * 3)
-progress("3/5 concurrent calls through the unified API")
+progress("3/6 concurrent calls through the unified API")
 rows += try ConcurrencyBenchmark.run(sizes: quick ? [1_000, 2_000] : [1_000, 10_000], runs: quick ? 3 : 5)
-progress("4/5 rate limiter accuracy")
+progress("4/6 rate limiter accuracy")
 rows += try await RateLimiterBenchmark.run(runs: quick ? 3 : 5, quick: quick)
-progress("5/5 loopback HTTP throughput")
+progress("5/6 loopback HTTP throughput")
 rows += try await LoopbackBenchmark.run(runs: quick ? 3 : 5, requests: quick ? 100 : 400)
+progress("6/6 large bodies over loopback HTTP")
+rows += try await LargeBodyBenchmark.run(runs: quick ? 3 : 5)
 
 if json {
     let encoder = JSONEncoder()

@@ -120,7 +120,7 @@ extension AhaSend {
         ///   - pageSize: Domains per request, 1–100.
         public func domains(dnsValid: Bool? = nil, pageSize: Int = 100) -> PagedSequence<Domain> {
             let client = self
-            return PagedSequence { cursor throws(SendingDomainsError) in
+            return PagedSequence(maximumPages: api.options.maximumPages) { cursor throws(SendingDomainsError) in
                 let page = try await client.listDomains(
                     ListDomainsQuery(dnsValid: dnsValid, limit: pageSize, after: cursor))
                 return (page.data, page.pagination.hasMore ? page.pagination.nextCursor : nil)

@@ -128,11 +128,21 @@ public struct APIClient: Sendable {
                     "A \(profile.id.displayName) credential is empty; pass the API key (or tokens) the provider issued",
                 provider: profile.id, operation: operation.name)
         }
+        if let header = authentication.unsendableHeader {
+            let credential =
+                header == "Authorization" ? "The API key (Authorization header)" : "The \(header) credential"
+            throw SendingDomainsError(
+                kind: .validation,
+                message:
+                    "\(credential) contains a line break, a control character or a non-ASCII character, which an HTTP header cannot carry; remove it (often a trailing newline from a file). Nothing was sent",
+                provider: profile.id, operation: operation.name,
+                fieldErrors: [.init(field: header, message: "contains a character a header cannot carry")])
+        }
         var headers: HTTPHeaders = ["Accept": "application/json", "User-Agent": userAgent]
         if operation.body != nil { headers["Content-Type"] = "application/json" }
         let request = HTTPRequest(
             method: operation.method, baseURL: baseURL.url, path: operation.path, query: operation.query,
-            headers: headers, body: operation.body, timeout: options.timeout)
+            headers: headers, body: operation.body, timeout: options.timeout, maximumBodySize: options.maximumBodySize)
         try run(operation.name) { () throws(SendingDomainsError) in try HTTPRequest.checkSegments(operation.path) }
         let context = MiddlewareContext(provider: profile.id, operation: operation.name, idempotencyKey: idempotencyKey)
         do {

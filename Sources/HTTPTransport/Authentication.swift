@@ -47,6 +47,20 @@ public enum Authentication: Sendable, Hashable {
         }
     }
 
+    /// The header whose credential cannot be sent as it is — it holds a line break, NUL or another
+    /// control character, or a non-ASCII character, which a header cannot carry (often a newline
+    /// left over from a file) — or `nil` when every credential can be sent.
+    public var unsendableHeader: String? {
+        func unsendable(_ secret: Secret) -> Bool {
+            secret.reveal().utf8.contains { $0 < 0x20 || $0 >= 0x7F }
+        }
+        switch self {
+        case .none: return nil
+        case .bearer(let token): return unsendable(token) ? "Authorization" : nil
+        case .headers(let headers): return headers.first { unsendable($0.value) }?.name
+        }
+    }
+
     /// Writes the credentials into `headers`.
     public func apply(to headers: inout HTTPHeaders) {
         switch self {

@@ -37,6 +37,9 @@ public struct ClientOptions: Sendable {
     public var timeout: Duration
     /// The largest response body accepted, in bytes.
     public var maximumBodySize: Int
+    /// The most pages one iteration of a paged list fetches before it fails with `decoding`
+    /// (10,000 by default): a server that invents new cursors forever cannot keep a loop going.
+    public var maximumPages: Int
     /// Receives request, response and retry events, with secrets redacted.
     public var logger: LogSink?
     /// Your middleware, outermost first; it sees each logical call once.
@@ -54,6 +57,7 @@ public struct ClientOptions: Sendable {
         rateLimiting: RateLimiting = .providerDefault,
         timeout: Duration = .seconds(30),
         maximumBodySize: Int = ClientOptions.defaultMaximumBodySize,
+        maximumPages: Int = PagedSequence<Never>.defaultMaximumPages,
         logger: LogSink? = nil,
         middlewares: [any Middleware] = [],
         timeSource: TimeSource = .system,
@@ -65,6 +69,7 @@ public struct ClientOptions: Sendable {
         self.rateLimiting = rateLimiting
         self.timeout = timeout
         self.maximumBodySize = maximumBodySize
+        self.maximumPages = maximumPages
         self.logger = logger
         self.middlewares = middlewares
         self.timeSource = timeSource

@@ -6,6 +6,14 @@
 /// removed, letters are lower-cased, and a label with non-ASCII letters is converted to
 /// punycode (`bücher.example` → `xn--bcher-kva.example`).
 ///
+/// Non-ASCII input is processed as UTS #46 prescribes before punycode: compatibility forms are
+/// mapped (fullwidth `ｅｘａｍｐｌｅ．ｃｏｍ` → `example.com`, the ideographic full stop `。` →
+/// `.`), and a name is refused — with the character, its code point and its position in the
+/// error — when it holds an invisible character (U+200B ZERO WIDTH SPACE, U+00AD SOFT HYPHEN,
+/// joiners, variation selectors), a bidirectional control (U+202E RIGHT-TO-LEFT OVERRIDE …), or a
+/// symbol or punctuation mark IDNA does not allow (emoji, ☃). Such names are how spoofed
+/// look-alike domains are made.
+///
 /// ```swift
 /// try DomainName.normalize("Mail.Example.COM.")     // "mail.example.com"
 /// try DomainName.normalize("https://example.com")   // throws: "must not contain a scheme …"
@@ -29,8 +37,8 @@ public enum DomainName {
     ) throws(SendingDomainsError) -> String {
         if let fast = asciiFastPath(input, maximumLength: maximumLength) { return fast }
         func fail(_ rule: String) -> SendingDomainsError { .invalidInput(field: field, rule) }
-        var name = input
-        guard !name.isEmpty else { throw fail("is required") }
+        guard !input.isEmpty else { throw fail("is required") }
+        var name = try uts46Mapped(input, fail: fail)
         if name.contains("://") {
             throw fail("must not contain a scheme such as https://; pass the bare name, e.g. example.com")
         }
@@ -63,6 +71,55 @@ public enum DomainName {
             throw fail("must be at most \(maximumLength) characters (got \(result.count))")
         }
         return result
+    }
+
+    /// UTS #46 processing of a name with non-ASCII characters: each character is checked where
+    /// it stands in the input (so the error can say where), then compatibility forms are mapped
+    /// (NFKC) and the full stops `。` `｡` become `.`.
+    private static func uts46Mapped(
+        _ input: String, fail: (String) -> SendingDomainsError
+    ) throws(SendingDomainsError) -> String {
+        guard !input.utf8.allSatisfy({ $0 < 0x80 }) else { return input }
+        let dots: Set<Unicode.Scalar> = ["\u{3002}", "\u{FF0E}", "\u{FF61}"]
+        for (offset, scalar) in input.unicodeScalars.enumerated() where !scalar.isASCII {
+            let location = "\(describe(scalar)) at position \(offset + 1)"
+            if scalar.properties.isBidiControl {
+                throw fail("contains the bidirectional control \(location), which can disguise a name; remove it")
+            }
+            if scalar.properties.isDefaultIgnorableCodePoint || scalar.properties.generalCategory == .format {
+                throw fail("contains the invisible character \(location); remove it")
+            }
+            if dots.contains(scalar) { continue }
+            let mapped = String(scalar).precomposedStringWithCompatibilityMapping.unicodeScalars
+            let allowed = mapped.allSatisfy { mappedScalar in
+                if mappedScalar.isASCII { return true }
+                switch mappedScalar.properties.generalCategory {
+                case .lowercaseLetter, .uppercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+                    .nonspacingMark, .spacingMark, .decimalNumber:
+                    return true
+                default:
+                    return false
+                }
+            }
+            guard allowed else {
+                throw fail(
+                    "contains \(location), which IDNA does not allow in domain names (only letters, digits, marks and hyphens)"
+                )
+            }
+        }
+        var mapped = ""
+        for scalar in input.precomposedStringWithCompatibilityMapping.unicodeScalars {
+            if dots.contains(scalar) { mapped.append(".") } else { mapped.unicodeScalars.append(scalar) }
+        }
+        return mapped
+    }
+
+    /// `U+202E (RIGHT-TO-LEFT OVERRIDE)`.
+    private static func describe(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        guard let name = scalar.properties.name ?? scalar.properties.nameAlias else { return code }
+        return "\(code) (\(name))"
     }
 
     /// The normalised name when `input` is a plain ASCII name that passes every rule, checked

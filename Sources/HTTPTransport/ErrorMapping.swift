@@ -163,6 +163,13 @@ public struct ErrorMappingMiddleware: Middleware {
                 provider: context.provider, operation: context.operation, status: response.status,
                 requestID: Self.requestID(in: response.headers))
         }
+        if (300..<400).contains(response.status) {
+            var redirect = SendingDomainsError.redirected(
+                status: response.status, location: response.headers["Location"] ?? "")
+            redirect.provider = context.provider
+            redirect.operation = context.operation
+            throw redacted(redirect)
+        }
         guard response.isSuccess else {
             throw error(for: response, context: context)
         }

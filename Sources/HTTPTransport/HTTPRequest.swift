@@ -39,8 +39,19 @@ public struct HTTPRequest: Sendable, Hashable {
     public var headers: HTTPHeaders
     /// The body, if any.
     public var body: Data?
-    /// How long the transport may wait for this attempt, or `nil` for the transport's default.
+    /// The attempt's limit, from connecting to the last byte of the response, or `nil` for the
+    /// transport's default. The pipeline sets it to ``ClientOptions/timeout``, shortened to what
+    /// is left of the retry policy's deadline; a transport must end the attempt when it passes.
     public var timeout: Duration?
+    /// Whether sending the request twice is harmless: an idempotent method, or a request that
+    /// carries an idempotency key the provider honours (the pipeline sets this when it adds
+    /// one). A transport must never resend a request that is not replayable on its own —
+    /// ``URLSessionTransport`` sends such a request on a connection that is not reused.
+    public var isReplayable: Bool
+    /// The largest response body the caller accepts, in bytes, or `nil` for the transport's own
+    /// limit; the pipeline sets it to ``ClientOptions/maximumBodySize``. A transport stops
+    /// reading — and fails the attempt — as soon as the body passes the smaller of the two.
+    public var maximumBodySize: Int?
 
     /// Creates a request.
     public init(
@@ -50,7 +61,9 @@ public struct HTTPRequest: Sendable, Hashable {
         query: [QueryItem] = [],
         headers: HTTPHeaders = [:],
         body: Data? = nil,
-        timeout: Duration? = nil
+        timeout: Duration? = nil,
+        isReplayable: Bool? = nil,
+        maximumBodySize: Int? = nil
     ) {
         self.method = method
         self.baseURL = baseURL
@@ -59,6 +72,8 @@ public struct HTTPRequest: Sendable, Hashable {
         self.headers = headers
         self.body = body
         self.timeout = timeout
+        self.isReplayable = isReplayable ?? method.isIdempotent
+        self.maximumBodySize = maximumBodySize
     }
 
     /// Refuses an empty path segment: it would change the path's shape (`domains//verify`).

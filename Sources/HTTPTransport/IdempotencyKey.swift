@@ -99,6 +99,7 @@ public struct IdempotencyKeyMiddleware: Middleware {
         let key = context.idempotencyKey ?? makeKey()
         var request = request
         request.headers[support.headerName] = key.rawValue
+        request.isReplayable = true
         var context = context
         context.idempotencyKey = key
         return try await next(request, context)

@@ -14,7 +14,7 @@
 /// | 5 | connection refused, DNS failure: the request was never sent | yes, any method |
 /// | 6 | 408, 500, 502, 503, 504 | only if replayable |
 /// | 7 | timeout, connection lost, other network failures | only if replayable |
-/// | 8 | anything else (501, 505, TLS, insecure redirect) | never |
+/// | 8 | anything else (501, 505, TLS, a redirect) | never |
 ///
 /// *Replayable* means an idempotent method (GET, HEAD, PUT, DELETE) or a request carrying an
 /// idempotency key the provider honours. A POST without one is never replayed after it may
@@ -116,7 +116,7 @@ public struct RetryPolicy: Sendable, Hashable {
         },
         Rule(name: "timeout or lost connection", verdict: .ifReplayable) { error in
             error.status == nil && (error.kind == .timeout || error.kind == .transport)
-                && error.transportFailure != .tlsFailure && error.transportFailure != .insecureRedirect
+                && error.transportFailure != .tlsFailure && error.transportFailure != .redirected
         },
         Rule(name: "anything else", verdict: .never) { _ in true },
     ]

@@ -47,15 +47,23 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 /// The pipeline builds one from the client's credentials and runs every message, raw body
 /// excerpt and log line through it, so that a provider that echoes a key back in an error body
 /// cannot leak it.
-public struct Redactor: Sendable {
-    private let secrets: [String]
+///
+/// It holds the secrets as ``Secret`` values, so a redactor (and anything that holds one: a
+/// client, its pipeline) prints `<redacted>` under `print`, `dump` and reflection.
+public struct Redactor: Sendable, CustomStringConvertible, CustomReflectable {
+    private let secrets: [Secret]
 
     /// Creates a redactor for the given secrets. Values shorter than 4 characters are ignored:
     /// replacing them would garble ordinary text without protecting anything.
     public init(secrets: [Secret]) {
-        self.secrets = secrets.map { $0.reveal() }.filter { $0.count >= 4 }
-            .sorted { $0.count > $1.count }
+        self.secrets = secrets.filter { $0.reveal().count >= 4 }
+            .sorted { $0.reveal().count > $1.reveal().count }
     }
+
+    /// `Redactor(<redacted>)`.
+    public var description: String { "Redactor(\(Secret.placeholder))" }
+    /// A mirror with no children.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 
     /// A redactor that changes nothing.
     public static let none = Redactor(secrets: [])
@@ -63,17 +71,20 @@ public struct Redactor: Sendable {
     /// `text` with every occurrence of a secret replaced by `<redacted>`.
     public func redact(_ text: String) -> String {
         secrets.reduce(text) { partial, secret in
-            partial.replacing(secret, with: Secret.placeholder)
+            partial.replacing(secret.reveal(), with: Secret.placeholder)
         }
     }
 
-    /// `error` with every secret removed from its message, code, field errors and raw body.
+    /// `error` with every secret removed from every string it carries: message, code, field
+    /// errors, request id, operation and raw body.
     public func redact(_ error: SendingDomainsError) -> SendingDomainsError {
         guard !secrets.isEmpty else { return error }
         var error = error
         error.message = redact(error.message)
         error.rawBody = error.rawBody.map(redact)
         error.code = error.code.map(redact)
+        error.requestID = error.requestID.map(redact)
+        error.operation = error.operation.map(redact)
         error.fieldErrors = error.fieldErrors.map { .init(field: redact($0.field), message: redact($0.message)) }
         return error
     }

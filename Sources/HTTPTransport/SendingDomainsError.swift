@@ -113,8 +113,9 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         case tlsFailure
         /// No response arrived within the timeout.
         case timedOut
-        /// The server redirected somewhere the SDK refuses to follow, such as plain http.
-        case insecureRedirect
+        /// The server answered with a redirect (3xx). The SDK follows none, so that credentials
+        /// never leave the configured origin; point the base URL at the final location instead.
+        case redirected
         /// Any other failure of the network stack.
         case other
 
@@ -196,6 +197,22 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
             provider: provider,
             fieldErrors: [FieldError(field: field, message: rule)]
         )
+    }
+
+    /// The error for a redirect the SDK did not follow: it names the status and the origin (scheme,
+    /// host and port — never the path or query, which may carry tokens) the server pointed to.
+    package static func redirected(status: Int, location: String) -> SendingDomainsError {
+        var origin = "an unreadable location"
+        if let url = URL(string: location), let scheme = url.scheme, let host = url.host {
+            origin = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host)" + (url.port.map { ":\($0)" } ?? "")
+        } else if location.hasPrefix("/") {
+            origin = "a path on the same origin"
+        }
+        return SendingDomainsError(
+            kind: .transport,
+            message:
+                "The server redirected (HTTP \(status)) to \(origin); the SDK follows no redirects, so credentials never leave the configured origin. Set the base URL to the final location if the move is genuine",
+            status: status, transportFailure: .redirected)
     }
 
     /// The error for an operation a provider does not offer.

@@ -1,32 +1,41 @@
+import Dispatch
 import Foundation
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
-/// The production ``Transport``: Foundation's `URLSession` (FoundationNetworking on Linux).
+/// The production ``Transport``: Foundation's `URLSession` (FoundationNetworking on Linux),
+/// hardened against servers and networks the SDK does not control.
 ///
-/// - Each request gets its own timeout (``HTTPRequest/timeout``, else
-///   ``Configuration/defaultTimeout``).
-/// - Cancelling the calling task cancels the underlying `URLSessionTask` at once.
-/// - The body is streamed into memory and the request is cut off as soon as it exceeds
-///   ``Configuration/maximumBodySize`` (a `Content-Length` over the cap is refused before any
-///   body is read).
-/// - Redirects are followed only to https (or loopback) URLs; a redirect to plain http fails
-///   with ``SendingDomainsError/TransportFailure/insecureRedirect`` instead of sending the
-///   credentials in clear text.
+/// - **Credentials stay at their origin.** Redirects are never followed: a 3xx answer ends the
+///   attempt with ``SendingDomainsError/TransportFailure/redirected``, naming the status and the
+///   origin the server pointed to. (FoundationNetworking would copy every header, credentials
+///   included, to the new origin.)
+/// - **Time is bounded.** An attempt's timeout (``HTTPRequest/timeout``, else
+///   ``Configuration/defaultTimeout``) covers the whole exchange, from connecting to the last
+///   byte of the body: a server that trickles one byte a second cannot hold a call open.
+/// - **Memory is bounded.** A `Content-Length` over ``Configuration/maximumBodySize`` fails at
+///   the headers; a chunked, close-delimited or compressed body fails as soon as its
+///   (decompressed) bytes pass the cap, and the transfer is stopped. Reading is linear in the
+///   body's size.
+/// - **A request the SDK would not retry is sent at most once.** A request that is not
+///   ``HTTPRequest/isReplayable`` (a POST without an idempotency key) goes out on a connection of
+///   its own that is never reused, so the HTTP stack below cannot silently resend it when a
+///   pooled keep-alive connection turns out to be dead.
+/// - Cancelling the calling task ends the call at once and cancels the `URLSessionTask`.
 /// - Cookies and caches are off: every request stands alone.
 ///
 /// ```swift
 /// let transport = URLSessionTransport(configuration: .init(defaultTimeout: .seconds(10)))
-/// let client = AhaSendClient(apiKey: key, accountID: account, options: .init(transport: transport))
+/// let client = AhaSend.Client(apiKey: key, accountID: account, options: .init(transport: transport))
 /// ```
 public final class URLSessionTransport: Transport, Sendable {
     /// The transport's settings.
     public struct Configuration: Sendable, Hashable {
-        /// The timeout for a request that does not set its own.
+        /// The limit of one attempt, connecting to last byte, for a request that sets none.
         public var defaultTimeout: Duration
-        /// The largest body read, in bytes.
+        /// The largest body read, in bytes, after decompression.
         public var maximumBodySize: Int
 
         /// Creates a configuration.
@@ -43,48 +52,78 @@ public final class URLSessionTransport: Transport, Sendable {
 
     /// The settings.
     public let configuration: Configuration
+    /// The session whose connections are pooled, for replayable requests.
     private let session: URLSession
     private let delegate: TaskDelegate
 
     /// Creates a transport with its own ephemeral `URLSession`.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.httpCookieStorage = nil
-        sessionConfiguration.httpShouldSetCookies = false
-        sessionConfiguration.urlCache = nil
-        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
         let delegate = TaskDelegate()
         self.delegate = delegate
-        self.session = URLSession(configuration: sessionConfiguration, delegate: delegate, delegateQueue: nil)
+        self.session = URLSession(
+            configuration: Self.sessionConfiguration(), delegate: delegate, delegateQueue: nil)
     }
 
     deinit {
         session.invalidateAndCancel()
     }
 
+    private static func sessionConfiguration() -> URLSessionConfiguration {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        configuration.urlCache = nil
+        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
+        return configuration
+    }
+
+    /// FoundationNetworking refuses IPv6 literal hosts (`http://[::1]:8080` fails with URLError
+    /// -1000), so the IPv6 loopback address is addressed as `localhost`, which the network layer
+    /// resolves to `::1` (and `127.0.0.1`) without asking DNS. Other URLs are unchanged.
+    static func reachable(_ url: URL) -> URL {
+        #if canImport(FoundationNetworking)
+        guard let host = url.host, host == "::1" || host == "0:0:0:0:0:0:0:1",
+            var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        else { return url }
+        components.host = "localhost"
+        return components.url ?? url
+        #else
+        return url
+        #endif
+    }
+
     /// Sends the request.
     ///
-    /// - Throws: ``SendingDomainsError`` for an empty path segment or an oversized body,
-    ///   `URLError` for network failures (the pipeline maps those), and `CancellationError`
-    ///   when the task is cancelled before the request starts.
+    /// - Throws: ``SendingDomainsError``: `validation` for an empty path segment; `decoding` for a
+    ///   body over the cap; `timeout` when the attempt's limit passed; `transport` with
+    ///   ``SendingDomainsError/TransportFailure/redirected`` for a 3xx. `URLError` for other
+    ///   network failures (the pipeline maps those), and `CancellationError` when the task is
+    ///   cancelled before the request starts.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try Task.checkCancellation()
-        var urlRequest = URLRequest(url: try request.url())
+        let timeout = max(request.timeout ?? configuration.defaultTimeout, .milliseconds(1))
+        var urlRequest = URLRequest(url: Self.reachable(try request.url()))
         urlRequest.httpMethod = request.method.rawValue
-        urlRequest.timeoutInterval = max((request.timeout ?? configuration.defaultTimeout).seconds, 0.001)
+        urlRequest.timeoutInterval = timeout.seconds
         for field in request.headers { urlRequest.addValue(field.value, forHTTPHeaderField: field.name) }
         urlRequest.httpBody = request.body
-        let task = TaskBox(session.dataTask(with: urlRequest))
-        let limit = configuration.maximumBodySize
+        // A request that must not be sent twice gets a connection of its own, used once.
+        let oneShot: URLSession? =
+            request.isReplayable
+            ? nil : URLSession(configuration: Self.sessionConfiguration(), delegate: delegate, delegateQueue: nil)
+        if oneShot != nil { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
+        defer { oneShot?.finishTasksAndInvalidate() }
+        let task = TaskBox((oneShot ?? session).dataTask(with: urlRequest))
+        let limit = min(configuration.maximumBodySize, request.maximumBodySize ?? .max)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                delegate.register(task.task, limit: limit, continuation: continuation)
+                delegate.register(task.task, limit: limit, timeout: timeout, continuation: continuation)
                 task.task.resume()
             }
         } onCancel: { [delegate] in
             // Answer the caller at once; URLSession may take a while to report the cancellation.
-            delegate.cancel(task.task)
+            delegate.abort(task.task, with: URLError(.cancelled))
         }
     }
 }
@@ -95,42 +134,115 @@ private struct TaskBox: @unchecked Sendable {
     init(_ task: URLSessionDataTask) { self.task = task }
 }
 
-/// Collects each task's response and body, enforcing the size cap and the https-only
-/// redirect rule. Its table of in-flight tasks is guarded by a lock.
+/// Collects each task's response and body and enforces the limits. Its table of calls in flight
+/// is guarded by a lock; each call's body grows in place, so reading is linear.
+///
+/// Body bytes reach a `URLSession` delegate through an operation queue that the network layer
+/// does not wait for: a server that floods the connection can run far ahead of the delegate. So
+/// besides counting what the delegate receives (decompressed bytes), a watchdog reads each task's
+/// transfer progress — updated by the network layer as the bytes arrive — every few milliseconds
+/// while calls are in flight, and stops a transfer whose raw bytes pass the cap.
 private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    private struct State {
-        var continuation: CheckedContinuation<HTTPResponse, any Error>
-        var limit: Int
+    /// One call in flight.
+    private final class Call {
+        let task: URLSessionTask
+        let continuation: CheckedContinuation<HTTPResponse, any Error>
+        let limit: Int
+        let sent: Int64
+        let timer: DispatchWorkItem
         var response: HTTPURLResponse?
         var body = Data()
-        var failure: SendingDomainsError?
+
+        init(
+            task: URLSessionTask, continuation: CheckedContinuation<HTTPResponse, any Error>, limit: Int, sent: Int64,
+            timer: DispatchWorkItem
+        ) {
+            self.task = task
+            self.continuation = continuation
+            self.limit = limit
+            self.sent = sent
+            self.timer = timer
+        }
+
+        /// Whether the network layer has received more raw body bytes than the limit.
+        var overLimitOnTheWire: Bool {
+            task.progress.completedUnitCount - sent > Int64(limit)
+        }
     }
 
     private let lock = NSLock()
-    private var states: [Int: State] = [:]
+    private var calls: [ObjectIdentifier: Call] = [:]
+    private var watchdog: (any DispatchSourceTimer)?
+    private static let watchdogInterval = DispatchTimeInterval.milliseconds(5)
 
-    func register(_ task: URLSessionTask, limit: Int, continuation: CheckedContinuation<HTTPResponse, any Error>) {
-        lock.withLock { states[task.taskIdentifier] = State(continuation: continuation, limit: limit) }
+    /// Starts the watchdog with the first call in flight, stops it with the last. Under the lock.
+    private func updateWatchdog() {
+        if calls.isEmpty {
+            watchdog?.cancel()
+            watchdog = nil
+        } else if watchdog == nil {
+            let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
+            timer.schedule(deadline: .now() + Self.watchdogInterval, repeating: Self.watchdogInterval)
+            timer.setEventHandler { [weak self] in self?.checkTransfers() }
+            timer.resume()
+            watchdog = timer
+        }
     }
 
-    /// Ends the task's call at once with `URLError(.cancelled)`, then cancels the task; the late
-    /// completion finds no state and is ignored.
-    func cancel(_ task: URLSessionTask) {
-        let state = lock.withLock { states.removeValue(forKey: task.taskIdentifier) }
-        state?.continuation.resume(throwing: URLError(.cancelled))
+    private func checkTransfers() {
+        // Read the progress outside the lock: nothing of the network layer's runs under it.
+        let inFlight = lock.withLock { Array(calls.values) }
+        for call in inFlight where call.overLimitOnTheWire { abort(call.task, with: tooLarge(call.limit)) }
+    }
+
+    func register(
+        _ task: URLSessionTask, limit: Int, timeout: Duration,
+        continuation: CheckedContinuation<HTTPResponse, any Error>
+    ) {
+        let timer = DispatchWorkItem { [weak self, weak task] in
+            guard let self, let task else { return }
+            self.abort(
+                task,
+                with: SendingDomainsError(
+                    kind: .timeout,
+                    message:
+                        "No complete response within \(timeout.formattedSeconds) (one attempt's limit, from connecting to the last byte)",
+                    transportFailure: .timedOut))
+        }
+        let call = Call(
+            task: task, continuation: continuation, limit: limit,
+            sent: Int64(task.originalRequest?.httpBody?.count ?? 0),
+            timer: timer)
+        lock.withLock {
+            calls[ObjectIdentifier(task)] = call
+            updateWatchdog()
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout.seconds, execute: timer)
+    }
+
+    /// Removes the task's call, if it is still in flight.
+    private func take(_ task: URLSessionTask) -> Call? {
+        let call = lock.withLock {
+            defer { updateWatchdog() }
+            return calls.removeValue(forKey: ObjectIdentifier(task))
+        }
+        call?.timer.cancel()
+        return call
+    }
+
+    /// Ends the task's call at once with `error`, then stops the transfer; the late completion
+    /// finds no call and is ignored.
+    func abort(_ task: URLSessionTask, with error: any Error) {
+        take(task)?.continuation.resume(throwing: error)
         task.cancel()
     }
 
-    private func fail(_ task: URLSessionTask, _ error: SendingDomainsError) {
-        lock.withLock { states[task.taskIdentifier]?.failure = error }
-        task.cancel()
-    }
-
-    private func tooLarge(_ limit: Int) -> SendingDomainsError {
-        SendingDomainsError(
+    private func tooLarge(_ limit: Int, declared: Int64? = nil) -> SendingDomainsError {
+        let what = declared.map { "The response declares \($0) bytes, over" } ?? "The response body exceeds"
+        return SendingDomainsError(
             kind: .decoding,
             message:
-                "The response body exceeds the \(limit)-byte limit; raise the transport's maximumBodySize if this is expected"
+                "\(what) the \(limit)-byte limit; raise the transport's maximumBodySize and ClientOptions.maximumBodySize if this is expected"
         )
     }
 
@@ -139,12 +251,14 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
     ) {
         let limit: Int? = lock.withLock {
-            states[dataTask.taskIdentifier]?.response = response as? HTTPURLResponse
-            return states[dataTask.taskIdentifier]?.limit
+            let call = calls[ObjectIdentifier(dataTask)]
+            call?.response = response as? HTTPURLResponse
+            return call?.limit
         }
         if let limit, response.expectedContentLength > Int64(limit) {
-            lock.withLock { states[dataTask.taskIdentifier]?.failure = tooLarge(limit) }
-            completionHandler(.cancel)
+            // Cancelling the task stops the transfer; FoundationNetworking does not reliably stop
+            // it for a `.cancel` disposition, so the completion handler is deliberately not called.
+            abort(dataTask, with: tooLarge(limit, declared: response.expectedContentLength))
             return
         }
         completionHandler(.allow)
@@ -152,51 +266,38 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         let exceeded: Int? = lock.withLock {
-            guard var state = states[dataTask.taskIdentifier] else { return nil }
-            state.body.append(data)
-            let over = state.body.count > state.limit ? state.limit : nil
-            if over != nil { state.body = Data() }
-            states[dataTask.taskIdentifier] = state
-            return over
+            guard let call = calls[ObjectIdentifier(dataTask)] else { return nil }
+            guard call.body.count + data.count <= call.limit else { return call.limit }
+            call.body.append(data)
+            return nil
         }
-        if let exceeded { fail(dataTask, tooLarge(exceeded)) }
+        if let exceeded { abort(dataTask, with: tooLarge(exceeded)) }
     }
 
     func urlSession(
         _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
         newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
     ) {
-        let scheme = request.url?.scheme?.lowercased()
-        let host = request.url?.host ?? ""
-        if scheme == "https" || (scheme == "http" && BaseURL.isLoopback(host)) {
-            completionHandler(request)
-        } else {
-            lock.withLock {
-                states[task.taskIdentifier]?.failure = SendingDomainsError(
-                    kind: .transport,
-                    message:
-                        "The server redirected to a non-https URL (\(scheme ?? "?")://\(host)); the SDK does not send credentials in clear text",
-                    transportFailure: .insecureRedirect)
-            }
-            completionHandler(nil)
-        }
+        completionHandler(nil)
+        abort(
+            task,
+            with: SendingDomainsError.redirected(
+                status: response.statusCode, location: request.url?.absoluteString ?? ""))
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-        guard let state = lock.withLock({ states.removeValue(forKey: task.taskIdentifier) }) else { return }
-        if let failure = state.failure {
-            state.continuation.resume(throwing: failure)
-        } else if let error {
-            state.continuation.resume(throwing: error)
-        } else if let response = state.response {
+        guard let call = take(task) else { return }
+        if let error {
+            call.continuation.resume(throwing: error)
+        } else if let response = call.response {
             var headers = HTTPHeaders()
             for (name, value) in response.allHeaderFields {
                 headers.add(name: "\(name)", value: "\(value)")
             }
-            state.continuation.resume(
-                returning: HTTPResponse(status: response.statusCode, headers: headers, body: state.body))
+            call.continuation.resume(
+                returning: HTTPResponse(status: response.statusCode, headers: headers, body: call.body))
         } else {
-            state.continuation.resume(throwing: URLError(.badServerResponse))
+            call.continuation.resume(throwing: URLError(.badServerResponse))
         }
     }
 }

@@ -207,12 +207,15 @@ struct AhaSendClientTests {
         #expect(names == ["a.com", "b.com", "c.com"])
     }
 
-    @Test("a page that repeats its cursor ends the sequence instead of looping")
+    @Test("a page that repeats its cursor serves its items, then ends the iteration with a typed error")
     func cursorLoop() async throws {
         let mock = MockTransport.always(
             .json(200, DocumentedExamples.AhaSend.page(["a.com"], hasMore: true, next: "same")))
         var count = 0
-        for try await _ in client(mock).domains() { count += 1 }
+        let error = await captureError {
+            for try await _ in client(mock).domains() { count += 1 }
+        }
+        #expect(error?.kind == .decoding)
         #expect(count == 2)
         #expect(mock.requests.count == 2)
     }

@@ -53,7 +53,7 @@ struct RetryPolicyTests {
         Row(name: "connection lost", method: .get, key: false, error: network(.connectionLost), retried: true),
         Row(name: "connection lost", method: .post, key: false, error: network(.connectionLost), retried: false),
         Row(name: "tls", method: .get, key: false, error: network(.tlsFailure), retried: false),
-        Row(name: "insecure redirect", method: .get, key: false, error: network(.insecureRedirect), retried: false),
+        Row(name: "insecure redirect", method: .get, key: false, error: network(.redirected), retried: false),
     ]
 
     @Test("the table decides", arguments: rows)

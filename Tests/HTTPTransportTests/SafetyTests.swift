@@ -122,4 +122,45 @@ struct SafetyTests {
     func idempotencyKey(raw: String, valid: Bool) {
         #expect((try? IdempotencyKey(raw)) != nil ? valid : !valid)
     }
+
+    @Test(
+        "domain names: ASCII and IDN names normalise; UTS #46 maps compatibility forms",
+        arguments: [
+            ("Mail.Example.COM.", "mail.example.com"), ("bücher.example", "xn--bcher-kva.example"),
+            ("\u{FF45}\u{FF58}\u{FF41}\u{FF4D}\u{FF50}\u{FF4C}\u{FF45}.com", "example.com"),
+            ("ＥＸＡＭＰＬＥ．ＣＯＭ", "example.com"), ("例え。テスト", "xn--r8jz45g.xn--zckzah"),
+            ("ｍａｉｌ１２３.example", "mail123.example"),
+        ])
+    func domainNames(input: String, expected: String) throws {
+        #expect(try DomainName.normalize(input) == expected)
+    }
+
+    @Test(
+        "UTS #46: invisible characters, bidi controls and symbols are refused, naming the character and where",
+        arguments: [
+            ("exam\u{200B}ple.com", "U+200B (ZERO WIDTH SPACE) at position 5", "invisible"),
+            ("\u{202E}moc.elpmaxe", "U+202E (RIGHT-TO-LEFT OVERRIDE) at position 1", "bidirectional"),
+            ("pay\u{00AD}pal.com", "U+00AD (SOFT HYPHEN) at position 4", "invisible"),
+            ("mail\u{200D}.example.com", "U+200D (ZERO WIDTH JOINER) at position 5", "invisible"),
+            ("\u{2603}.example.com", "U+2603 (SNOWMAN) at position 1", "IDNA does not allow"),
+            ("shop\u{1F600}.example.com", "U+1F600 (GRINNING FACE) at position 5", "IDNA does not allow"),
+            ("a\u{2066}b.example.com", "U+2066 (LEFT-TO-RIGHT ISOLATE) at position 2", "bidirectional"),
+        ])
+    func uts46(input: String, names: String, rule: String) {
+        let error = normalizationError(input)
+        #expect(error?.kind == .validation)
+        #expect(error?.fieldErrors.first?.field == "domain")
+        #expect(error?.message.contains(names) == true, "\(String(describing: error?.message))")
+        #expect(error?.message.contains(rule) == true, "\(String(describing: error?.message))")
+    }
+}
+
+/// The error normalising `input` throws.
+private func normalizationError(_ input: String) -> SendingDomainsError? {
+    do {
+        _ = try DomainName.normalize(input)
+        return nil
+    } catch {
+        return error
+    }
 }

@@ -132,9 +132,9 @@ struct URLSessionTransportTests {
     }
 
     @Test("a redirect to plain http is refused")
-    func insecureRedirect() async throws {
+    func redirected() async throws {
         let error = await captureError { try await transport.send(try request(.get, ["redirect-http"])) }
-        #expect(error?.transportFailure == .insecureRedirect)
+        #expect(error?.transportFailure == .redirected)
     }
 
     @Test("the server stops when released: its port refuses connections afterwards")

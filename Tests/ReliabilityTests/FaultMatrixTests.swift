@@ -135,7 +135,7 @@ struct FaultMatrixTests {
             #expect(outcome == nil, "\(String(describing: outcome))")
             #expect(posts.count == 2)
         case .redirectToHTTP:
-            #expect(outcome?.transportFailure == .insecureRedirect)
+            #expect(outcome?.transportFailure == .redirected)
             #expect(posts.count == 1)
         case .oversizedBody:
             #expect(outcome?.kind == .decoding)
@@ -173,7 +173,7 @@ struct FaultMatrixTests {
         record(outcome?.description ?? "success")
         switch fault {
         case .connectionRefused: #expect(outcome?.kind == .transport)
-        case .redirectToHTTP: #expect(outcome?.transportFailure == .insecureRedirect)
+        case .redirectToHTTP: #expect(outcome?.transportFailure == .redirected)
         case .oversizedBody: #expect(outcome?.kind == .decoding)
         default:
             // GET is idempotent: every transient fault is retried to success

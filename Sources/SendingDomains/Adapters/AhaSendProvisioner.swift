@@ -45,7 +45,7 @@ public struct AhaSendProvisioner: DomainProvisioning {
 
     /// `GET …/domains`, cursor page by cursor page.
     public func listDomains() -> DomainList {
-        DomainList { cursor throws(SendingDomainsError) in
+        DomainList(maximumPages: client.api.options.maximumPages) { cursor throws(SendingDomainsError) in
             let page = try await client.listDomains(.init(after: cursor))
             return (page.data.map { Self.normalize($0) }, page.pagination.hasMore ? page.pagination.nextCursor : nil)
         }
