@@ -63,16 +63,18 @@ extension SendingDomainsError {
         }
         if error is CancellationError {
             return SendingDomainsError(
-                kind: .cancelled, message: "The task was cancelled", provider: provider, operation: operation)
+                kind: .cancelled, message: "The task was cancelled", provider: provider, operation: operation,
+                underlyingError: error)
         }
         if let urlError = error as? URLError {
             let (kind, failure, message) = classify(urlError)
             return SendingDomainsError(
-                kind: kind, message: message, provider: provider, operation: operation, transportFailure: failure)
+                kind: kind, message: message, provider: provider, operation: operation, transportFailure: failure,
+                underlyingError: urlError)
         }
         return SendingDomainsError(
             kind: .transport, message: "The request failed: \(type(of: error))", provider: provider,
-            operation: operation, transportFailure: .other)
+            operation: operation, transportFailure: .other, underlyingError: error)
     }
 
     private static func classify(_ error: URLError) -> (Kind, TransportFailure, String) {

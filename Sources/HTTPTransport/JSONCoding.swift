@@ -55,8 +55,9 @@ public enum JSONCoding {
         do {
             return try decoder.decode(T.self, from: response.body)
         } catch {
-            throw decodingError(
-                describe(error), response: response, provider: provider, operation: operation)
+            var failure = decodingError(describe(error), response: response, provider: provider, operation: operation)
+            failure.underlyingError = error
+            throw failure
         }
     }
 

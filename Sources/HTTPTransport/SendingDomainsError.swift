@@ -21,67 +21,127 @@ import Foundation
 ///
 /// Every field is optional except ``kind`` and ``message`` because an error caught before any
 /// request was sent has no status, request id or body.
-public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConvertible, CustomReflectable {
     /// What class of failure this is. ``Kind/recoverySuggestion`` says what to do about it.
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+    ///
+    /// A struct with static members rather than an enum, so that a later version can add a
+    /// kind without breaking your code: match the kinds you handle and keep a `default:`.
+    ///
+    /// ```swift
+    /// switch error.kind {
+    /// case .conflict: showExisting()
+    /// case .rateLimited: retryLater(error.retryAfter)
+    /// default: report(error)
+    /// }
+    /// ```
+    public struct Kind: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The kind's name, e.g. `"rateLimited"`: stable, and what the `domains` CLI's JSON
+        /// errors carry.
+        public let rawValue: String
+
+        /// A kind by name. Names this version does not know are kept as they are.
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
         /// The input was refused, by the SDK before sending or by the provider (400, 422).
-        case validation
+        public static let validation = Kind(rawValue: "validation")
         /// The credentials are missing, malformed or not accepted (401).
-        case authentication
+        public static let authentication = Kind(rawValue: "authentication")
         /// The credentials are valid but may not do this (403, 402).
-        case permission
+        public static let permission = Kind(rawValue: "permission")
         /// The domain (or account) does not exist (404).
-        case notFound
-        /// The request conflicts with existing state, for example the domain already exists (409).
-        case conflict
+        public static let notFound = Kind(rawValue: "notFound")
+        /// The request conflicts with existing state — at every provider, the domain already
+        /// exists (409, or the provider's validation error saying so).
+        public static let conflict = Kind(rawValue: "conflict")
         /// A request with the same idempotency key is still being processed (AhaSend 409 with
         /// `Idempotent-Replayed: false`).
-        case idempotencyInProgress
+        public static let idempotencyInProgress = Kind(rawValue: "idempotencyInProgress")
         /// The idempotency key was used before with a different payload (AhaSend 422).
-        case idempotencyMismatch
+        public static let idempotencyMismatch = Kind(rawValue: "idempotencyMismatch")
         /// The provider's rate limit was hit (429).
-        case rateLimited
+        public static let rateLimited = Kind(rawValue: "rateLimited")
         /// The provider failed (5xx).
-        case server
-        /// The request did not get a response: connection refused or lost, DNS, TLS.
-        case transport
+        public static let server = Kind(rawValue: "server")
+        /// The request did not get a response: connection refused or lost, DNS, TLS, a redirect.
+        public static let transport = Kind(rawValue: "transport")
         /// The request or the whole call ran out of time.
-        case timeout
+        public static let timeout = Kind(rawValue: "timeout")
         /// The calling task was cancelled.
-        case cancelled
+        public static let cancelled = Kind(rawValue: "cancelled")
         /// The response could not be read: malformed, unexpected shape, or too large.
-        case decoding
+        public static let decoding = Kind(rawValue: "decoding")
         /// The provider does not offer this operation.
-        case unsupportedOperation
+        public static let unsupportedOperation = Kind(rawValue: "unsupportedOperation")
+
+        /// Every kind this version knows.
+        public static let allCases: [Kind] = [
+            .validation, .authentication, .permission, .notFound, .conflict, .idempotencyInProgress,
+            .idempotencyMismatch, .rateLimited, .server, .transport, .timeout, .cancelled, .decoding,
+            .unsupportedOperation,
+        ]
+
+        /// The name, e.g. `rateLimited`.
+        public var description: String { rawValue }
 
         /// What a caller should do about an error of this kind.
         public var recoverySuggestion: String {
-            switch self {
-            case .validation:
-                "Correct the fields named in the error and call again; retrying unchanged will fail again."
-            case .authentication:
-                "Check the API key or tokens: they are missing, mistyped, revoked or for another environment."
-            case .permission: "Give the API key the scope this operation needs (or upgrade the plan), then call again."
-            case .notFound: "Check the domain id: it may have been deleted, or belong to another account or region."
-            case .conflict:
-                "The resource already exists or changed meanwhile: fetch its current state instead of creating it again."
-            case .idempotencyInProgress:
-                "The first request with this idempotency key is still running: wait and retry with the same key."
-            case .idempotencyMismatch:
-                "Use a new idempotency key for a request whose body differs from the first use of the key."
-            case .rateLimited: "Slow down: wait at least the retry-after hint before calling again."
-            case .server:
-                "The provider failed; retry later, and contact the provider with the request id if it persists."
-            case .transport: "Check network connectivity and the base URL, then retry."
-            case .timeout:
-                "Retry later or raise the timeout; a create may have succeeded, so check before creating again."
-            case .cancelled: "Nothing to do: the calling task was cancelled."
-            case .decoding:
-                "The provider answered in an unexpected shape; report it with the request id and raw body excerpt."
-            case .unsupportedOperation:
-                "Check the provider's capabilities before calling; this provider has no such endpoint."
-            }
+            Self.texts[self]?.suggestion
+                ?? "Check the error's message and status; this kind is newer than this description."
         }
+
+        /// The kind in words, for example `"rate limited"`.
+        public var readableName: String { Self.texts[self]?.words ?? rawValue }
+
+        private static let texts: [Kind: (words: String, suggestion: String)] = [
+            .validation: (
+                "invalid input",
+                "Correct the fields named in the error and call again; retrying unchanged will fail again."
+            ),
+            .authentication: (
+                "authentication failed",
+                "Check the API key or tokens: they are missing, mistyped, revoked or for another environment."
+            ),
+            .permission: (
+                "permission denied",
+                "Give the API key the scope this operation needs (or upgrade the plan), then call again."
+            ),
+            .notFound: (
+                "not found", "Check the domain id: it may have been deleted, or belong to another account or region."
+            ),
+            .conflict: (
+                "conflict",
+                "The resource already exists or changed meanwhile: fetch its current state instead of creating it again."
+            ),
+            .idempotencyInProgress: (
+                "idempotent request still in progress",
+                "The first request with this idempotency key is still running: wait and retry with the same key."
+            ),
+            .idempotencyMismatch: (
+                "idempotency key reused with another payload",
+                "Use a new idempotency key for a request whose body differs from the first use of the key."
+            ),
+            .rateLimited: ("rate limited", "Slow down: wait at least the retry-after hint before calling again."),
+            .server: (
+                "provider error",
+                "The provider failed; retry later, and contact the provider with the request id if it persists."
+            ),
+            .transport: ("network failure", "Check network connectivity and the base URL, then retry."),
+            .timeout: (
+                "timed out",
+                "Retry later or raise the timeout; a create may have succeeded, so check before creating again."
+            ),
+            .cancelled: ("cancelled", "Nothing to do: the calling task was cancelled."),
+            .decoding: (
+                "unreadable response",
+                "The provider answered in an unexpected shape; report it with the request id and raw body excerpt."
+            ),
+            .unsupportedOperation: (
+                "unsupported operation",
+                "Check the provider's capabilities before calling; this provider has no such endpoint."
+            ),
+        ]
     }
 
     /// One field the provider (or the SDK's validation) rejected.
@@ -154,6 +214,10 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
     public var rawBody: String?
     /// How many attempts the call made before it failed (1 when it was not retried).
     public var attempts: Int
+    /// The error this one was made from — a `URLError`, a `DecodingError` — kept for diagnostics.
+    /// It is not part of ``description``, equality or reflection: text inside it comes from the
+    /// network stack or the server and is not scrubbed.
+    public var underlyingError: (any Error)?
 
     /// Creates an error. Providers' decoders and custom middleware use it; most code only reads
     /// errors.
@@ -169,7 +233,8 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         retryAfter: Duration? = nil,
         transportFailure: TransportFailure? = nil,
         rawBody: String? = nil,
-        attempts: Int = 1
+        attempts: Int = 1,
+        underlyingError: (any Error)? = nil
     ) {
         self.kind = kind
         self.message = message
@@ -183,6 +248,7 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         self.transportFailure = transportFailure
         self.rawBody = rawBody
         self.attempts = attempts
+        self.underlyingError = underlyingError
     }
 
     /// A validation error raised before anything was sent, naming the field and the rule.
@@ -225,6 +291,42 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         )
     }
 
+    /// Two errors are equal when every field but ``underlyingError`` is.
+    public static func == (lhs: SendingDomainsError, rhs: SendingDomainsError) -> Bool {
+        lhs.kind == rhs.kind && lhs.message == rhs.message && lhs.provider == rhs.provider
+            && lhs.operation == rhs.operation && lhs.status == rhs.status && lhs.code == rhs.code
+            && lhs.fieldErrors == rhs.fieldErrors && lhs.requestID == rhs.requestID && lhs.retryAfter == rhs.retryAfter
+            && lhs.transportFailure == rhs.transportFailure && lhs.rawBody == rhs.rawBody
+            && lhs.attempts == rhs.attempts
+    }
+
+    /// Hashes every field but ``underlyingError``.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(kind)
+        hasher.combine(message)
+        hasher.combine(provider)
+        hasher.combine(operation)
+        hasher.combine(status)
+        hasher.combine(code)
+        hasher.combine(fieldErrors)
+        hasher.combine(requestID)
+        hasher.combine(transportFailure)
+        hasher.combine(attempts)
+    }
+
+    /// The fields, with the underlying error shown only by its type.
+    public var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "kind": kind, "message": message, "provider": provider as Any, "operation": operation as Any,
+                "status": status as Any, "code": code as Any, "fieldErrors": fieldErrors,
+                "requestID": requestID as Any, "retryAfter": retryAfter as Any,
+                "transportFailure": transportFailure as Any, "rawBody": rawBody as Any, "attempts": attempts,
+                "underlyingErrorType": underlyingError.map { "\(type(of: $0))" } as Any,
+            ], displayStyle: .struct)
+    }
+
     /// Whether a caller may sensibly try the same call again later (rate limits, server and
     /// network failures, timeouts, an idempotent request still in progress).
     public var isTransient: Bool {
@@ -264,28 +366,6 @@ extension SendingDomainsError: LocalizedError {
     public var errorDescription: String? { description }
     /// The kind's ``Kind/recoverySuggestion``.
     public var recoverySuggestion: String? { kind.recoverySuggestion }
-}
-
-extension SendingDomainsError.Kind {
-    /// The kind in words, for example `"rate limited"`.
-    public var readableName: String {
-        switch self {
-        case .validation: "invalid input"
-        case .authentication: "authentication failed"
-        case .permission: "permission denied"
-        case .notFound: "not found"
-        case .conflict: "conflict"
-        case .idempotencyInProgress: "idempotent request still in progress"
-        case .idempotencyMismatch: "idempotency key reused with another payload"
-        case .rateLimited: "rate limited"
-        case .server: "provider error"
-        case .transport: "network failure"
-        case .timeout: "timed out"
-        case .cancelled: "cancelled"
-        case .decoding: "unreadable response"
-        case .unsupportedOperation: "unsupported operation"
-        }
-    }
 }
 
 extension Duration {
