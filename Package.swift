@@ -37,7 +37,7 @@ let providerExamples: [Target] = providers.map { provider in
     let name = String(provider.dropLast("Client".count)) + "Example"
     return .executableTarget(
         name: name,
-        dependencies: [.target(name: provider), "SendingDomainsTesting"],
+        dependencies: [.target(name: provider), "SendingDomainsTesting", "HTTPTransport"],
         path: "Examples/\(name)",
         swiftSettings: swiftSettings
     )
@@ -51,22 +51,32 @@ let tests: [Target] = [
     ),
     .testTarget(
         name: "SendingDomainsTests",
-        dependencies: ["SendingDomains", "SendingDomainsTesting"],
+        dependencies: ["SendingDomains", "SendingDomainsTesting", "HTTPTransport"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "SendingDomainsTestingTests",
-        dependencies: ["SendingDomainsTesting", "SendingDomains"],
+        dependencies: ["SendingDomainsTesting", "SendingDomains", "HTTPTransport"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "ReliabilityTests",
-        dependencies: ["SendingDomains", "SendingDomainsTesting"],
+        dependencies: ["SendingDomains", "SendingDomainsTesting", "HTTPTransport"],
+        swiftSettings: swiftSettings
+    ),
+    // Names server frameworks export, declared in a module of their own; NamespaceTests uses them
+    // unqualified beside every SDK product.
+    .target(name: "ServerFrameworkNames", path: "Tests/ServerFrameworkNames", swiftSettings: swiftSettings),
+    .testTarget(
+        name: "NamespaceTests",
+        dependencies: [
+            "ServerFrameworkNames", "HTTPTransport", "SendingDomains", "SendingDomainsTesting",
+        ] + providers.map { .target(name: $0) },
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "DomainsCLITests",
-        dependencies: ["SendingDomains", "SendingDomainsTesting", "domains"],
+        dependencies: ["SendingDomains", "SendingDomainsTesting", "HTTPTransport", "domains"],
         swiftSettings: swiftSettings
     ),
 ]
@@ -74,19 +84,19 @@ let tests: [Target] = [
 let examples: [Target] = [
     .executableTarget(
         name: "domains",
-        dependencies: ["SendingDomains", "SendingDomainsTesting"],
+        dependencies: ["SendingDomains", "SendingDomainsTesting", "HTTPTransport"],
         path: "Examples/domains",
         swiftSettings: swiftSettings
     ),
     .executableTarget(
         name: "Onboarding",
-        dependencies: ["SendingDomains", "SendingDomainsTesting"],
+        dependencies: ["SendingDomains", "SendingDomainsTesting", "HTTPTransport"],
         path: "Examples/Onboarding",
         swiftSettings: swiftSettings
     ),
     .executableTarget(
         name: "Benchmarks",
-        dependencies: ["SendingDomains", "SendingDomainsTesting"] + providers.map { .target(name: $0) },
+        dependencies: ["SendingDomains", "SendingDomainsTesting", "HTTPTransport"] + providers.map { .target(name: $0) },
         path: "Examples/Benchmarks",
         exclude: ["count-allocations.sh", "malloc_counter.c"],
         swiftSettings: swiftSettings

@@ -1,3 +1,4 @@
+import HTTPTransport
 import AhaSendClient
 import AutoSendClient
 import Foundation
@@ -11,8 +12,8 @@ import FoundationNetworking
 
 /// A transport that answers instantly with a fixed response and keeps no record.
 struct StaticTransport: Transport {
-    let response: HTTPResponse
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse { response }
+    let response: TransportResponse
+    func send(_ request: TransportRequest) async throws -> TransportResponse { response }
 }
 
 /// Per-call CPU of create, get and list through each provider client, against a hand-written
@@ -212,7 +213,7 @@ enum ClientBenchmarks {
 /// The cost of the middleware pipeline alone: an empty transport, a GET with no body to decode.
 enum PipelineBenchmark {
     static func run(runs: Int, iterations: Int) async throws -> [Row] {
-        let empty = HTTPResponse(status: 204)
+        let empty = TransportResponse(status: 204)
         let client = APIClient(
             profile: Krafter.profile, authentication: .bearer("bench-key-0123456789"),
             options: ClientOptions(transport: StaticTransport(response: empty), rateLimiting: .disabled))
@@ -224,7 +225,7 @@ enum PipelineBenchmark {
         let operation = APIOperation(
             name: "getDomain", method: .get, path: ["domains", "550e8400-e29b-41d4-a716-446655440000"])
         let transport = StaticTransport(response: empty)
-        let request = HTTPRequest(
+        let request = TransportRequest(
             method: .get, baseURL: Krafter.productionBaseURL.url, path: operation.path)
         let bare = try await Measure.cpuPerCall(runs: runs, iterations: iterations) {
             _ = try await transport.send(request)

@@ -1,3 +1,4 @@
+import HTTPTransport
 import Foundation
 import KrafterClient
 import SendingDomains
@@ -28,8 +29,8 @@ actor Gate {
 
 struct GatedTransport: Transport {
     let gate: Gate
-    let response: HTTPResponse
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    let response: TransportResponse
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
         await gate.arrive()
         return response
     }
@@ -45,7 +46,7 @@ enum ConcurrencyBenchmark {
     }
 
     static func child(calls: Int) async {
-        let response = HTTPResponse.json(200, DocumentedExamples.Krafter.getResponse)
+        let response = TransportResponse.json(200, DocumentedExamples.Krafter.getResponse)
         let transport = GatedTransport(gate: Gate(count: max(calls, 1)), response: response)
         let provider = KrafterProvisioner(
             Krafter.Client(
@@ -138,11 +139,11 @@ enum RateLimiterBenchmark {
 /// loop on the same server.
 enum LoopbackBenchmark {
     static func run(runs: Int, requests: Int) async throws -> [Row] {
-        let response = HTTPResponse.json(200, DocumentedExamples.Krafter.getResponse)
+        let response = TransportResponse.json(200, DocumentedExamples.Krafter.getResponse)
         let server = try LoopbackServer { _ in .response(response) }
         guard let url = URL(string: "\(server.baseURL)/domains/550e8400-e29b-41d4-a716-446655440000") else { return [] }
         let transport = URLSessionTransport()
-        let request = HTTPRequest(
+        let request = TransportRequest(
             method: .get, baseURL: try BaseURL(server.baseURL).url,
             path: ["domains", "550e8400-e29b-41d4-a716-446655440000"])
         let session = URLSession(configuration: .ephemeral)
@@ -188,7 +189,7 @@ enum LargeBodyBenchmark {
         let bodies = Dictionary(uniqueKeysWithValues: sizes.map { ($0, Data(repeating: 0x78, count: $0 * 1_048_576)) })
         let server = try LoopbackServer { request in
             let size = Int(request.path.last ?? "") ?? 1
-            return .response(HTTPResponse(status: 200, body: bodies[size] ?? Data()))
+            return .response(TransportResponse(status: 200, body: bodies[size] ?? Data()))
         }
         let transport = URLSessionTransport()
         let session = URLSession(configuration: .ephemeral)
@@ -206,7 +207,7 @@ enum LargeBodyBenchmark {
         }
         var rows: [Row] = []
         for size in sizes {
-            let request = HTTPRequest(method: .get, baseURL: base, path: ["body", "\(size)"])
+            let request = TransportRequest(method: .get, baseURL: base, path: ["body", "\(size)"])
             let url = base.appendingPathComponent("body").appendingPathComponent("\(size)")
             _ = try await transport.send(request)
             try await plain(url)

@@ -1,5 +1,5 @@
 import Foundation
-@_exported import HTTPTransport
+import HTTPTransport
 
 /// AhaSend (`api.ahasend.com`, API v2): its client, wire models and defaults.
 ///
@@ -46,7 +46,7 @@ public enum AhaSend {
     /// progress; any other 409 is a domain that already exists (an original response may carry
     /// `Idempotent-Replayed: false` too, so the header alone is not enough); 412 is a key whose
     /// first request failed, 422 a key reused with another payload.
-    @Sendable public static func decodeError(_ response: HTTPResponse) -> ProviderErrorDetails {
+    @Sendable public static func decodeError(_ response: TransportResponse) -> ProviderErrorDetails {
         struct Body: Decodable { let message: String? }
         let message = (try? JSONCoding.decoder.decode(Body.self, from: response.body))?.message
         let replayed = response.headers["Idempotent-Replayed"]?.lowercased()

@@ -1,5 +1,5 @@
 import Foundation
-@_exported import HTTPTransport
+import HTTPTransport
 
 /// AutoSend (`api.autosend.com/v1`): its client, wire models and defaults.
 ///
@@ -51,7 +51,7 @@ public enum AutoSend {
 
     /// Reads AutoSend's error envelope, including `details` field errors and the 429 body's
     /// `retryAfter` (seconds).
-    @Sendable public static func decodeError(_ response: HTTPResponse) -> ProviderErrorDetails {
+    @Sendable public static func decodeError(_ response: TransportResponse) -> ProviderErrorDetails {
         guard let envelope = try? JSONCoding.decoder.decode(ErrorEnvelope.self, from: response.body) else {
             return ProviderErrorDetails()
         }
@@ -79,7 +79,7 @@ public enum AutoSend {
     /// Unwraps `{ "success": true, "data": T }`. A `success: false` envelope in a 2xx response
     /// becomes the error it describes.
     static func unwrap<T: Decodable>(
-        _ type: T.Type, from response: HTTPResponse, operation: String
+        _ type: T.Type, from response: TransportResponse, operation: String
     ) throws(SendingDomainsError) -> T {
         let envelope = try JSONCoding.decode(
             Envelope<T>.self, from: response, provider: .autoSend, operation: operation)

@@ -102,7 +102,7 @@ extension AutoSend {
 
         /// Unwraps the envelope; its errors are stamped and scrubbed of the key like the pipeline's.
         private func unwrap<T: Decodable>(
-            _ type: T.Type, from response: HTTPResponse, _ operation: String
+            _ type: T.Type, from response: TransportResponse, _ operation: String
         ) throws(SendingDomainsError) -> T {
             try api.run(operation) { () throws(SendingDomainsError) in
                 try AutoSend.unwrap(T.self, from: response, operation: operation)

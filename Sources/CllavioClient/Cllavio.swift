@@ -1,5 +1,5 @@
 import Foundation
-@_exported import HTTPTransport
+import HTTPTransport
 
 /// Cllavio, also sold as Sendtrim (`api-marketing.cllavio.com`): its client, wire models and
 /// defaults.
@@ -33,7 +33,7 @@ public enum Cllavio {
 
     /// Reads Cllavio's errors: a JSON string such as `"Invalid sender address: x"` (or the same
     /// as plain text), or `{ "error": "…" }` for a 500.
-    @Sendable public static func decodeError(_ response: HTTPResponse) -> ProviderErrorDetails {
+    @Sendable public static func decodeError(_ response: TransportResponse) -> ProviderErrorDetails {
         struct Object: Decodable {
             let error: String?
             let message: String?

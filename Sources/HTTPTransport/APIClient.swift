@@ -9,7 +9,7 @@ public struct APIOperation: Sendable, Hashable {
     /// The operation's name, for errors and logs, for example `"createDomain"`.
     public var name: String
     /// The method.
-    public var method: HTTPMethod
+    public var method: RequestMethod
     /// The path segments after the base URL, unencoded; each is percent-encoded on its own.
     public var path: [String]
     /// The query parameters.
@@ -18,7 +18,7 @@ public struct APIOperation: Sendable, Hashable {
     public var body: Data?
 
     /// Creates an operation.
-    public init(name: String, method: HTTPMethod, path: [String], query: [QueryItem] = [], body: Data? = nil) {
+    public init(name: String, method: RequestMethod, path: [String], query: [QueryItem] = [], body: Data? = nil) {
         self.name = name
         self.method = method
         self.path = path
@@ -31,7 +31,7 @@ public struct APIOperation: Sendable, Hashable {
     /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` when the
     ///   body cannot be encoded.
     public init(
-        name: String, method: HTTPMethod, path: [String], query: [QueryItem] = [], json body: some Encodable
+        name: String, method: RequestMethod, path: [String], query: [QueryItem] = [], json body: some Encodable
     ) throws(SendingDomainsError) {
         self.init(name: name, method: method, path: path, query: query, body: try JSONCoding.encode(body))
     }
@@ -62,7 +62,7 @@ public struct APIClient: Sendable {
     public let rateLimiter: TokenBucket?
     private let authentication: Authentication
     private let redactor: Redactor
-    private let chain: Middleware.Next
+    private let chain: CallMiddleware.Next
     private let userAgent: String
 
     /// The SDK's version, sent in the `User-Agent` header.
@@ -120,7 +120,7 @@ public struct APIClient: Sendable {
     ///   retry policy gave up.
     public func send(
         _ operation: APIOperation, idempotencyKey: IdempotencyKey? = nil
-    ) async throws(SendingDomainsError) -> HTTPResponse {
+    ) async throws(SendingDomainsError) -> TransportResponse {
         if authentication.secrets.contains(where: \.isBlank) {
             throw SendingDomainsError(
                 kind: .authentication,
@@ -138,12 +138,12 @@ public struct APIClient: Sendable {
                 provider: profile.id, operation: operation.name,
                 fieldErrors: [.init(field: header, message: "contains a character a header cannot carry")])
         }
-        var headers: HTTPHeaders = ["Accept": "application/json", "User-Agent": userAgent]
+        var headers: HeaderFields = ["Accept": "application/json", "User-Agent": userAgent]
         if operation.body != nil { headers["Content-Type"] = "application/json" }
-        let request = HTTPRequest(
+        let request = TransportRequest(
             method: operation.method, baseURL: baseURL.url, path: operation.path, query: operation.query,
             headers: headers, body: operation.body, timeout: options.timeout, maximumBodySize: options.maximumBodySize)
-        try run(operation.name) { () throws(SendingDomainsError) in try HTTPRequest.checkSegments(operation.path) }
+        try run(operation.name) { () throws(SendingDomainsError) in try TransportRequest.checkSegments(operation.path) }
         let context = MiddlewareContext(provider: profile.id, operation: operation.name, idempotencyKey: idempotencyKey)
         do {
             return try await chain(request, context)

@@ -62,7 +62,7 @@ public enum Authentication: Sendable, Hashable {
     }
 
     /// Writes the credentials into `headers`.
-    public func apply(to headers: inout HTTPHeaders) {
+    public func apply(to headers: inout HeaderFields) {
         switch self {
         case .none: break
         case .bearer(let token): headers["Authorization"] = "Bearer " + token.reveal()
@@ -74,7 +74,7 @@ public enum Authentication: Sendable, Hashable {
 
 /// Adds the client's credentials to each attempt. It runs inside the retry loop, so the
 /// credentials are never part of anything the retry or logging layers above it see.
-public struct AuthenticationMiddleware: Middleware {
+public struct AuthenticationMiddleware: CallMiddleware {
     /// The credentials.
     public var authentication: Authentication
 
@@ -85,8 +85,8 @@ public struct AuthenticationMiddleware: Middleware {
 
     /// Adds the credential headers and calls `next`.
     public func intercept(
-        _ request: HTTPRequest, context: MiddlewareContext, next: Next
-    ) async throws -> HTTPResponse {
+        _ request: TransportRequest, context: MiddlewareContext, next: Next
+    ) async throws -> TransportResponse {
         var request = request
         authentication.apply(to: &request.headers)
         return try await next(request, context)

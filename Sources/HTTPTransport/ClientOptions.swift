@@ -43,7 +43,7 @@ public struct ClientOptions: Sendable {
     /// Receives request, response and retry events, with secrets redacted.
     public var logger: LogSink?
     /// Your middleware, outermost first; it sees each logical call once.
-    public var middlewares: [any Middleware]
+    public var middlewares: [any CallMiddleware]
     /// The clock, sleep and randomness; inject a virtual one in tests.
     public var timeSource: TimeSource
     /// Mints idempotency keys for providers that honour them.
@@ -59,7 +59,7 @@ public struct ClientOptions: Sendable {
         maximumBodySize: Int = ClientOptions.defaultMaximumBodySize,
         maximumPages: Int = PagedSequence<Never>.defaultMaximumPages,
         logger: LogSink? = nil,
-        middlewares: [any Middleware] = [],
+        middlewares: [any CallMiddleware] = [],
         timeSource: TimeSource = .system,
         makeIdempotencyKey: @escaping @Sendable () -> IdempotencyKey = { .random() }
     ) {

@@ -34,7 +34,7 @@ public struct ProviderErrorDetails: Sendable, Hashable {
 
 /// Reads a provider's non-2xx response. It must not throw or crash on any body: HTML pages,
 /// truncated JSON and empty bodies give details with a `nil` message.
-public typealias ErrorDecoder = @Sendable (HTTPResponse) -> ProviderErrorDetails
+public typealias ErrorDecoder = @Sendable (TransportResponse) -> ProviderErrorDetails
 
 extension SendingDomainsError.Kind {
     /// The kind an HTTP status means when the provider says nothing more specific.
@@ -100,7 +100,7 @@ extension SendingDomainsError {
 /// ``SendingDomainsError``, non-2xx responses into errors through the provider's
 /// ``ErrorDecoder``, and bodies over the cap into a ``SendingDomainsError/Kind/decoding`` error.
 /// It also logs each request and response with secret headers redacted.
-public struct ErrorMappingMiddleware: Middleware {
+public struct ErrorMappingMiddleware: CallMiddleware {
     /// Reads the provider's error bodies.
     public var decoder: ErrorDecoder
     /// Where the provider reports its rate-limit reset, used for a 429 without another hint.
@@ -135,8 +135,8 @@ public struct ErrorMappingMiddleware: Middleware {
 
     /// Sends the attempt and maps its outcome.
     public func intercept(
-        _ request: HTTPRequest, context: MiddlewareContext, next: Next
-    ) async throws -> HTTPResponse {
+        _ request: TransportRequest, context: MiddlewareContext, next: Next
+    ) async throws -> TransportResponse {
         func meta() -> [String: String] {
             ["provider": context.provider.rawValue, "operation": context.operation, "attempt": "\(context.attempt)"]
         }
@@ -144,7 +144,7 @@ public struct ErrorMappingMiddleware: Middleware {
             .debug, "→ \(request.method) \(request.encodedPath) (attempt \(context.attempt))",
             meta().merging(["headers": logger.headersText(request.headers)]) { $1 })
         let started = timeSource.now()
-        let response: HTTPResponse
+        let response: TransportResponse
         do {
             response = try await next(request, context)
         } catch {
@@ -179,7 +179,7 @@ public struct ErrorMappingMiddleware: Middleware {
     }
 
     /// The error a non-2xx response means.
-    public func error(for response: HTTPResponse, context: MiddlewareContext) -> SendingDomainsError {
+    public func error(for response: TransportResponse, context: MiddlewareContext) -> SendingDomainsError {
         let details = decoder(response)
         let now = timeSource.date()
         var hint =
@@ -222,7 +222,7 @@ public struct ErrorMappingMiddleware: Middleware {
     }
 
     /// The provider's request id: `X-Request-Id` or `Request-Id`.
-    public static func requestID(in headers: HTTPHeaders) -> String? {
+    public static func requestID(in headers: HeaderFields) -> String? {
         headers["X-Request-Id"] ?? headers["Request-Id"]
     }
 }

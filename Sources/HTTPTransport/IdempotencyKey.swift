@@ -60,10 +60,10 @@ public struct IdempotencySupport: Sendable, Hashable {
     /// `Idempotent-Replayed`.
     public var replayedHeaderName: String?
     /// The methods the provider honours keys on (AhaSend: POST).
-    public var methods: Set<HTTPMethod>
+    public var methods: Set<RequestMethod>
 
     /// Creates a description of a provider's idempotency support.
-    public init(headerName: String, replayedHeaderName: String? = nil, methods: Set<HTTPMethod> = [.post]) {
+    public init(headerName: String, replayedHeaderName: String? = nil, methods: Set<RequestMethod> = [.post]) {
         self.headerName = headerName
         self.replayedHeaderName = replayedHeaderName
         self.methods = methods
@@ -75,7 +75,7 @@ public struct IdempotencySupport: Sendable, Hashable {
 ///
 /// The key is the caller's (``MiddlewareContext/idempotencyKey`` already set) or a fresh one
 /// from `makeKey`. For any other request this middleware does nothing.
-public struct IdempotencyKeyMiddleware: Middleware {
+public struct IdempotencyKeyMiddleware: CallMiddleware {
     /// How the provider supports keys.
     public var support: IdempotencySupport
     /// Mints a key when the caller gave none. Inject a deterministic one in tests.
@@ -89,8 +89,8 @@ public struct IdempotencyKeyMiddleware: Middleware {
 
     /// Sets the key header and ``MiddlewareContext/idempotencyKey``, then calls `next` once.
     public func intercept(
-        _ request: HTTPRequest, context: MiddlewareContext, next: Next
-    ) async throws -> HTTPResponse {
+        _ request: TransportRequest, context: MiddlewareContext, next: Next
+    ) async throws -> TransportResponse {
         guard support.methods.contains(request.method) else {
             var context = context
             context.idempotencyKey = nil

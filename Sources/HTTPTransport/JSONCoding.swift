@@ -50,7 +50,7 @@ public enum JSONCoding {
     ///   which field was missing or of the wrong type, with the status, request id and a raw
     ///   body excerpt.
     public static func decode<T: Decodable>(
-        _ type: T.Type, from response: HTTPResponse, provider: ProviderID? = nil, operation: String? = nil
+        _ type: T.Type, from response: TransportResponse, provider: ProviderID? = nil, operation: String? = nil
     ) throws(SendingDomainsError) -> T {
         do {
             return try decoder.decode(T.self, from: response.body)
@@ -63,7 +63,7 @@ public enum JSONCoding {
 
     /// A ``SendingDomainsError/Kind/decoding`` error about `response`.
     public static func decodingError(
-        _ message: String, response: HTTPResponse, provider: ProviderID?, operation: String?
+        _ message: String, response: TransportResponse, provider: ProviderID?, operation: String?
     ) -> SendingDomainsError {
         SendingDomainsError(
             kind: .decoding, message: message, provider: provider, operation: operation, status: response.status,

@@ -77,8 +77,8 @@ package struct CallLogger: Sendable {
         sink.emit(event)
     }
 
-    package func headersText(_ headers: HTTPHeaders) -> String {
-        headers.redacted(sensitiveHeaders.union(HTTPHeaders.alwaysSensitive)).map { "\($0.name): \($0.value)" }
+    package func headersText(_ headers: HeaderFields) -> String {
+        headers.redacted(sensitiveHeaders.union(HeaderFields.alwaysSensitive)).map { "\($0.name): \($0.value)" }
             .joined(separator: ", ")
     }
 }

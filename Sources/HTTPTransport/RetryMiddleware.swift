@@ -6,7 +6,7 @@
 /// it checks for cancellation and the call's deadline, and it gives each attempt no more time
 /// than is left before the deadline. Sleeps are cancellable: cancelling the task during a
 /// backoff ends the call at once with ``SendingDomainsError/Kind/cancelled``.
-public struct RetryMiddleware: Middleware {
+public struct RetryMiddleware: CallMiddleware {
     /// The policy.
     public var policy: RetryPolicy
     /// The clock and sleep.
@@ -28,8 +28,8 @@ public struct RetryMiddleware: Middleware {
 
     /// Runs the attempts.
     public func intercept(
-        _ request: HTTPRequest, context: MiddlewareContext, next: Next
-    ) async throws -> HTTPResponse {
+        _ request: TransportRequest, context: MiddlewareContext, next: Next
+    ) async throws -> TransportResponse {
         var context = context
         let start = timeSource.now()
         let deadline = policy.deadline.map { start + $0 }

@@ -129,7 +129,7 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Everything the policy looks at to decide about one failed attempt.
     public struct Attempt: Sendable {
         /// The request's method.
-        public var method: HTTPMethod
+        public var method: RequestMethod
         /// Whether the request carries an idempotency key the provider honours.
         public var hasIdempotencyKey: Bool
         /// How the attempt failed.
@@ -143,7 +143,7 @@ public struct RetryPolicy: Sendable, Hashable {
 
         /// Describes a failed attempt.
         public init(
-            method: HTTPMethod, hasIdempotencyKey: Bool, error: SendingDomainsError, number: Int,
+            method: RequestMethod, hasIdempotencyKey: Bool, error: SendingDomainsError, number: Int,
             remaining: Duration? = nil, random: Double = 0.5
         ) {
             self.method = method

@@ -117,7 +117,7 @@ public struct RateLimitHeaderNames: Sendable, Hashable {
 /// Takes a token from the client's ``TokenBucket`` before each attempt, and pauses the bucket
 /// when the provider says the quota is spent (remaining = 0 with a reset time, or a 429 with a
 /// retry-after hint).
-public struct RateLimitMiddleware: Middleware {
+public struct RateLimitMiddleware: CallMiddleware {
     /// The shared bucket.
     public var bucket: TokenBucket
     /// Where the provider reports its state, if it does.
@@ -140,8 +140,8 @@ public struct RateLimitMiddleware: Middleware {
 
     /// Waits for a token, calls `next`, and learns from the outcome.
     public func intercept(
-        _ request: HTTPRequest, context: MiddlewareContext, next: Next
-    ) async throws -> HTTPResponse {
+        _ request: TransportRequest, context: MiddlewareContext, next: Next
+    ) async throws -> TransportResponse {
         do {
             try await bucket.acquire()
         } catch {

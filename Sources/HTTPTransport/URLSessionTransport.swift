@@ -12,7 +12,7 @@ import FoundationNetworking
 ///   attempt with ``SendingDomainsError/TransportFailure/redirected``, naming the status and the
 ///   origin the server pointed to. (FoundationNetworking would copy every header, credentials
 ///   included, to the new origin.)
-/// - **Time is bounded.** An attempt's timeout (``HTTPRequest/timeout``, else
+/// - **Time is bounded.** An attempt's timeout (``TransportRequest/timeout``, else
 ///   ``Configuration/defaultTimeout``) covers the whole exchange, from connecting to the last
 ///   byte of the body: a server that trickles one byte a second cannot hold a call open.
 /// - **Memory is bounded.** A `Content-Length` over ``Configuration/maximumBodySize`` fails at
@@ -20,7 +20,7 @@ import FoundationNetworking
 ///   (decompressed) bytes pass the cap, and the transfer is stopped. Reading is linear in the
 ///   body's size.
 /// - **A request the SDK would not retry is sent at most once.** A request that is not
-///   ``HTTPRequest/isReplayable`` (a POST without an idempotency key) goes out on a connection of
+///   ``TransportRequest/isReplayable`` (a POST without an idempotency key) goes out on a connection of
 ///   its own that is never reused, so the HTTP stack below cannot silently resend it when a
 ///   pooled keep-alive connection turns out to be dead.
 /// - Cancelling the calling task ends the call at once and cancels the `URLSessionTask`.
@@ -100,7 +100,7 @@ public final class URLSessionTransport: Transport, Sendable {
     ///   ``SendingDomainsError/TransportFailure/redirected`` for a 3xx. `URLError` for other
     ///   network failures (the pipeline maps those), and `CancellationError` when the task is
     ///   cancelled before the request starts.
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    public func send(_ request: TransportRequest) async throws -> TransportResponse {
         try Task.checkCancellation()
         let timeout = max(request.timeout ?? configuration.defaultTimeout, .milliseconds(1))
         var urlRequest = URLRequest(url: Self.reachable(try request.url()))
@@ -146,7 +146,7 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
     /// One call in flight.
     private final class Call {
         let task: URLSessionTask
-        let continuation: CheckedContinuation<HTTPResponse, any Error>
+        let continuation: CheckedContinuation<TransportResponse, any Error>
         let limit: Int
         let sent: Int64
         let timer: DispatchWorkItem
@@ -154,7 +154,7 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
         var body = Data()
 
         init(
-            task: URLSessionTask, continuation: CheckedContinuation<HTTPResponse, any Error>, limit: Int, sent: Int64,
+            task: URLSessionTask, continuation: CheckedContinuation<TransportResponse, any Error>, limit: Int, sent: Int64,
             timer: DispatchWorkItem
         ) {
             self.task = task
@@ -197,7 +197,7 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
 
     func register(
         _ task: URLSessionTask, limit: Int, timeout: Duration,
-        continuation: CheckedContinuation<HTTPResponse, any Error>
+        continuation: CheckedContinuation<TransportResponse, any Error>
     ) {
         let timer = DispatchWorkItem { [weak self, weak task] in
             guard let self, let task else { return }
@@ -290,12 +290,12 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
         if let error {
             call.continuation.resume(throwing: error)
         } else if let response = call.response {
-            var headers = HTTPHeaders()
+            var headers = HeaderFields()
             for (name, value) in response.allHeaderFields {
                 headers.add(name: "\(name)", value: "\(value)")
             }
             call.continuation.resume(
-                returning: HTTPResponse(status: response.statusCode, headers: headers, body: call.body))
+                returning: TransportResponse(status: response.statusCode, headers: headers, body: call.body))
         } else {
             call.continuation.resume(throwing: URLError(.badServerResponse))
         }

@@ -1,5 +1,5 @@
 import Foundation
-@_exported import HTTPTransport
+import HTTPTransport
 
 /// Krafter (`app.krafter.dev/api/v1`): its client, wire models and defaults.
 ///
@@ -60,7 +60,7 @@ public enum Krafter {
 
     /// Reads Krafter's error shapes: `{error}` (401, 403), `{error, code}` (policy),
     /// `{error, details: {field: [messages]}}` (422) and `{error, retry_after}` (429).
-    @Sendable public static func decodeError(_ response: HTTPResponse) -> ProviderErrorDetails {
+    @Sendable public static func decodeError(_ response: TransportResponse) -> ProviderErrorDetails {
         guard let body = try? JSONCoding.decoder.decode(ErrorBody.self, from: response.body) else {
             return ProviderErrorDetails()
         }

@@ -1,4 +1,4 @@
-@_exported import HTTPTransport
+import HTTPTransport
 
 /// SendKit (`api.sendkit.dev`): its client, wire models and defaults.
 ///
@@ -29,7 +29,7 @@ public enum SendKit {
     )
 
     /// Reads SendKit's `{ "name": "validation_error", "message": "…" }` error bodies.
-    @Sendable public static func decodeError(_ response: HTTPResponse) -> ProviderErrorDetails {
+    @Sendable public static func decodeError(_ response: TransportResponse) -> ProviderErrorDetails {
         struct Body: Decodable {
             let name: String?
             let message: String?

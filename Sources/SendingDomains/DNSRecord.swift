@@ -1,3 +1,4 @@
+import HTTPTransport
 /// A DNS record to publish, normalised across providers.
 ///
 /// ```swift

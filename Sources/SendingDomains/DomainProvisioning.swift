@@ -1,4 +1,4 @@
-@_exported import HTTPTransport
+import HTTPTransport
 
 /// One async API for onboarding sending domains at any of the five providers.
 ///

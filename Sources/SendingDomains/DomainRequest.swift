@@ -1,3 +1,4 @@
+import HTTPTransport
 /// What to create: the domain and the options providers share.
 ///
 /// Each provider understands some options and requires a few (see

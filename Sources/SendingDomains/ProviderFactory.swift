@@ -1,3 +1,4 @@
+import HTTPTransport
 import AhaSendClient
 import AutoSendClient
 import CllavioClient

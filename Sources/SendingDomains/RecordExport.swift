@@ -1,3 +1,4 @@
+import HTTPTransport
 import Foundation
 
 /// Turns a domain's records into something to paste into a DNS host: a BIND zone-file

@@ -1,3 +1,4 @@
+import HTTPTransport
 /// How ``DomainProvisioning/waitUntilVerified(id:timeout:policy:progress:)`` polls.
 public struct PollingPolicy: Sendable, Hashable {
     /// The wait before the second check.

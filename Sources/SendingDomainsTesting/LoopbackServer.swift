@@ -13,10 +13,10 @@ import Darwin
 public enum LoopbackReply: Sendable {
     /// A complete response, framed by `Content-Length`; the connection stays open for the next
     /// request unless the client asked to close it.
-    case response(HTTPResponse)
+    case response(TransportResponse)
     /// The headers (with the full `Content-Length`) and only the first `bytes` of the body, then
     /// the connection closes: a truncated body, or a reset in the middle of it.
-    case truncated(HTTPResponse, bytes: Int)
+    case truncated(TransportResponse, bytes: Int)
     /// Close the connection without answering.
     case close
     /// Never answer: hold the connection until the client gives up or the server stops.
@@ -51,7 +51,7 @@ public struct LoopbackWire: Sendable {
 
     /// The head of a response: status line and headers, without a `Content-Length` unless
     /// `headers` has one.
-    public static func head(status: Int, headers: HTTPHeaders) -> Data {
+    public static func head(status: Int, headers: HeaderFields) -> Data {
         var text = "HTTP/1.1 \(status) \(LoopbackServer.reason(status))\r\n"
         for field in headers { text += "\(field.name): \(field.value)\r\n" }
         return Data((text + "\r\n").utf8)
@@ -62,11 +62,11 @@ public struct LoopbackWire: Sendable {
 /// came on, so a test can tell a reused keep-alive connection from a new one.
 ///
 /// It forwards the request's properties, so `request.method` and `request.headers` read as on an
-/// ``HTTPTransport/HTTPRequest``.
+/// ``HTTPTransport/TransportRequest``.
 @dynamicMemberLookup
 public struct LoopbackRequest: Sendable {
     /// The request.
-    public var http: HTTPRequest
+    public var http: TransportRequest
     /// The request target exactly as it arrived on the request line, e.g. `/v1/domains%2Fx?q=1`.
     public var target: String
     /// The connection it arrived on: 1 for the server's first connection, 2 for the next …
@@ -75,7 +75,7 @@ public struct LoopbackRequest: Sendable {
     public var sequenceOnConnection: Int
 
     /// Reads a property of the request.
-    public subscript<Value>(dynamicMember keyPath: KeyPath<HTTPRequest, Value>) -> Value {
+    public subscript<Value>(dynamicMember keyPath: KeyPath<TransportRequest, Value>) -> Value {
         http[keyPath: keyPath]
     }
 }
@@ -398,7 +398,7 @@ public final class LoopbackServer: Sendable {
         }
 
         /// The head with the body's full `Content-Length`, and the first `bodyBytes` of the body.
-        private static func framed(_ response: HTTPResponse, bodyBytes: Int) -> Data {
+        private static func framed(_ response: TransportResponse, bodyBytes: Int) -> Data {
             var headers = response.headers
             headers["Content-Length"] = "\(response.body.count)"
             return LoopbackWire.head(status: response.status, headers: headers) + response.body.prefix(bodyBytes)
@@ -426,7 +426,7 @@ private struct RequestReader {
 
     /// The next request and its raw target; `nil` when the peer closed or sent something
     /// unreadable.
-    mutating func next(baseURL: URL) -> (HTTPRequest, String)? {
+    mutating func next(baseURL: URL) -> (TransportRequest, String)? {
         let separator = Data("\r\n\r\n".utf8)
         var headerEnd = buffer.range(of: separator)
         while headerEnd == nil {
@@ -437,7 +437,7 @@ private struct RequestReader {
         let lines = String(decoding: buffer[..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
         let parts = (lines.first ?? "").split(separator: " ")
         guard parts.count >= 2 else { return nil }
-        var headers = HTTPHeaders()
+        var headers = HeaderFields()
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers.add(
@@ -463,8 +463,8 @@ private struct RequestReader {
             }
             return QueryItem(name: sides.first ?? "", value: sides.count > 1 ? sides[1] : "")
         }
-        let request = HTTPRequest(
-            method: HTTPMethod(rawValue: String(parts[0])), baseURL: baseURL, path: path, query: query,
+        let request = TransportRequest(
+            method: RequestMethod(rawValue: String(parts[0])), baseURL: baseURL, path: path, query: query,
             headers: headers, body: length > 0 ? body : nil)
         return (request, target)
     }

@@ -18,7 +18,7 @@ import HTTPTransport
 /// assert headers, paths and idempotency keys.
 public struct MockTransport: Transport {
     /// Produces the response (or throws the error) for a request.
-    public typealias Handler = @Sendable (HTTPRequest) async throws -> HTTPResponse
+    public typealias Handler = @Sendable (TransportRequest) async throws -> TransportResponse
 
     private let handler: Handler
     private let log = RequestLog()
@@ -42,51 +42,51 @@ public struct MockTransport: Transport {
     }
 
     /// A transport that answers every request with the same response.
-    public static func always(_ response: HTTPResponse) -> MockTransport {
+    public static func always(_ response: TransportResponse) -> MockTransport {
         MockTransport { _ in response }
     }
 
     /// One step of a script.
     public enum Step: Sendable {
         /// Answer with a response.
-        case respond(HTTPResponse)
+        case respond(TransportResponse)
         /// Fail as the network would, for example with `URLError(.cannotConnectToHost)`.
         case fail(any Error)
     }
 
     /// Records the request and answers it.
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    public func send(_ request: TransportRequest) async throws -> TransportResponse {
         log.append(request)
         return try await handler(request)
     }
 
     /// Every request received so far, in order.
-    public var requests: [HTTPRequest] { log.all }
+    public var requests: [TransportRequest] { log.all }
 
     /// The most recent request, if any.
-    public var lastRequest: HTTPRequest? { log.all.last }
+    public var lastRequest: TransportRequest? { log.all.last }
 }
 
-extension HTTPResponse {
+extension TransportResponse {
     /// A response with a JSON body given as text, and `Content-Type: application/json`.
     ///
     /// ```swift
-    /// let notFound = HTTPResponse.json(404, #"{"message": "Domain not found"}"#)
+    /// let notFound = TransportResponse.json(404, #"{"message": "Domain not found"}"#)
     /// ```
-    public static func json(_ status: Int, _ body: String, headers: HTTPHeaders = [:]) -> HTTPResponse {
+    public static func json(_ status: Int, _ body: String, headers: HeaderFields = [:]) -> TransportResponse {
         var all = headers
         if all["Content-Type"] == nil { all["Content-Type"] = "application/json" }
-        return HTTPResponse(status: status, headers: all, body: Data(body.utf8))
+        return TransportResponse(status: status, headers: all, body: Data(body.utf8))
     }
 }
 
 /// A thread-safe, append-only list of requests.
 private final class RequestLog: @unchecked Sendable {
     private let lock = NSLock()
-    private var requests: [HTTPRequest] = []
+    private var requests: [TransportRequest] = []
 
-    func append(_ request: HTTPRequest) { lock.withLock { requests.append(request) } }
-    var all: [HTTPRequest] { lock.withLock { requests } }
+    func append(_ request: TransportRequest) { lock.withLock { requests.append(request) } }
+    var all: [TransportRequest] { lock.withLock { requests } }
 }
 
 private final class ScriptCursor: @unchecked Sendable {

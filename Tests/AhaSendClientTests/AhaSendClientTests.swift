@@ -251,8 +251,8 @@ struct AhaSendClientTests {
             (400, [:], #"{"message":"Bad request"}"#, .validation),
             (401, [:], #"{"message":"Unauthorized"}"#, .authentication),
             (403, [:], #"{"message":"Forbidden"}"#, .permission),
-        ] as [(Int, HTTPHeaders, String, SendingDomainsError.Kind)])
-    func conflicts(status: Int, headers: HTTPHeaders, body: String, kind: SendingDomainsError.Kind) async {
+        ] as [(Int, HeaderFields, String, SendingDomainsError.Kind)])
+    func conflicts(status: Int, headers: HeaderFields, body: String, kind: SendingDomainsError.Kind) async {
         let mock = MockTransport.always(.json(status, body, headers: headers))
         let error = await captureError { try await client(mock).createDomain(.init(domain: "example.com")) }
         #expect(error?.kind == kind)

@@ -74,7 +74,7 @@ struct AutoSendClientTests {
             case (.get, "/domains"): .json(200, DocumentedExamples.AutoSend.listResponse)
             case (.get, "/domains/\(Self.id)"): .json(200, DocumentedExamples.AutoSend.createResponse)
             case (.post, "/domains/\(Self.id)/verify"): .json(200, DocumentedExamples.AutoSend.verifyResponse)
-            case (.delete, "/domains/\(Self.id)"): HTTPResponse(status: 204)
+            case (.delete, "/domains/\(Self.id)"): TransportResponse(status: 204)
             default: .json(404, #"{"success":false,"error":{"message":"Not found","code":"NOT_FOUND"}}"#)
             }
         }

@@ -84,7 +84,7 @@ struct CllavioClientTests {
 
     @Test("a plain-text error body is read as the message")
     func plainText() async {
-        let response = HTTPResponse(
+        let response = TransportResponse(
             status: 401, headers: ["Content-Type": "text/plain"], body: Data("Invalid API credentials".utf8))
         let error = await captureError {
             try await client(MockTransport.always(response)).generateDomain(.init(email: "a@example.com"))

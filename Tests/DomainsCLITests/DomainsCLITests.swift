@@ -1,3 +1,4 @@
+import HTTPTransport
 import Foundation
 import SendingDomains
 import SendingDomainsTesting
@@ -338,13 +339,13 @@ struct DomainsCLITests {
         let hostile = "evil\u{1B}]0;pwned\u{07}\r\u{1B}[2J\u{9B}31mCreated example.com"
         let server = try LoopbackServer { request in
             if request.method == .get {
-                return .response(HTTPResponse(status: 404, body: JSONValue.object(["error": .string(hostile)]).data))
+                return .response(TransportResponse(status: 404, body: JSONValue.object(["error": .string(hostile)]).data))
             }
             let domain: JSONValue = [
                 "id": "550e8400-e29b-41d4-a716-446655440000", "domain": .string("x\u{1B}[31m.com"),
                 "status": .string(hostile), "dns_records": .array([]), "created_at": "2026-01-01T00:00:00Z",
             ]
-            return .response(HTTPResponse(status: 201, body: JSONValue.object(["data": domain]).data))
+            return .response(TransportResponse(status: 201, body: JSONValue.object(["data": domain]).data))
         }
         let cli = try CLI()
         for arguments in [

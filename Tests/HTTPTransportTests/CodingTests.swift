@@ -41,7 +41,7 @@ struct CodingTests {
 
     @Test("headers are case-insensitive and setting replaces every field of a name")
     func headers() {
-        var headers: HTTPHeaders = ["Content-Type": "a"]
+        var headers: HeaderFields = ["Content-Type": "a"]
         headers.add(name: "content-type", value: "b")
         #expect(headers.values(for: "CONTENT-TYPE") == ["a", "b"])
         headers["content-TYPE"] = "c"
@@ -53,7 +53,7 @@ struct CodingTests {
     @Test("decoding failures name the path, not the values")
     func decodingError() {
         struct Model: Decodable { let name: String; let count: Int }
-        let response = HTTPResponse(status: 200, body: Data(#"{"name":"secret-value","count":"x"}"#.utf8))
+        let response = TransportResponse(status: 200, body: Data(#"{"name":"secret-value","count":"x"}"#.utf8))
         #expect(throws: SendingDomainsError.self) { try JSONCoding.decode(Model.self, from: response) }
         do {
             _ = try JSONCoding.decode(Model.self, from: response)
@@ -62,7 +62,7 @@ struct CodingTests {
             #expect(error.message.contains("count"))
             #expect(!error.message.contains("secret-value"))
         }
-        let truncated = HTTPResponse(status: 200, body: Data(#"{"name":"#.utf8))
+        let truncated = TransportResponse(status: 200, body: Data(#"{"name":"#.utf8))
         #expect(throws: SendingDomainsError.self) { try JSONCoding.decode(Model.self, from: truncated) }
     }
 

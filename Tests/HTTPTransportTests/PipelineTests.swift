@@ -9,7 +9,7 @@ import FoundationNetworking
 
 @Suite("The request pipeline: retries, idempotency keys, deadlines, cancellation")
 struct PipelineTests {
-    let ok = HTTPResponse.json(200, #"{"ok":true}"#)
+    let ok = TransportResponse.json(200, #"{"ok":true}"#)
 
     @Test("retries a GET after 503s with exact, jittered exponential delays")
     func exactDelays() async throws {
@@ -172,9 +172,9 @@ struct PipelineTests {
 
     @Test("middleware order: user middleware once per call, then key, then auth per attempt")
     func middlewareOrder() async throws {
-        struct Recorder: Middleware {
+        struct Recorder: CallMiddleware {
             let seen: Locked<[String]>
-            func intercept(_ request: HTTPRequest, context: MiddlewareContext, next: Next) async throws -> HTTPResponse
+            func intercept(_ request: TransportRequest, context: MiddlewareContext, next: Next) async throws -> TransportResponse
             {
                 seen.withLock { $0.append("user:auth=\(request.headers["Authorization"] != nil)") }
                 return try await next(request, context)
@@ -215,7 +215,7 @@ struct PipelineTests {
         #expect(error?.rawBody == #"{"message":"Domain not found"}"#)
 
         let html = MockTransport.always(
-            HTTPResponse(status: 400, body: Data(String(repeating: "<p>", count: 5_000).utf8)))
+            TransportResponse(status: 400, body: Data(String(repeating: "<p>", count: 5_000).utf8)))
         let htmlError = await captureError { try await TestProvider.client(html).send(TestProvider.get) }
         #expect(htmlError?.kind == .validation)
         #expect(htmlError?.message.contains("not a recognised") == true)
@@ -224,7 +224,7 @@ struct PipelineTests {
 
     @Test("a body over the cap fails with a clear error")
     func bodyCap() async {
-        let mock = MockTransport.always(HTTPResponse(status: 200, body: Data(count: 2_048)))
+        let mock = MockTransport.always(TransportResponse(status: 200, body: Data(count: 2_048)))
         let client = APIClient(
             profile: TestProvider.profile(), authentication: .bearer("key-123456"),
             options: ClientOptions(transport: mock, maximumBodySize: 1_024))

@@ -5,7 +5,7 @@ import Testing
 struct RetryPolicyTests {
     struct Row: Sendable, CustomTestStringConvertible {
         let name: String
-        let method: HTTPMethod
+        let method: RequestMethod
         let key: Bool
         let error: SendingDomainsError
         let retried: Bool

@@ -11,7 +11,7 @@ struct SafetyTests {
 
     @Test("hostile path segments are encoded and never change the path", arguments: hostile)
     func hostileSegment(segment: String) throws {
-        let request = HTTPRequest(
+        let request = TransportRequest(
             method: .get, baseURL: try #require(URL(string: "https://api.example.test/v2")),
             path: ["domains", segment, "check-dns"])
         let url = try request.url()
@@ -31,7 +31,7 @@ struct SafetyTests {
 
     @Test("query names and values are encoded")
     func query() throws {
-        let request = HTTPRequest(
+        let request = TransportRequest(
             method: .get, baseURL: try #require(URL(string: "https://api.example.test")), path: ["domains"],
             query: [QueryItem(name: "after", value: "a&b=c#d e+f")])
         #expect(try request.url().absoluteString == "https://api.example.test/domains?after=a%26b%3Dc%23d%20e%2Bf")
@@ -39,7 +39,7 @@ struct SafetyTests {
 
     @Test("an empty segment is refused")
     func emptySegment() throws {
-        let request = HTTPRequest(
+        let request = TransportRequest(
             method: .get, baseURL: try #require(URL(string: "https://api.example.test")), path: ["domains", ""])
         #expect(throws: SendingDomainsError.self) { try request.url() }
     }
@@ -106,8 +106,8 @@ struct SafetyTests {
 
     @Test("redacted headers hide credentials whatever their case")
     func headerRedaction() {
-        let headers: HTTPHeaders = ["authorization": "Bearer x", "X-API-SECRET-TOKEN": "y", "Accept": "a"]
-        let redacted = headers.redacted(HTTPHeaders.alwaysSensitive)
+        let headers: HeaderFields = ["authorization": "Bearer x", "X-API-SECRET-TOKEN": "y", "Accept": "a"]
+        let redacted = headers.redacted(HeaderFields.alwaysSensitive)
         #expect(redacted["Authorization"] == "<redacted>")
         #expect(redacted["x-api-secret-token"] == "<redacted>")
         #expect(redacted["accept"] == "a")

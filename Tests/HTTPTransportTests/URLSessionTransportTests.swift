@@ -23,14 +23,14 @@ func routes(_ request: LoopbackRequest) -> LoopbackReply {
     case "status":
         let status = Int(request.path.last ?? "") ?? 500
         return .response(
-            HTTPResponse(
+            TransportResponse(
                 status: status, headers: ["Content-Type": "application/json", "X-Request-Id": "req-loopback"],
                 body: Data(#"{"message":"status requested"}"#.utf8)))
     case "big":
         let bytes = Int(request.query.first { $0.name == "bytes" }?.value ?? "") ?? 1000
         let body = Data(repeating: UInt8(ascii: "x"), count: bytes)
         guard request.query.contains(where: { $0.name == "length" && $0.value == "none" }) else {
-            return .response(HTTPResponse(status: 200, headers: ["Content-Type": "text/plain"], body: body))
+            return .response(TransportResponse(status: 200, headers: ["Content-Type": "text/plain"], body: body))
         }
         return .raw { wire in
             wire.write(LoopbackWire.head(status: 200, headers: ["Content-Type": "text/plain", "Connection": "close"]))
@@ -39,7 +39,7 @@ func routes(_ request: LoopbackRequest) -> LoopbackReply {
     case "hang":
         return .hang
     case "redirect-http":
-        return .response(HTTPResponse(status: 302, headers: ["Location": "http://insecure.example.invalid/v1"]))
+        return .response(TransportResponse(status: 302, headers: ["Location": "http://insecure.example.invalid/v1"]))
     default:
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.lowercased()] = field.value }
@@ -48,7 +48,7 @@ func routes(_ request: LoopbackRequest) -> LoopbackReply {
             body: String(decoding: request.body ?? Data(), as: UTF8.self),
             query: Dictionary(request.query.map { ($0.name, $0.value) }) { $1 })
         return .response(
-            HTTPResponse(
+            TransportResponse(
                 status: 200, headers: ["Content-Type": "application/json"],
                 body: (try? JSONEncoder().encode(echo)) ?? Data()))
     }
@@ -64,9 +64,9 @@ struct URLSessionTransportTests {
     }
 
     func request(
-        _ method: HTTPMethod, _ path: [String], body: Data? = nil, timeout: Duration? = nil
-    ) throws -> HTTPRequest {
-        HTTPRequest(
+        _ method: RequestMethod, _ path: [String], body: Data? = nil, timeout: Duration? = nil
+    ) throws -> TransportRequest {
+        TransportRequest(
             method: method, baseURL: try #require(URL(string: server.baseURL)), path: path,
             query: [QueryItem(name: "q", value: "a b&c")], headers: ["X-Test": "1"], body: body, timeout: timeout)
     }
@@ -110,7 +110,7 @@ struct URLSessionTransportTests {
 
     @Test("a refused connection is a transport error that proves the request was never sent")
     func refused() async throws {
-        let closed = HTTPRequest(
+        let closed = TransportRequest(
             method: .post, baseURL: try #require(URL(string: "http://127.0.0.1:\(try LoopbackServer.closedPort())")),
             path: ["domains"])
         let error = await captureError { try await transport.send(closed) }
@@ -142,10 +142,10 @@ struct URLSessionTransportTests {
         var server: LoopbackServer? = try LoopbackServer { routes($0) }
         let text = server?.baseURL ?? ""
         let base = try #require(URL(string: text))
-        #expect(try await transport.send(HTTPRequest(method: .get, baseURL: base, path: ["echo"])).status == 200)
+        #expect(try await transport.send(TransportRequest(method: .get, baseURL: base, path: ["echo"])).status == 200)
         server = nil
         let error = await captureError {
-            try await transport.send(HTTPRequest(method: .get, baseURL: base, path: ["x"]))
+            try await transport.send(TransportRequest(method: .get, baseURL: base, path: ["x"]))
         }
         #expect(error?.transportFailure == .connectionRefused)
     }

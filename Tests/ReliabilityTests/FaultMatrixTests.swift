@@ -1,3 +1,4 @@
+import HTTPTransport
 import Foundation
 import SendingDomains
 import SendingDomainsTesting
@@ -25,7 +26,7 @@ final class FaultyProvider: @unchecked Sendable {
     let simulator: ProviderSimulator
     let server: LoopbackServer
     let plan = Locked<[WireFault]>([])
-    let requests = Locked<[HTTPRequest]>([])
+    let requests = Locked<[TransportRequest]>([])
 
     init(_ provider: ProviderID) throws {
         self.provider = provider
@@ -49,7 +50,7 @@ final class FaultyProvider: @unchecked Sendable {
             }
             switch fault {
             case .redirectToHTTP:
-                return .response(HTTPResponse(status: 302, headers: ["Location": "http://insecure.example.invalid/v1"]))
+                return .response(TransportResponse(status: 302, headers: ["Location": "http://insecure.example.invalid/v1"]))
             case .serverErrorBurst, .rateLimited, .connectionRefused:
                 return (try? await simulator.send(request)).map(LoopbackReply.response) ?? .close
             default: break

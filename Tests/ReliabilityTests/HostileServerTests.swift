@@ -1,3 +1,4 @@
+import HTTPTransport
 import Foundation
 import SendingDomains
 import SendingDomainsTesting
@@ -84,17 +85,17 @@ struct HostileServerTests {
 
     @Test("redirects to another origin are never followed: credentials and keys stay home", arguments: redirectCases)
     func redirects(provider: ProviderID, status: Int) async throws {
-        let elsewhere = Locked<[HTTPRequest]>([])
+        let elsewhere = Locked<[TransportRequest]>([])
         let target = try LoopbackServer { request in
             elsewhere.withLock { $0.append(request.http) }
             return .response(.json(200, "{}"))
         }
         let toHTTPS = status % 2 == 0
         let location = toHTTPS ? "https://attacker.invalid:8443/steal" : "\(target.baseURL)/steal?token=abc"
-        let origin = Locked<[HTTPRequest]>([])
+        let origin = Locked<[TransportRequest]>([])
         let server = try LoopbackServer { request in
             origin.withLock { $0.append(request.http) }
-            return .response(HTTPResponse(status: status, headers: ["Location": location]))
+            return .response(TransportResponse(status: status, headers: ["Location": location]))
         }
         let client = try hostileClient(provider, baseURL: server.baseURL) { $0.retryPolicy = .default }
         let error = await captureError { try await client.createDomain(createRequest(provider)) }
@@ -175,10 +176,10 @@ struct HostileServerTests {
     @Test("a body of 8 MiB reads whole under a 10 MiB cap")
     func largeBody() async throws {
         let body = Data(repeating: UInt8(ascii: "x"), count: 8 * 1_048_576)
-        let server = try LoopbackServer { _ in .response(HTTPResponse(status: 200, body: body)) }
+        let server = try LoopbackServer { _ in .response(TransportResponse(status: 200, body: body)) }
         let transport = URLSessionTransport()
         let response = try await transport.send(
-            HTTPRequest(method: .get, baseURL: try #require(URL(string: server.baseURL)), path: ["big"]))
+            TransportRequest(method: .get, baseURL: try #require(URL(string: server.baseURL)), path: ["big"]))
         #expect(response.body == body)
     }
 

@@ -1,3 +1,4 @@
+import HTTPTransport
 import Foundation
 import SendingDomains
 import SendingDomainsTesting
@@ -51,9 +52,9 @@ enum Mutator {
 
 /// Answers every request with one response, counting the requests.
 struct FixedTransport: Transport {
-    let response: HTTPResponse
+    let response: TransportResponse
     let sent = Locked(0)
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
         sent.withLock { $0 += 1 }
         return response
     }
@@ -141,7 +142,7 @@ struct MutationTests {
                 let mutated = Mutator.mutate(original, using: &random)
                 if mutated != original { distinct.insert(mutated) }
                 let transport = FixedTransport(
-                    response: HTTPResponse(
+                    response: TransportResponse(
                         status: document.status, headers: ["Content-Type": "application/json"], body: Data(mutated)))
                 let outcome = await Self.exercise(try Self.provisioner(document.provider, transport))
                 totals.values += outcome.values

@@ -35,10 +35,10 @@ struct SimulatorShapeTests {
     let now = Date(timeIntervalSince1970: 1_790_000_000)
 
     func send(
-        _ simulator: ProviderSimulator, _ method: HTTPMethod, _ path: [String], body: String? = nil,
-        headers: HTTPHeaders = ["Authorization": "Bearer \(ProviderSimulator.sandboxAPIKey)"]
+        _ simulator: ProviderSimulator, _ method: RequestMethod, _ path: [String], body: String? = nil,
+        headers: HeaderFields = ["Authorization": "Bearer \(ProviderSimulator.sandboxAPIKey)"]
     ) async throws -> (Int, JSONValue) {
-        let request = HTTPRequest(
+        let request = TransportRequest(
             method: method, baseURL: try #require(URL(string: "https://sandbox.invalid")), path: path, headers: headers,
             body: body.map { Data($0.utf8) })
         let response = try await simulator.send(request)
@@ -103,7 +103,7 @@ struct SimulatorShapeTests {
     @Test("Cllavio generate matches the documented example")
     func cllavio() async throws {
         let simulator = ProviderSimulator.cllavio(now: { now })
-        let headers: HTTPHeaders = [
+        let headers: HeaderFields = [
             "X-Api-Access-Token": ProviderSimulator.sandboxAPIKey,
             "X-Api-Secret-Token": ProviderSimulator.sandboxSecretToken,
         ]
@@ -139,7 +139,7 @@ struct SimulatorShapeTests {
 
     @Test("the simulators refuse bad credentials in each provider's own shape")
     func credentials() async throws {
-        let wrong: HTTPHeaders = ["Authorization": "Bearer nope"]
+        let wrong: HeaderFields = ["Authorization": "Bearer nope"]
         #expect(try await send(.sendKit(), .post, ["domains"], body: "{}", headers: wrong).1["name"] == "unauthorized")
         #expect(try await send(.autoSend(), .get, ["domains"], headers: wrong).1["error"]?["code"] == "UNAUTHORIZED")
         #expect(

@@ -1,3 +1,4 @@
+import HTTPTransport
 import AhaSendClient
 
 /// ``DomainProvisioning`` over ``AhaSendClient``: every operation (verify is check-dns); the id

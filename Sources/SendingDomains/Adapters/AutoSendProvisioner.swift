@@ -1,3 +1,4 @@
+import HTTPTransport
 import AutoSendClient
 
 /// ``DomainProvisioning`` over ``AutoSendClient``: every operation; `region` maps to

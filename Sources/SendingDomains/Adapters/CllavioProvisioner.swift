@@ -1,3 +1,4 @@
+import HTTPTransport
 import CllavioClient
 
 /// ``DomainProvisioning`` over ``CllavioClient``: create only (Cllavio's verification endpoint

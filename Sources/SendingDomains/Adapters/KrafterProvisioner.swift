@@ -1,3 +1,4 @@
+import HTTPTransport
 import KrafterClient
 
 /// ``DomainProvisioning`` over ``KrafterClient``: every operation; `returnPathSubdomain` maps to

@@ -1,3 +1,4 @@
+import HTTPTransport
 import SendKitClient
 
 /// ``DomainProvisioning`` over ``SendKitClient``: create only (SendKit publishes no other domain

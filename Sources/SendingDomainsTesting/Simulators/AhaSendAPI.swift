@@ -13,16 +13,16 @@ struct AhaSendAPI: SimulatedAPI, Codable {
         let headers: [String: String]
         let responseBody: Data
 
-        init(body: Data, response: HTTPResponse) {
+        init(body: Data, response: TransportResponse) {
             self.body = body
             status = response.status
             headers = Dictionary(response.headers.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
             responseBody = response.body
         }
 
-        var response: HTTPResponse {
-            HTTPResponse(
-                status: status, headers: HTTPHeaders(headers.map { .init(name: $0.key, value: $0.value) }),
+        var response: TransportResponse {
+            TransportResponse(
+                status: status, headers: HeaderFields(headers.map { .init(name: $0.key, value: $0.value) }),
                 body: responseBody)
         }
     }
@@ -41,11 +41,11 @@ struct AhaSendAPI: SimulatedAPI, Codable {
         if domains[domain] != nil { checks[domain] = checksToVerify - 1 }
     }
 
-    static func error(_ status: Int, _ message: String, headers: HTTPHeaders = [:]) -> HTTPResponse {
+    static func error(_ status: Int, _ message: String, headers: HeaderFields = [:]) -> TransportResponse {
         Wire.json(status, ["message": .string(message)], headers: headers)
     }
 
-    func fault(_ fault: SimulatedFault, request: HTTPRequest, now: Date) -> HTTPResponse {
+    func fault(_ fault: SimulatedFault, request: TransportRequest, now: Date) -> TransportResponse {
         switch fault {
         case .rateLimited(let seconds):
             return Self.error(429, "Too many requests, rate limited.", headers: ["Retry-After": "\(seconds)"])
@@ -60,7 +60,7 @@ struct AhaSendAPI: SimulatedAPI, Codable {
         }
     }
 
-    mutating func handle(_ request: HTTPRequest, context: inout SimulatorState, now: Date) -> HTTPResponse {
+    mutating func handle(_ request: TransportRequest, context: inout SimulatorState, now: Date) -> TransportResponse {
         guard request.headers["Authorization"] == "Bearer \(apiKey)" else { return Self.error(401, "Unauthorized") }
         guard request.path.count >= 4, request.path[0] == "v2", request.path[1] == "accounts",
             request.path[3] == "domains"
@@ -87,8 +87,8 @@ struct AhaSendAPI: SimulatedAPI, Codable {
     }
 
     mutating func route(
-        _ request: HTTPRequest, rest: [String], context: inout SimulatorState, now: Date
-    ) -> HTTPResponse {
+        _ request: TransportRequest, rest: [String], context: inout SimulatorState, now: Date
+    ) -> TransportResponse {
         switch (request.method, rest.count) {
         case (.post, 0): return create(request, context: &context, now: now)
         case (.get, 0): return list(request)
@@ -126,7 +126,7 @@ struct AhaSendAPI: SimulatedAPI, Codable {
         return nil
     }
 
-    mutating func create(_ request: HTTPRequest, context: inout SimulatorState, now: Date) -> HTTPResponse {
+    mutating func create(_ request: TransportRequest, context: inout SimulatorState, now: Date) -> TransportResponse {
         guard let body = Wire.object(request), let name = Wire.domainName(body["domain"]) else {
             return Self.error(400, "domain must be a valid hostname")
         }
@@ -173,7 +173,7 @@ struct AhaSendAPI: SimulatedAPI, Codable {
         }
     }
 
-    mutating func checkDNS(_ name: String, now: Date) -> HTTPResponse {
+    mutating func checkDNS(_ name: String, now: Date) -> TransportResponse {
         guard case .object(var fields)? = domains[name] else { return Self.error(404, "Domain not found") }
         let count = (checks[name] ?? 0) + 1
         checks[name] = count
@@ -189,7 +189,7 @@ struct AhaSendAPI: SimulatedAPI, Codable {
         return Wire.json(200, .object(fields))
     }
 
-    mutating func update(_ name: String, _ request: HTTPRequest, now: Date) -> HTTPResponse {
+    mutating func update(_ name: String, _ request: TransportRequest, now: Date) -> TransportResponse {
         guard let body = Wire.object(request), case .object(var fields)? = domains[name] else {
             return Self.error(400, "body must be a JSON object")
         }
@@ -206,7 +206,7 @@ struct AhaSendAPI: SimulatedAPI, Codable {
         return Wire.json(200, .object(fields))
     }
 
-    func list(_ request: HTTPRequest) -> HTTPResponse {
+    func list(_ request: TransportRequest) -> TransportResponse {
         let query = Dictionary(request.query.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
         let limit = query["limit"].map { Int($0) ?? -1 } ?? 100
         guard (1...100).contains(limit) else { return Self.error(400, "limit must be between 1 and 100") }

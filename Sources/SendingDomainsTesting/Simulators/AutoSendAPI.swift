@@ -20,8 +20,8 @@ struct AutoSendAPI: SimulatedAPI, Codable {
 
     static func error(
         _ status: Int, _ code: String, _ message: String, details: [JSONValue] = [], extra: [String: JSONValue] = [:],
-        headers: HTTPHeaders = [:]
-    ) -> HTTPResponse {
+        headers: HeaderFields = [:]
+    ) -> TransportResponse {
         var error: [String: JSONValue] = ["message": .string(message), "code": .string(code)]
         if !details.isEmpty { error["details"] = .array(details) }
         var body: [String: JSONValue] = ["success": false, "error": .object(error)]
@@ -29,14 +29,14 @@ struct AutoSendAPI: SimulatedAPI, Codable {
         return Wire.json(status, .object(body), headers: headers)
     }
 
-    func rateHeaders(_ now: Date, remaining: Int = 1, reset: Int = 1) -> HTTPHeaders {
+    func rateHeaders(_ now: Date, remaining: Int = 1, reset: Int = 1) -> HeaderFields {
         [
             "X-RateLimit-Limit": "2", "X-RateLimit-Remaining": "\(remaining)",
             "X-RateLimit-Reset": "\(Int(now.timeIntervalSince1970) + reset)",
         ]
     }
 
-    func fault(_ fault: SimulatedFault, request: HTTPRequest, now: Date) -> HTTPResponse {
+    func fault(_ fault: SimulatedFault, request: TransportRequest, now: Date) -> TransportResponse {
         switch fault {
         case .rateLimited(let seconds):
             Self.error(
@@ -50,9 +50,9 @@ struct AutoSendAPI: SimulatedAPI, Codable {
         }
     }
 
-    mutating func handle(_ request: HTTPRequest, context: inout SimulatorState, now: Date) -> HTTPResponse {
+    mutating func handle(_ request: TransportRequest, context: inout SimulatorState, now: Date) -> TransportResponse {
         let headers = rateHeaders(now)
-        func ok(_ data: JSONValue, status: Int = 200, message: String? = nil) -> HTTPResponse {
+        func ok(_ data: JSONValue, status: Int = 200, message: String? = nil) -> TransportResponse {
             var body: [String: JSONValue] = ["success": true, "data": data]
             if let message { body["message"] = .string(message) }
             return Wire.json(status, .object(body), headers: headers)

@@ -15,11 +15,11 @@ struct CllavioAPI: SimulatedAPI, Codable {
 
     mutating func publishRecords(for domain: String) {}
 
-    static func error(_ status: Int, _ message: String) -> HTTPResponse {
+    static func error(_ status: Int, _ message: String) -> TransportResponse {
         Wire.json(status, .string(message))
     }
 
-    func fault(_ fault: SimulatedFault, request: HTTPRequest, now: Date) -> HTTPResponse {
+    func fault(_ fault: SimulatedFault, request: TransportRequest, now: Date) -> TransportResponse {
         switch fault {
         case .rateLimited(let seconds):
             var response = Self.error(429, "Too many requests")
@@ -32,7 +32,7 @@ struct CllavioAPI: SimulatedAPI, Codable {
         }
     }
 
-    mutating func handle(_ request: HTTPRequest, context: inout SimulatorState, now: Date) -> HTTPResponse {
+    mutating func handle(_ request: TransportRequest, context: inout SimulatorState, now: Date) -> TransportResponse {
         let access = request.headers["X-Api-Access-Token"] ?? ""
         let secret = request.headers["X-Api-Secret-Token"] ?? ""
         guard !access.trimmingCharacters(in: .whitespaces).isEmpty, !secret.trimmingCharacters(in: .whitespaces).isEmpty

@@ -18,16 +18,16 @@ struct KrafterAPI: SimulatedAPI, Codable {
         for id in order where domains[id]?["domain"]?.stringValue == domain { checks[id] = checksToVerify - 1 }
     }
 
-    static func error(_ status: Int, _ body: JSONValue, headers: HTTPHeaders = [:]) -> HTTPResponse {
+    static func error(_ status: Int, _ body: JSONValue, headers: HeaderFields = [:]) -> TransportResponse {
         Wire.json(status, body, headers: headers)
     }
 
-    func rateHeaders(_ now: Date, remaining: Int = 99) -> HTTPHeaders {
+    func rateHeaders(_ now: Date, remaining: Int = 99) -> HeaderFields {
         let reset = (Int(now.timeIntervalSince1970) / 60 + 1) * 60
         return ["x-ratelimit-limit": "100", "x-ratelimit-remaining": "\(remaining)", "x-ratelimit-reset": "\(reset)"]
     }
 
-    func fault(_ fault: SimulatedFault, request: HTTPRequest, now: Date) -> HTTPResponse {
+    func fault(_ fault: SimulatedFault, request: TransportRequest, now: Date) -> TransportResponse {
         switch fault {
         case .rateLimited(let seconds):
             var headers = rateHeaders(now, remaining: 0)
@@ -56,9 +56,9 @@ struct KrafterAPI: SimulatedAPI, Codable {
         domains[id] = .object(fields)
     }
 
-    mutating func handle(_ request: HTTPRequest, context: inout SimulatorState, now: Date) -> HTTPResponse {
+    mutating func handle(_ request: TransportRequest, context: inout SimulatorState, now: Date) -> TransportResponse {
         let headers = rateHeaders(now)
-        func ok(_ data: JSONValue, status: Int = 200) -> HTTPResponse {
+        func ok(_ data: JSONValue, status: Int = 200) -> TransportResponse {
             Wire.json(status, ["data": data], headers: headers)
         }
         guard let auth = request.headers["Authorization"], auth.hasPrefix("Bearer ") else {

@@ -4,9 +4,9 @@ import HTTPTransport
 /// One provider's HTTP API, simulated in memory. ``ProviderSimulator`` runs it.
 protocol SimulatedAPI: Sendable, Codable {
     /// Answers one request, changing the simulated state.
-    mutating func handle(_ request: HTTPRequest, context: inout SimulatorState, now: Date) -> HTTPResponse
+    mutating func handle(_ request: TransportRequest, context: inout SimulatorState, now: Date) -> TransportResponse
     /// The provider's answer to an injected status or rate-limit fault.
-    func fault(_ fault: SimulatedFault, request: HTTPRequest, now: Date) -> HTTPResponse
+    func fault(_ fault: SimulatedFault, request: TransportRequest, now: Date) -> TransportResponse
     /// The names of the domains it holds.
     var domainNames: [String] { get }
     /// Makes the domain pass its next DNS check.
@@ -179,7 +179,7 @@ public actor ProviderSimulator: Transport {
     }
 
     /// Answers a request as the provider would.
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    public func send(_ request: TransportRequest) async throws -> TransportResponse {
         state.requestCount += 1
         if state.latency > .zero { try await sleep(state.latency) }
         try Task.checkCancellation()

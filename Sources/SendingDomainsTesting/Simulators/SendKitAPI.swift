@@ -14,11 +14,11 @@ struct SendKitAPI: SimulatedAPI, Codable {
 
     mutating func publishRecords(for domain: String) {}
 
-    static func error(_ status: Int, _ name: String, _ message: String, headers: HTTPHeaders = [:]) -> HTTPResponse {
+    static func error(_ status: Int, _ name: String, _ message: String, headers: HeaderFields = [:]) -> TransportResponse {
         Wire.json(status, ["name": .string(name), "message": .string(message)], headers: headers)
     }
 
-    func fault(_ fault: SimulatedFault, request: HTTPRequest, now: Date) -> HTTPResponse {
+    func fault(_ fault: SimulatedFault, request: TransportRequest, now: Date) -> TransportResponse {
         switch fault {
         case .rateLimited(let seconds):
             Self.error(429, "rate_limit_exceeded", "Too many requests", headers: ["Retry-After": "\(seconds)"])
@@ -28,7 +28,7 @@ struct SendKitAPI: SimulatedAPI, Codable {
         }
     }
 
-    mutating func handle(_ request: HTTPRequest, context: inout SimulatorState, now: Date) -> HTTPResponse {
+    mutating func handle(_ request: TransportRequest, context: inout SimulatorState, now: Date) -> TransportResponse {
         guard request.headers["Authorization"] == "Bearer \(apiKey)" else {
             return Self.error(401, "unauthorized", "Invalid API key")
         }

@@ -56,14 +56,14 @@ func throwTransportFault(_ fault: SimulatedFault) throws {
 
 /// Helpers for reading requests and writing responses.
 enum Wire {
-    static func json(_ status: Int, _ value: JSONValue, headers: HTTPHeaders = [:]) -> HTTPResponse {
+    static func json(_ status: Int, _ value: JSONValue, headers: HeaderFields = [:]) -> TransportResponse {
         var all = headers
         all["Content-Type"] = "application/json"
-        return HTTPResponse(status: status, headers: all, body: value.data)
+        return TransportResponse(status: status, headers: all, body: value.data)
     }
 
     /// The request's JSON object body, or `nil` when it is missing or not an object.
-    static func object(_ request: HTTPRequest) -> [String: JSONValue]? {
+    static func object(_ request: TransportRequest) -> [String: JSONValue]? {
         guard let body = request.body, let value = try? JSONValue(data: body), case .object(let members) = value else {
             return nil
         }

@@ -33,8 +33,8 @@ public struct MiddlewareContext: Sendable {
 /// middleware therefore sees one logical call, not each retry, and never sees credentials.
 ///
 /// ```swift
-/// struct UserAgent: Middleware {
-///     func intercept(_ request: HTTPRequest, context: MiddlewareContext, next: Next) async throws -> HTTPResponse {
+/// struct UserAgent: CallMiddleware {
+///     func intercept(_ request: TransportRequest, context: MiddlewareContext, next: Next) async throws -> TransportResponse {
 ///         var request = request
 ///         request.headers["User-Agent"] = "my-platform/1.0"
 ///         return try await next(request, context)
@@ -42,17 +42,17 @@ public struct MiddlewareContext: Sendable {
 /// }
 /// let options = ClientOptions(middlewares: [UserAgent()])
 /// ```
-public protocol Middleware: Sendable {
+public protocol CallMiddleware: Sendable {
     /// The rest of the chain.
-    typealias Next = @Sendable (HTTPRequest, MiddlewareContext) async throws -> HTTPResponse
+    typealias Next = @Sendable (TransportRequest, MiddlewareContext) async throws -> TransportResponse
 
     /// Handles one request: usually changes it, calls `next`, and returns or changes the result.
-    func intercept(_ request: HTTPRequest, context: MiddlewareContext, next: Next) async throws -> HTTPResponse
+    func intercept(_ request: TransportRequest, context: MiddlewareContext, next: Next) async throws -> TransportResponse
 }
 
-extension Array where Element == any Middleware {
+extension Array where Element == any CallMiddleware {
     /// Chains the middleware in front of `terminal`, the first element outermost.
-    func chained(to terminal: @escaping Middleware.Next) -> Middleware.Next {
+    func chained(to terminal: @escaping CallMiddleware.Next) -> CallMiddleware.Next {
         reversed().reduce(terminal) { next, middleware in
             { request, context in try await middleware.intercept(request, context: context, next: next) }
         }

@@ -4,11 +4,11 @@
 /// spelling a caller used is kept for the wire:
 ///
 /// ```swift
-/// var headers: HTTPHeaders = ["Content-Type": "application/json"]
+/// var headers: HeaderFields = ["Content-Type": "application/json"]
 /// headers["authorization"] = "Bearer …"
 /// headers["CONTENT-TYPE"]  // "application/json"
 /// ```
-public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
+public struct HeaderFields: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {
     /// One header field.
     public struct Field: Sendable, Hashable {
         /// The field name as it was spelled when set.
@@ -92,9 +92,9 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
 
     /// A copy in which the value of every field named in `sensitiveNames` (case-insensitive)
     /// is replaced by `<redacted>`.
-    public func redacted(_ sensitiveNames: Set<String>) -> HTTPHeaders {
+    public func redacted(_ sensitiveNames: Set<String>) -> HeaderFields {
         let lowered = Set(sensitiveNames.map { $0.lowercased() })
-        return HTTPHeaders(
+        return HeaderFields(
             fields.map { lowered.contains($0.name.lowercased()) ? Field(name: $0.name, value: Secret.placeholder) : $0 }
         )
     }

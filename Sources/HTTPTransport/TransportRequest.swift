@@ -20,15 +20,15 @@ public struct QueryItem: Sendable, Hashable {
 /// caller's value can never add a segment, a query or a fragment:
 ///
 /// ```swift
-/// let request = HTTPRequest(
+/// let request = TransportRequest(
 ///     method: .get,
 ///     baseURL: URL(string: "https://api.ahasend.com")!,
 ///     path: ["v2", "accounts", accountID, "domains", "example.com"]
 /// )
 /// ```
-public struct HTTPRequest: Sendable, Hashable {
+public struct TransportRequest: Sendable, Hashable {
     /// The request method.
-    public var method: HTTPMethod
+    public var method: RequestMethod
     /// The provider's base URL; may itself have a path prefix such as `/v1`.
     public var baseURL: URL
     /// The path segments after the base URL, unencoded.
@@ -36,7 +36,7 @@ public struct HTTPRequest: Sendable, Hashable {
     /// The query parameters, in order.
     public var query: [QueryItem]
     /// The header fields.
-    public var headers: HTTPHeaders
+    public var headers: HeaderFields
     /// The body, if any.
     public var body: Data?
     /// The attempt's limit, from connecting to the last byte of the response, or `nil` for the
@@ -55,11 +55,11 @@ public struct HTTPRequest: Sendable, Hashable {
 
     /// Creates a request.
     public init(
-        method: HTTPMethod,
+        method: RequestMethod,
         baseURL: URL,
         path: [String],
         query: [QueryItem] = [],
-        headers: HTTPHeaders = [:],
+        headers: HeaderFields = [:],
         body: Data? = nil,
         timeout: Duration? = nil,
         isReplayable: Bool? = nil,
@@ -114,16 +114,16 @@ public struct HTTPRequest: Sendable, Hashable {
 }
 
 /// An HTTP response as the transport received it.
-public struct HTTPResponse: Sendable, Hashable {
+public struct TransportResponse: Sendable, Hashable {
     /// The status code.
     public var status: Int
     /// The header fields.
-    public var headers: HTTPHeaders
+    public var headers: HeaderFields
     /// The body, possibly empty.
     public var body: Data
 
     /// Creates a response.
-    public init(status: Int, headers: HTTPHeaders = [:], body: Data = Data()) {
+    public init(status: Int, headers: HeaderFields = [:], body: Data = Data()) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -144,12 +144,12 @@ public struct HTTPResponse: Sendable, Hashable {
 ///
 /// ```swift
 /// struct EchoTransport: Transport {
-///     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-///         HTTPResponse(status: 200, body: request.body ?? Data())
+///     func send(_ request: TransportRequest) async throws -> TransportResponse {
+///         TransportResponse(status: 200, body: request.body ?? Data())
 ///     }
 /// }
 /// ```
 public protocol Transport: Sendable {
     /// Sends `request` and returns the response. Must honour task cancellation.
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+    func send(_ request: TransportRequest) async throws -> TransportResponse
 }

@@ -4,10 +4,10 @@
 /// or a test can use any token:
 ///
 /// ```swift
-/// let method: HTTPMethod = .post
+/// let method: RequestMethod = .post
 /// print(method.isIdempotent)  // false
 /// ```
-public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct RequestMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     /// The method token as it goes on the wire, for example `"GET"`.
     public let rawValue: String
 
@@ -17,24 +17,24 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
     }
 
     /// `GET`: reads a resource.
-    public static let get = HTTPMethod(rawValue: "GET")
+    public static let get = RequestMethod(rawValue: "GET")
     /// `POST`: creates a resource or triggers an action; not idempotent.
-    public static let post = HTTPMethod(rawValue: "POST")
+    public static let post = RequestMethod(rawValue: "POST")
     /// `PUT`: replaces a resource; idempotent.
-    public static let put = HTTPMethod(rawValue: "PUT")
+    public static let put = RequestMethod(rawValue: "PUT")
     /// `PATCH`: partially updates a resource; not idempotent.
-    public static let patch = HTTPMethod(rawValue: "PATCH")
+    public static let patch = RequestMethod(rawValue: "PATCH")
     /// `DELETE`: removes a resource; idempotent.
-    public static let delete = HTTPMethod(rawValue: "DELETE")
+    public static let delete = RequestMethod(rawValue: "DELETE")
     /// `HEAD`: reads a resource's headers.
-    public static let head = HTTPMethod(rawValue: "HEAD")
+    public static let head = RequestMethod(rawValue: "HEAD")
 
     /// Whether RFC 9110 defines the method as idempotent, so that sending it twice has the
     /// same effect as sending it once. The retry policy replays only idempotent requests
     /// (or requests that carry an idempotency key the provider honours).
     public var isIdempotent: Bool {
         switch self {
-        case .get, .head, .put, .delete, HTTPMethod(rawValue: "OPTIONS"), HTTPMethod(rawValue: "TRACE"): true
+        case .get, .head, .put, .delete, RequestMethod(rawValue: "OPTIONS"), RequestMethod(rawValue: "TRACE"): true
         default: false
         }
     }

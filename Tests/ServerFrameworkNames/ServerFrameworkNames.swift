@@ -1,0 +1,31 @@
+// Stand-ins for the names server frameworks export — NIO and Vapor (`HTTPHeaders`, `HTTPMethod`,
+// `Middleware`, `Request`, `Response`, `Client`), swift-http-types as Hummingbird and
+// OpenAPIRuntime re-export it (`HTTPRequest`, `HTTPResponse`, `HTTPFields`), swift-log (`Logger`)
+// and OpenAPIRuntime (`ClientMiddleware`, `ClientTransport`). `NamespaceTests` imports this
+// module beside every SendingDomains product and uses these names unqualified: if a product
+// exported one of them, that target would stop compiling with "ambiguous for type lookup".
+
+/// Stand-in for NIOHTTP1's and Vapor's `HTTPHeaders`.
+public struct HTTPHeaders: Sendable { public init() {} }
+/// Stand-in for NIOHTTP1's `HTTPMethod`.
+public enum HTTPMethod: Sendable { case GET, POST }
+/// Stand-in for swift-http-types' `HTTPRequest`.
+public struct HTTPRequest: Sendable { public init() {} }
+/// Stand-in for swift-http-types' `HTTPResponse`.
+public struct HTTPResponse: Sendable { public init() {} }
+/// Stand-in for swift-http-types' `HTTPFields`.
+public struct HTTPFields: Sendable { public init() {} }
+/// Stand-in for Vapor's `Middleware`.
+public protocol Middleware: Sendable {}
+/// Stand-in for Vapor's and Hummingbird's `Request`.
+public struct Request: Sendable { public init() {} }
+/// Stand-in for Vapor's and Hummingbird's `Response`.
+public struct Response: Sendable { public init() {} }
+/// Stand-in for Vapor's `Client`.
+public protocol Client: Sendable {}
+/// Stand-in for swift-log's `Logger`.
+public struct Logger: Sendable { public init() {} }
+/// Stand-in for OpenAPIRuntime's `ClientMiddleware`.
+public protocol ClientMiddleware: Sendable {}
+/// Stand-in for OpenAPIRuntime's `ClientTransport`.
+public protocol ClientTransport: Sendable {}
