@@ -96,7 +96,8 @@ let examples: [Target] = [
     ),
     .executableTarget(
         name: "Benchmarks",
-        dependencies: ["SendingDomains", "SendingDomainsTesting", "HTTPTransport"] + providers.map { .target(name: $0) },
+        dependencies: ["SendingDomains", "SendingDomainsTesting", "HTTPTransport"]
+            + providers.map { .target(name: $0) },
         path: "Examples/Benchmarks",
         exclude: ["count-allocations.sh", "malloc_counter.c"],
         swiftSettings: swiftSettings

@@ -1,7 +1,7 @@
-import HTTPTransport
 import AhaSendClient
 import AutoSendClient
 import Foundation
+import HTTPTransport
 import KrafterClient
 import SendKitClient
 import SendingDomainsTesting

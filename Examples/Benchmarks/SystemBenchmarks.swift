@@ -1,5 +1,5 @@
-import HTTPTransport
 import Foundation
+import HTTPTransport
 import KrafterClient
 import SendingDomains
 import SendingDomainsTesting

@@ -47,7 +47,9 @@ public protocol CallMiddleware: Sendable {
     typealias Next = @Sendable (TransportRequest, MiddlewareContext) async throws -> TransportResponse
 
     /// Handles one request: usually changes it, calls `next`, and returns or changes the result.
-    func intercept(_ request: TransportRequest, context: MiddlewareContext, next: Next) async throws -> TransportResponse
+    func intercept(
+        _ request: TransportRequest, context: MiddlewareContext, next: Next
+    ) async throws -> TransportResponse
 }
 
 extension Array where Element == any CallMiddleware {

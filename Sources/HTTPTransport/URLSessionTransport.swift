@@ -154,7 +154,8 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
         var body = Data()
 
         init(
-            task: URLSessionTask, continuation: CheckedContinuation<TransportResponse, any Error>, limit: Int, sent: Int64,
+            task: URLSessionTask, continuation: CheckedContinuation<TransportResponse, any Error>, limit: Int,
+            sent: Int64,
             timer: DispatchWorkItem
         ) {
             self.task = task

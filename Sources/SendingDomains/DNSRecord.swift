@@ -1,4 +1,5 @@
 import HTTPTransport
+
 /// A DNS record to publish, normalised across providers.
 ///
 /// ```swift

@@ -1,4 +1,5 @@
 import HTTPTransport
+
 /// Every domain of an account, fetched page by page as it is iterated.
 ///
 /// Providers without pagination (AutoSend, Krafter) return one page; AhaSend's cursor pages are

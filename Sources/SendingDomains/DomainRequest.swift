@@ -1,4 +1,5 @@
 import HTTPTransport
+
 /// What to create: the domain and the options providers share.
 ///
 /// Each provider understands some options and requires a few (see

@@ -1,8 +1,8 @@
-import HTTPTransport
 import AhaSendClient
 import AutoSendClient
 import CllavioClient
 import Foundation
+import HTTPTransport
 import KrafterClient
 import SendKitClient
 

@@ -1,5 +1,5 @@
-import HTTPTransport
 import Foundation
+import HTTPTransport
 
 /// Turns a domain's records into something to paste into a DNS host: a BIND zone-file
 /// fragment, a plain-text table, or JSON.

@@ -1,4 +1,5 @@
 import HTTPTransport
+
 /// How ``DomainProvisioning/waitUntilVerified(id:timeout:policy:progress:)`` polls.
 public struct PollingPolicy: Sendable, Hashable {
     /// The wait before the second check.

@@ -1,5 +1,5 @@
-import HTTPTransport
 import Foundation
+import HTTPTransport
 import SendingDomains
 import SendingDomainsTesting
 import Testing
@@ -339,7 +339,8 @@ struct DomainsCLITests {
         let hostile = "evil\u{1B}]0;pwned\u{07}\r\u{1B}[2J\u{9B}31mCreated example.com"
         let server = try LoopbackServer { request in
             if request.method == .get {
-                return .response(TransportResponse(status: 404, body: JSONValue.object(["error": .string(hostile)]).data))
+                return .response(
+                    TransportResponse(status: 404, body: JSONValue.object(["error": .string(hostile)]).data))
             }
             let domain: JSONValue = [
                 "id": "550e8400-e29b-41d4-a716-446655440000", "domain": .string("x\u{1B}[31m.com"),

@@ -174,8 +174,9 @@ struct PipelineTests {
     func middlewareOrder() async throws {
         struct Recorder: CallMiddleware {
             let seen: Locked<[String]>
-            func intercept(_ request: TransportRequest, context: MiddlewareContext, next: Next) async throws -> TransportResponse
-            {
+            func intercept(
+                _ request: TransportRequest, context: MiddlewareContext, next: Next
+            ) async throws -> TransportResponse {
                 seen.withLock { $0.append("user:auth=\(request.headers["Authorization"] != nil)") }
                 return try await next(request, context)
             }

@@ -14,7 +14,7 @@ import Testing
 /// is the test that the SDK pushes none of those names into an app's namespace.
 struct Handler: Middleware, ClientMiddleware, ClientTransport {
     var headers = HTTPHeaders()
-    var method = HTTPMethod.GET
+    var method = HTTPMethod.get
     var request = HTTPRequest()
     var response = HTTPResponse()
     var fields = HTTPFields()
@@ -28,7 +28,7 @@ struct NamespaceTests {
     @Test("server-framework names resolve to the framework's types beside every SDK product")
     func unqualified() {
         let handler = Handler()
-        #expect(handler.method == .GET)
+        #expect(handler.method == .get)
         // …and the SDK's own names stay usable beside them.
         let options = ClientOptions(retryPolicy: .disabled)
         #expect(options.retryPolicy == .disabled)

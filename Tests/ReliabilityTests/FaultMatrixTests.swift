@@ -1,5 +1,5 @@
-import HTTPTransport
 import Foundation
+import HTTPTransport
 import SendingDomains
 import SendingDomainsTesting
 import Testing
@@ -50,7 +50,8 @@ final class FaultyProvider: @unchecked Sendable {
             }
             switch fault {
             case .redirectToHTTP:
-                return .response(TransportResponse(status: 302, headers: ["Location": "http://insecure.example.invalid/v1"]))
+                return .response(
+                    TransportResponse(status: 302, headers: ["Location": "http://insecure.example.invalid/v1"]))
             case .serverErrorBurst, .rateLimited, .connectionRefused:
                 return (try? await simulator.send(request)).map(LoopbackReply.response) ?? .close
             default: break

@@ -1,5 +1,5 @@
-import HTTPTransport
 import Foundation
+import HTTPTransport
 import SendingDomains
 import SendingDomainsTesting
 import Testing

@@ -6,25 +6,51 @@
 // exported one of them, that target would stop compiling with "ambiguous for type lookup".
 
 /// Stand-in for NIOHTTP1's and Vapor's `HTTPHeaders`.
-public struct HTTPHeaders: Sendable { public init() {} }
+public struct HTTPHeaders: Sendable {
+    /// Creates one.
+    public init() {}
+}
 /// Stand-in for NIOHTTP1's `HTTPMethod`.
-public enum HTTPMethod: Sendable { case GET, POST }
+public enum HTTPMethod: Sendable {
+    /// GET.
+    case get
+    /// POST.
+    case post
+}
 /// Stand-in for swift-http-types' `HTTPRequest`.
-public struct HTTPRequest: Sendable { public init() {} }
+public struct HTTPRequest: Sendable {
+    /// Creates one.
+    public init() {}
+}
 /// Stand-in for swift-http-types' `HTTPResponse`.
-public struct HTTPResponse: Sendable { public init() {} }
+public struct HTTPResponse: Sendable {
+    /// Creates one.
+    public init() {}
+}
 /// Stand-in for swift-http-types' `HTTPFields`.
-public struct HTTPFields: Sendable { public init() {} }
+public struct HTTPFields: Sendable {
+    /// Creates one.
+    public init() {}
+}
 /// Stand-in for Vapor's `Middleware`.
 public protocol Middleware: Sendable {}
 /// Stand-in for Vapor's and Hummingbird's `Request`.
-public struct Request: Sendable { public init() {} }
+public struct Request: Sendable {
+    /// Creates one.
+    public init() {}
+}
 /// Stand-in for Vapor's and Hummingbird's `Response`.
-public struct Response: Sendable { public init() {} }
+public struct Response: Sendable {
+    /// Creates one.
+    public init() {}
+}
 /// Stand-in for Vapor's `Client`.
 public protocol Client: Sendable {}
 /// Stand-in for swift-log's `Logger`.
-public struct Logger: Sendable { public init() {} }
+public struct Logger: Sendable {
+    /// Creates one.
+    public init() {}
+}
 /// Stand-in for OpenAPIRuntime's `ClientMiddleware`.
 public protocol ClientMiddleware: Sendable {}
 /// Stand-in for OpenAPIRuntime's `ClientTransport`.

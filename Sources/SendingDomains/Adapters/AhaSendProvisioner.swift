@@ -1,5 +1,5 @@
-import HTTPTransport
 import AhaSendClient
+import HTTPTransport
 
 /// ``DomainProvisioning`` over ``AhaSendClient``: every operation (verify is check-dns); the id
 /// is the domain name; creates carry an idempotency key.

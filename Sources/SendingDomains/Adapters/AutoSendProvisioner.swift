@@ -1,5 +1,5 @@
-import HTTPTransport
 import AutoSendClient
+import HTTPTransport
 
 /// ``DomainProvisioning`` over ``AutoSendClient``: every operation; `region` maps to
 /// `regionKey`.

@@ -1,5 +1,5 @@
-import HTTPTransport
 import CllavioClient
+import HTTPTransport
 
 /// ``DomainProvisioning`` over ``CllavioClient``: create only (Cllavio's verification endpoint
 /// is not part of its public API); `senderAddress` is required and must be on the domain.

@@ -14,7 +14,9 @@ struct SendKitAPI: SimulatedAPI, Codable {
 
     mutating func publishRecords(for domain: String) {}
 
-    static func error(_ status: Int, _ name: String, _ message: String, headers: HeaderFields = [:]) -> TransportResponse {
+    static func error(
+        _ status: Int, _ name: String, _ message: String, headers: HeaderFields = [:]
+    ) -> TransportResponse {
         Wire.json(status, ["name": .string(name), "message": .string(message)], headers: headers)
     }
 
