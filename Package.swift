@@ -15,9 +15,12 @@ let libraries: [Target] = [
         dependencies: ["HTTPTransport"] + providers.map { .target(name: $0) },
         swiftSettings: swiftSettings
     ),
+    // Test helpers that need only the core: mock transport, virtual clock, loopback server, JSON.
+    .target(name: "SendingDomainsTesting", dependencies: ["HTTPTransport"], swiftSettings: swiftSettings),
+    // The five providers' simulators: the offline sandbox, for tests and for an app's demo mode.
     .target(
-        name: "SendingDomainsTesting", dependencies: ["HTTPTransport", "SendingDomains"], swiftSettings: swiftSettings
-    ),
+        name: "SendingDomainsSandbox", dependencies: ["HTTPTransport", "SendingDomains", "SendingDomainsTesting"],
+        swiftSettings: swiftSettings),
 ]
 
 let providerTargets: [Target] = providers.map { provider in
@@ -27,7 +30,7 @@ let providerTargets: [Target] = providers.map { provider in
 let providerTests: [Target] = providers.map { provider in
     .testTarget(
         name: "\(provider)Tests",
-        dependencies: [.target(name: provider), "HTTPTransport", "SendingDomainsTesting"],
+        dependencies: [.target(name: provider), "HTTPTransport", "SendingDomainsTesting", "SendingDomainsSandbox"],
         exclude: provider == "AhaSendClient" ? ["Fixtures"] : [],
         swiftSettings: swiftSettings
     )
@@ -37,7 +40,7 @@ let providerExamples: [Target] = providers.map { provider in
     let name = String(provider.dropLast("Client".count)) + "Example"
     return .executableTarget(
         name: name,
-        dependencies: [.target(name: provider), "SendingDomainsTesting", "HTTPTransport"],
+        dependencies: [.target(name: provider), "SendingDomainsSandbox", "HTTPTransport"],
         path: "Examples/\(name)",
         swiftSettings: swiftSettings
     )
@@ -51,17 +54,17 @@ let tests: [Target] = [
     ),
     .testTarget(
         name: "SendingDomainsTests",
-        dependencies: ["SendingDomains", "SendingDomainsTesting", "HTTPTransport"],
+        dependencies: ["SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "SendingDomainsTestingTests",
-        dependencies: ["SendingDomainsTesting", "SendingDomains", "HTTPTransport"],
+        dependencies: ["SendingDomainsTesting", "SendingDomainsSandbox", "SendingDomains", "HTTPTransport"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "ReliabilityTests",
-        dependencies: ["SendingDomains", "SendingDomainsTesting", "HTTPTransport"],
+        dependencies: ["SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport"],
         swiftSettings: swiftSettings
     ),
     // Names server frameworks export, declared in a module of their own; NamespaceTests uses them
@@ -76,7 +79,7 @@ let tests: [Target] = [
     ),
     .testTarget(
         name: "DomainsCLITests",
-        dependencies: ["SendingDomains", "SendingDomainsTesting", "HTTPTransport", "domains"],
+        dependencies: ["SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport", "domains"],
         swiftSettings: swiftSettings
     ),
 ]
@@ -84,19 +87,19 @@ let tests: [Target] = [
 let examples: [Target] = [
     .executableTarget(
         name: "domains",
-        dependencies: ["SendingDomains", "SendingDomainsTesting", "HTTPTransport"],
+        dependencies: ["SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport"],
         path: "Examples/domains",
         swiftSettings: swiftSettings
     ),
     .executableTarget(
         name: "Onboarding",
-        dependencies: ["SendingDomains", "SendingDomainsTesting", "HTTPTransport"],
+        dependencies: ["SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport"],
         path: "Examples/Onboarding",
         swiftSettings: swiftSettings
     ),
     .executableTarget(
         name: "Benchmarks",
-        dependencies: ["SendingDomains", "SendingDomainsTesting", "HTTPTransport"]
+        dependencies: ["SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport"]
             + providers.map { .target(name: $0) },
         path: "Examples/Benchmarks",
         exclude: ["count-allocations.sh", "malloc_counter.c"],
@@ -110,7 +113,7 @@ let examples: [Target] = [
     ),
 ]
 
-let libraryProducts: [Product] = ["HTTPTransport", "SendingDomains", "SendingDomainsTesting"].map {
+let libraryProducts: [Product] = ["HTTPTransport", "SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox"].map {
     .library(name: $0, targets: [$0])
 }
 let providerProducts: [Product] = providers.map { .library(name: $0, targets: [$0]) }

@@ -5,6 +5,7 @@
 
 import AutoSendClient
 import Foundation
+import SendingDomainsSandbox
 import SendingDomainsTesting
 
 let key = ProcessInfo.processInfo.environment["AUTOSEND_API_KEY"]

@@ -5,6 +5,7 @@
 
 import CllavioClient
 import Foundation
+import SendingDomainsSandbox
 import SendingDomainsTesting
 
 let environment = ProcessInfo.processInfo.environment

@@ -5,6 +5,7 @@
 
 import Foundation
 import SendingDomains
+import SendingDomainsSandbox
 import SendingDomainsTesting
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -5,6 +5,7 @@
 
 import Foundation
 import SendKitClient
+import SendingDomainsSandbox
 import SendingDomainsTesting
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -1,5 +1,6 @@
 import Foundation
 import SendingDomains
+import SendingDomainsSandbox
 import SendingDomainsTesting
 
 /// Where the offline sandbox keeps each provider's state between runs: one JSON file per

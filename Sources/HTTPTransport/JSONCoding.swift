@@ -4,10 +4,10 @@ import Foundation
 public enum JSONCoding {
     /// The shared decoder (see ``makeDecoder()``). Decoders are thread-safe once configured;
     /// sharing one saves building it on every call.
-    public static let decoder = makeDecoder()
+    package static let decoder = makeDecoder()
 
     /// The shared encoder (see ``makeEncoder()``).
-    public static let encoder = makeEncoder()
+    package static let encoder = makeEncoder()
 
     /// A decoder whose dates accept every form ``Timestamp`` does.
     public static func makeDecoder() -> JSONDecoder {

@@ -87,14 +87,14 @@ public struct LoopbackRequest: Sendable {
 /// its listener and every open connection — on ``stop()`` or when it is released, so a test's
 /// server ends with the test.
 ///
-/// Serve a provider simulator over real HTTP:
-///
 /// ```swift
-/// let simulator = ProviderSimulator.krafter()
-/// let server = try LoopbackServer.serving(simulator)
-/// let client = Krafter.Client(apiKey: ProviderSimulator.sandboxAPIKey,
-///                             options: .init(baseURL: try BaseURL(server.baseURL)))
+/// let server = try LoopbackServer { request in
+///     request.method == .get ? .response(.json(200, #"{"data": []}"#)) : .hang
+/// }
+/// let client = Krafter.Client(apiKey: "k", options: .init(baseURL: try BaseURL(server.baseURL)))
 /// ```
+///
+/// `SendingDomainsSandbox` adds `LoopbackServer.serving(_:)`, which serves a provider simulator.
 public final class LoopbackServer: Sendable {
     /// Produces the reply for a request.
     public typealias Handler = @Sendable (LoopbackRequest) async -> LoopbackReply
@@ -130,17 +130,6 @@ public final class LoopbackServer: Sendable {
         self.core = core
         let thread = Thread { core.acceptLoop() }
         thread.start()
-    }
-
-    /// A server that answers every request with `simulator`.
-    public static func serving(_ simulator: ProviderSimulator, address: Address = .ipv4) throws -> LoopbackServer {
-        try LoopbackServer(address: address) { request in
-            do {
-                return .response(try await simulator.send(request.http))
-            } catch {
-                return .close
-            }
-        }
     }
 
     deinit {

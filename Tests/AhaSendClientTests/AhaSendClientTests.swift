@@ -1,6 +1,7 @@
 import AhaSendClient
 import Foundation
 import HTTPTransport
+import SendingDomainsSandbox
 import SendingDomainsTesting
 import Testing
 

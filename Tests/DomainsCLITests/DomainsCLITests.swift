@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTransport
 import SendingDomains
+import SendingDomainsSandbox
 import SendingDomainsTesting
 import Testing
 

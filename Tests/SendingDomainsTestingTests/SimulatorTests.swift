@@ -5,6 +5,7 @@ import Foundation
 import HTTPTransport
 import KrafterClient
 import SendKitClient
+import SendingDomainsSandbox
 import SendingDomainsTesting
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import SendingDomains
+import SendingDomainsSandbox
 import SendingDomainsTesting
 
 /// A provisioner for `provider` over its simulator, recording requests, on a virtual clock.

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTransport
 import SendingDomains
+import SendingDomainsSandbox
 import SendingDomainsTesting
 import Testing
 
@@ -36,6 +37,22 @@ struct UnifiedScenarioTests {
         case .krafter, .sendKit: #expect(UUID(uuidString: domain.id) != nil)
         default: #expect(domain.id == "example.com")
         }
+    }
+
+    @Test("ProviderFactory.sandbox: a one-line offline provisioner, or one over your own simulator")
+    func sandboxFactory() async throws {
+        let krafter = try ProviderFactory.sandbox(.krafter)
+        let created = try await krafter.createDomain(DomainRequest(domain: "example.com"))
+        #expect(try await krafter.getDomain(id: created.id).name == "example.com")
+
+        let simulator = ProviderSimulator.ahaSend()
+        let ahaSend = try ProviderFactory.sandbox(.ahaSend, simulator: simulator)
+        _ = try await ahaSend.createDomain(DomainRequest(domain: "example.com"))
+        #expect(await simulator.domainNames == ["example.com"])
+
+        let mismatch = await captureError { try ProviderFactory.sandbox(.krafter, simulator: simulator) }
+        #expect(mismatch?.kind == .validation)
+        #expect(mismatch?.fieldErrors.first?.field == "simulator")
     }
 
     @Test("creating a domain twice is a conflict at every provider", arguments: providers)

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTransport
+import SendingDomainsTesting
 
 /// AutoSend: `{success, data}` envelopes, keyed records, 24-hex ids, `X-RateLimit-*` headers.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTransport
+import SendingDomainsTesting
 
 /// Cllavio: one endpoint, two token headers, plain-string errors, a flat map of records. A
 /// domain generated again returns the same records; a sender registered twice is a 409.

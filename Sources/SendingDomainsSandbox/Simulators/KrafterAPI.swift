@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTransport
+import SendingDomainsTesting
 
 /// Krafter: `{data}` envelopes, seven records, `ttl: "Auto"`, four error shapes, lowercase
 /// `x-ratelimit-*` headers. Verify enqueues a check: the domain is `verifying` until the next

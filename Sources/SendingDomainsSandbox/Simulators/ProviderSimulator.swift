@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTransport
+import SendingDomainsTesting
 
 /// One provider's HTTP API, simulated in memory. ``ProviderSimulator`` runs it.
 protocol SimulatedAPI: Sendable, Codable {

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTransport
+import SendingDomainsTesting
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTransport
+import SendingDomainsTesting
 
 /// SendKit: `POST /domains` with `{ name, region, open_tracking?, click_tracking?, tls? }`.
 ///
