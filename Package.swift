@@ -113,9 +113,10 @@ let examples: [Target] = [
     ),
 ]
 
-let libraryProducts: [Product] = ["HTTPTransport", "SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox"].map {
-    .library(name: $0, targets: [$0])
-}
+let libraryProducts: [Product] = ["HTTPTransport", "SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox"]
+    .map {
+        .library(name: $0, targets: [$0])
+    }
 let providerProducts: [Product] = providers.map { .library(name: $0, targets: [$0]) }
 
 let package = Package(
