@@ -1,9 +1,9 @@
-import AhaSendClient
-import AutoSendClient
+@_spi(ProviderAuthoring) import AhaSendClient
+@_spi(ProviderAuthoring) import AutoSendClient
 import Foundation
-import HTTPTransport
-import KrafterClient
-import SendKitClient
+@_spi(ProviderAuthoring) import HTTPTransport
+@_spi(ProviderAuthoring) import KrafterClient
+@_spi(ProviderAuthoring) import SendKitClient
 import SendingDomainsTesting
 
 #if canImport(FoundationNetworking)

@@ -1,4 +1,5 @@
 import Foundation
+@_spi(ProviderAuthoring) import HTTPTransport
 
 #if canImport(Glibc)
 import Glibc

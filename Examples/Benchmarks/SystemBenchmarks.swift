@@ -1,6 +1,6 @@
 import Foundation
-import HTTPTransport
-import KrafterClient
+@_spi(ProviderAuthoring) import HTTPTransport
+@_spi(ProviderAuthoring) import KrafterClient
 import SendingDomains
 import SendingDomainsTesting
 

@@ -7,12 +7,13 @@
 // Every figure is the median of several runs; ratios compare with a baseline measured in the
 // same process. See Docs/Performance.md.
 
-import AhaSendClient
-import AutoSendClient
-import CllavioClient
+@_spi(ProviderAuthoring) import AhaSendClient
+@_spi(ProviderAuthoring) import AutoSendClient
+@_spi(ProviderAuthoring) import CllavioClient
 import Foundation
-import KrafterClient
-import SendKitClient
+@_spi(ProviderAuthoring) import HTTPTransport
+@_spi(ProviderAuthoring) import KrafterClient
+@_spi(ProviderAuthoring) import SendKitClient
 import SendingDomains
 import SendingDomainsTesting
 

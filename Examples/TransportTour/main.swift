@@ -7,7 +7,8 @@
 //     swift run TransportTour
 
 import Foundation
-import HTTPTransport
+// The tour assembles a pipeline as a provider-client author does, so it uses the authoring SPI.
+@_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomainsTesting
 
 let apiKey = Secret("aha-sk-example-0000000000000000")

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// AhaSend (`api.ahasend.com`, API v2): its client, wire models and defaults.
 ///
@@ -31,7 +31,7 @@ public enum AhaSend {
         maximumAttempts: 3, initialBackoff: .seconds(1), maximumBackoff: .seconds(30), jitter: .proportional(0.25))
 
     /// The profile the pipeline uses.
-    public static let profile = ProviderProfile(
+    @_spi(ProviderAuthoring) public static let profile = ProviderProfile(
         id: .ahaSend,
         defaultBaseURL: productionBaseURL,
         defaultRateLimit: rateLimit,
@@ -46,7 +46,9 @@ public enum AhaSend {
     /// progress; any other 409 is a domain that already exists (an original response may carry
     /// `Idempotent-Replayed: false` too, so the header alone is not enough); 412 is a key whose
     /// first request failed, 422 a key reused with another payload.
-    @Sendable public static func decodeError(_ response: TransportResponse) -> ProviderErrorDetails {
+    @_spi(ProviderAuthoring) @Sendable public static func decodeError(
+        _ response: TransportResponse
+    ) -> ProviderErrorDetails {
         struct Body: Decodable { let message: String? }
         let message = (try? JSONCoding.decoder.decode(Body.self, from: response.body))?.message
         let replayed = response.headers["Idempotent-Replayed"]?.lowercased()

@@ -1,4 +1,4 @@
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 extension AhaSend {
     /// A client for AhaSend's domain API (v2).
@@ -15,7 +15,7 @@ extension AhaSend {
     /// ```
     public struct Client: Sendable {
         /// The pipeline.
-        public let api: APIClient
+        @_spi(ProviderAuthoring) public let api: APIClient
         /// The account the domains belong to (a UUID), as given.
         public let accountID: String
         private let checkedAccountID: String?

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 extension AhaSend {
     /// The body of `POST /v2/accounts/{account_id}/domains` (`CreateDomainRequest`).

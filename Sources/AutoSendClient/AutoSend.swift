@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// AutoSend (`api.autosend.com/v1`): its client, wire models and defaults.
 ///
@@ -25,7 +25,7 @@ public enum AutoSend {
 
     /// The profile the pipeline uses: bearer auth, 2 requests/s, `X-RateLimit-*` headers,
     /// `retryAfter` in 429 bodies.
-    public static let profile = ProviderProfile(
+    @_spi(ProviderAuthoring) public static let profile = ProviderProfile(
         id: .autoSend,
         defaultBaseURL: productionBaseURL,
         defaultRateLimit: rateLimit,
@@ -51,7 +51,9 @@ public enum AutoSend {
 
     /// Reads AutoSend's error envelope, including `details` field errors and the 429 body's
     /// `retryAfter` (seconds).
-    @Sendable public static func decodeError(_ response: TransportResponse) -> ProviderErrorDetails {
+    @_spi(ProviderAuthoring) @Sendable public static func decodeError(
+        _ response: TransportResponse
+    ) -> ProviderErrorDetails {
         guard let envelope = try? JSONCoding.decoder.decode(ErrorEnvelope.self, from: response.body) else {
             return ProviderErrorDetails()
         }

@@ -1,4 +1,4 @@
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 extension AutoSend {
     /// A client for AutoSend's domain API.
@@ -14,7 +14,7 @@ extension AutoSend {
     /// ```
     public struct Client: Sendable {
         /// The pipeline.
-        public let api: APIClient
+        @_spi(ProviderAuthoring) public let api: APIClient
 
         /// Creates a client.
         ///

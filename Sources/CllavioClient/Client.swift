@@ -1,4 +1,4 @@
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 extension Cllavio {
     /// A client for Cllavio's (Sendtrim's) domain API.
@@ -11,7 +11,7 @@ extension Cllavio {
     /// ```
     public struct Client: Sendable {
         /// The pipeline.
-        public let api: APIClient
+        @_spi(ProviderAuthoring) public let api: APIClient
 
         /// Creates a client.
         ///

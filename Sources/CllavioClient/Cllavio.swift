@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// Cllavio, also sold as Sendtrim (`api-marketing.cllavio.com`): its client, wire models and
 /// defaults.
@@ -24,7 +24,7 @@ public enum Cllavio {
 
     /// The profile the pipeline uses: two token headers, no published rate limit, plain-string
     /// errors.
-    public static let profile = ProviderProfile(
+    @_spi(ProviderAuthoring) public static let profile = ProviderProfile(
         id: .cllavio,
         defaultBaseURL: productionBaseURL,
         defaultRateLimit: nil,
@@ -33,7 +33,9 @@ public enum Cllavio {
 
     /// Reads Cllavio's errors: a JSON string such as `"Invalid sender address: x"` (or the same
     /// as plain text), or `{ "error": "…" }` for a 500.
-    @Sendable public static func decodeError(_ response: TransportResponse) -> ProviderErrorDetails {
+    @_spi(ProviderAuthoring) @Sendable public static func decodeError(
+        _ response: TransportResponse
+    ) -> ProviderErrorDetails {
         struct Object: Decodable {
             let error: String?
             let message: String?

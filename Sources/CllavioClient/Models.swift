@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 extension Cllavio {
     /// The body of `POST /api/v1/emails/domains/generate`.

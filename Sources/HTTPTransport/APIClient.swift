@@ -5,7 +5,7 @@ import Foundation
 /// ```swift
 /// let operation = APIOperation(name: "getDomain", method: .get, path: ["domains", id])
 /// ```
-public struct APIOperation: Sendable, Hashable {
+@_spi(ProviderAuthoring) public struct APIOperation: Sendable, Hashable {
     /// The operation's name, for errors and logs, for example `"createDomain"`.
     public var name: String
     /// The method.
@@ -49,7 +49,7 @@ public struct APIOperation: Sendable, Hashable {
 /// let api = APIClient(profile: profile, authentication: .bearer(key), options: ClientOptions())
 /// let response = try await api.send(APIOperation(name: "listDomains", method: .get, path: ["domains"]))
 /// ```
-public struct APIClient: Sendable {
+@_spi(ProviderAuthoring) public struct APIClient: Sendable {
     /// The provider profile.
     public let profile: ProviderProfile
     /// The options in force.

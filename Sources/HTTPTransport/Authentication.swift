@@ -7,7 +7,7 @@
 ///     .init(name: "X-Api-Secret-Token", value: secretToken),
 /// ])
 /// ```
-public enum Authentication: Sendable, Hashable {
+@_spi(ProviderAuthoring) public enum Authentication: Sendable, Hashable {
     /// One named header whose value is a secret.
     public struct Header: Sendable, Hashable {
         /// The header name.
@@ -74,7 +74,7 @@ public enum Authentication: Sendable, Hashable {
 
 /// Adds the client's credentials to each attempt. It runs inside the retry loop, so the
 /// credentials are never part of anything the retry or logging layers above it see.
-public struct AuthenticationMiddleware: CallMiddleware {
+@_spi(ProviderAuthoring) public struct AuthenticationMiddleware: CallMiddleware {
     /// The credentials.
     public var authentication: Authentication
 

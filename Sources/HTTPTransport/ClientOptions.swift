@@ -78,7 +78,7 @@ public struct ClientOptions: Sendable {
 }
 
 /// What the pipeline needs to know about one provider; each provider client defines one.
-public struct ProviderProfile: Sendable {
+@_spi(ProviderAuthoring) public struct ProviderProfile: Sendable {
     /// The provider.
     public var id: ProviderID
     /// The production base URL.

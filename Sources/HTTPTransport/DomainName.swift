@@ -18,7 +18,7 @@
 /// try DomainName.normalize("Mail.Example.COM.")     // "mail.example.com"
 /// try DomainName.normalize("https://example.com")   // throws: "must not contain a scheme …"
 /// ```
-public enum DomainName {
+@_spi(ProviderAuthoring) public enum DomainName {
     /// The longest name, in characters of its ASCII form.
     public static let maximumLength = 253
     /// The longest label.
@@ -181,7 +181,7 @@ public enum DomainName {
 
 /// Validates email addresses the way providers' own regexes do: one `@`, a non-empty local part
 /// without white space, and a valid domain.
-public enum EmailAddress {
+@_spi(ProviderAuthoring) public enum EmailAddress {
     /// The address with its domain normalised, and the domain.
     ///
     /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` naming

@@ -7,7 +7,7 @@ import FoundationNetworking
 /// What a provider's error body says, as its decoder reads it. The pipeline fills in the rest
 /// of the ``SendingDomainsError``: the kind from the status when the decoder leaves it `nil`,
 /// `Retry-After` and rate-limit reset hints, the request id, and a redacted raw body excerpt.
-public struct ProviderErrorDetails: Sendable, Hashable {
+@_spi(ProviderAuthoring) public struct ProviderErrorDetails: Sendable, Hashable {
     /// The kind, when the body or headers say more than the status (AhaSend's 409 in progress).
     public var kind: SendingDomainsError.Kind?
     /// The provider's message.
@@ -34,7 +34,7 @@ public struct ProviderErrorDetails: Sendable, Hashable {
 
 /// Reads a provider's non-2xx response. It must not throw or crash on any body: HTML pages,
 /// truncated JSON and empty bodies give details with a `nil` message.
-public typealias ErrorDecoder = @Sendable (TransportResponse) -> ProviderErrorDetails
+@_spi(ProviderAuthoring) public typealias ErrorDecoder = @Sendable (TransportResponse) -> ProviderErrorDetails
 
 extension SendingDomainsError.Kind {
     /// The kind an HTTP status means when the provider says nothing more specific.
@@ -100,7 +100,7 @@ extension SendingDomainsError {
 /// ``SendingDomainsError``, non-2xx responses into errors through the provider's
 /// ``ErrorDecoder``, and bodies over the cap into a ``SendingDomainsError/Kind/decoding`` error.
 /// It also logs each request and response with secret headers redacted.
-public struct ErrorMappingMiddleware: CallMiddleware {
+@_spi(ProviderAuthoring) public struct ErrorMappingMiddleware: CallMiddleware {
     /// Reads the provider's error bodies.
     public var decoder: ErrorDecoder
     /// Where the provider reports its rate-limit reset, used for a 429 without another hint.

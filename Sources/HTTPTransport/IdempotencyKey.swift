@@ -53,7 +53,7 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// How a provider supports idempotency keys.
-public struct IdempotencySupport: Sendable, Hashable {
+@_spi(ProviderAuthoring) public struct IdempotencySupport: Sendable, Hashable {
     /// The request header that carries the key, for example `Idempotency-Key`.
     public var headerName: String
     /// The response header that says whether a response was replayed, for example
@@ -75,7 +75,7 @@ public struct IdempotencySupport: Sendable, Hashable {
 ///
 /// The key is the caller's (``MiddlewareContext/idempotencyKey`` already set) or a fresh one
 /// from `makeKey`. For any other request this middleware does nothing.
-public struct IdempotencyKeyMiddleware: CallMiddleware {
+@_spi(ProviderAuthoring) public struct IdempotencyKeyMiddleware: CallMiddleware {
     /// How the provider supports keys.
     public var support: IdempotencySupport
     /// Mints a key when the caller gave none. Inject a deterministic one in tests.

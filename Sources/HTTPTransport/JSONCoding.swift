@@ -1,7 +1,7 @@
 import Foundation
 
 /// The JSON encoder and decoder every client uses, and typed decoding of response bodies.
-public enum JSONCoding {
+@_spi(ProviderAuthoring) public enum JSONCoding {
     /// The shared decoder (see ``makeDecoder()``). Decoders are thread-safe once configured;
     /// sharing one saves building it on every call.
     package static let decoder = makeDecoder()

@@ -5,7 +5,7 @@
 /// `%XX`. A segment that is exactly `.` or `..` is encoded as `%2E` / `%2E%2E` so that no URL
 /// normaliser can read it as a step up the path. The effect: a value a caller passes can
 /// never change which endpoint a request goes to.
-public enum PercentEncoding {
+@_spi(ProviderAuthoring) public enum PercentEncoding {
     /// Encodes one path segment or query component.
     ///
     /// ```swift

@@ -2,7 +2,7 @@ import Foundation
 
 /// Checks the ids callers pass to get, verify and delete calls, so that a domain name passed
 /// where a UUID belongs fails clearly before a request is sent instead of as a provider 404.
-public enum ResourceID {
+@_spi(ProviderAuthoring) public enum ResourceID {
     /// Validates a UUID (any case) and returns it as given, trimmed.
     ///
     /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` naming

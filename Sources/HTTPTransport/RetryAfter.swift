@@ -1,7 +1,7 @@
 import Foundation
 
 /// Parses the hints providers give about when to try again.
-public enum RetryAfterParser {
+@_spi(ProviderAuthoring) public enum RetryAfterParser {
     /// Parses a `Retry-After` header value: delay-seconds (`"120"`, also `"1.5"`) or an
     /// HTTP-date (`"Wed, 21 Oct 2026 07:28:00 GMT"`, RFC 850 and asctime forms too), relative to
     /// `now`. A date in the past gives zero. Returns `nil` for anything else.

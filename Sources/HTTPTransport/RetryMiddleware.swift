@@ -6,7 +6,7 @@
 /// it checks for cancellation and the call's deadline, and it gives each attempt no more time
 /// than is left before the deadline. Sleeps are cancellable: cancelling the task during a
 /// backoff ends the call at once with ``SendingDomainsError/Kind/cancelled``.
-public struct RetryMiddleware: CallMiddleware {
+@_spi(ProviderAuthoring) public struct RetryMiddleware: CallMiddleware {
     /// The policy.
     public var policy: RetryPolicy
     /// The clock and sleep.

@@ -50,7 +50,7 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 ///
 /// It holds the secrets as ``Secret`` values, so a redactor (and anything that holds one: a
 /// client, its pipeline) prints `<redacted>` under `print`, `dump` and reflection.
-public struct Redactor: Sendable, CustomStringConvertible, CustomReflectable {
+@_spi(ProviderAuthoring) public struct Redactor: Sendable, CustomStringConvertible, CustomReflectable {
     private let secrets: [Secret]
 
     /// Creates a redactor for the given secrets. Values shorter than 4 characters are ignored:

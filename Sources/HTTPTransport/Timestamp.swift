@@ -10,7 +10,7 @@ import Foundation
 /// ```swift
 /// Timestamp.parse("2026-03-03 10:00:00")  // 2026-03-03 10:00:00 +0000
 /// ```
-public enum Timestamp {
+@_spi(ProviderAuthoring) public enum Timestamp {
     /// The date `text` denotes, or `nil` when it is not one of the accepted forms or names an
     /// impossible date (month 13, 31 February, hour 25).
     public static func parse(_ text: String) -> Date? {

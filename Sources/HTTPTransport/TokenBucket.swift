@@ -12,7 +12,7 @@ import Foundation
 /// let bucket = TokenBucket(rate: 100, burst: 200)   // AhaSend's published limit
 /// try await bucket.acquire()                          // returns at once for the first 200
 /// ```
-public actor TokenBucket {
+@_spi(ProviderAuthoring) public actor TokenBucket {
     /// Tokens added per second.
     public let rate: Double
     /// The most tokens the bucket holds, i.e. the largest instant burst.
@@ -101,7 +101,7 @@ public struct RateLimit: Sendable, Hashable {
 }
 
 /// The response headers a provider uses to report its rate-limit state.
-public struct RateLimitHeaderNames: Sendable, Hashable {
+@_spi(ProviderAuthoring) public struct RateLimitHeaderNames: Sendable, Hashable {
     /// Requests left in the window, for example `X-RateLimit-Remaining`.
     public var remaining: String
     /// When the window resets, in epoch seconds, for example `X-RateLimit-Reset`.
@@ -117,7 +117,7 @@ public struct RateLimitHeaderNames: Sendable, Hashable {
 /// Takes a token from the client's ``TokenBucket`` before each attempt, and pauses the bucket
 /// when the provider says the quota is spent (remaining = 0 with a reset time, or a 429 with a
 /// retry-after hint).
-public struct RateLimitMiddleware: CallMiddleware {
+@_spi(ProviderAuthoring) public struct RateLimitMiddleware: CallMiddleware {
     /// The shared bucket.
     public var bucket: TokenBucket
     /// Where the provider reports its state, if it does.

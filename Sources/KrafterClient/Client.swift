@@ -1,4 +1,4 @@
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 extension Krafter {
     /// A client for Krafter's domain API.
@@ -15,7 +15,7 @@ extension Krafter {
     /// ```
     public struct Client: Sendable {
         /// The pipeline.
-        public let api: APIClient
+        @_spi(ProviderAuthoring) public let api: APIClient
 
         /// Creates a client.
         ///

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// Krafter (`app.krafter.dev/api/v1`): its client, wire models and defaults.
 ///
@@ -24,7 +24,7 @@ public enum Krafter {
 
     /// The profile the pipeline uses: bearer auth, 100 per 60 s, lowercase `x-ratelimit-*`
     /// headers (matched case-insensitively), four error shapes.
-    public static let profile = ProviderProfile(
+    @_spi(ProviderAuthoring) public static let profile = ProviderProfile(
         id: .krafter,
         defaultBaseURL: productionBaseURL,
         defaultRateLimit: rateLimit,
@@ -60,7 +60,9 @@ public enum Krafter {
 
     /// Reads Krafter's error shapes: `{error}` (401, 403), `{error, code}` (policy),
     /// `{error, details: {field: [messages]}}` (422) and `{error, retry_after}` (429).
-    @Sendable public static func decodeError(_ response: TransportResponse) -> ProviderErrorDetails {
+    @_spi(ProviderAuthoring) @Sendable public static func decodeError(
+        _ response: TransportResponse
+    ) -> ProviderErrorDetails {
         guard let body = try? JSONCoding.decoder.decode(ErrorBody.self, from: response.body) else {
             return ProviderErrorDetails()
         }

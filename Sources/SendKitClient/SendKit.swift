@@ -1,4 +1,4 @@
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// SendKit (`api.sendkit.dev`): its client, wire models and defaults.
 ///
@@ -21,7 +21,7 @@ public enum SendKit {
 
     /// The profile the pipeline uses: bearer auth, no published rate limit (429s carry
     /// `Retry-After`, which is honoured), `{name, message}` errors.
-    public static let profile = ProviderProfile(
+    @_spi(ProviderAuthoring) public static let profile = ProviderProfile(
         id: .sendKit,
         defaultBaseURL: productionBaseURL,
         defaultRateLimit: nil,
@@ -29,7 +29,9 @@ public enum SendKit {
     )
 
     /// Reads SendKit's `{ "name": "validation_error", "message": "…" }` error bodies.
-    @Sendable public static func decodeError(_ response: TransportResponse) -> ProviderErrorDetails {
+    @_spi(ProviderAuthoring) @Sendable public static func decodeError(
+        _ response: TransportResponse
+    ) -> ProviderErrorDetails {
         struct Body: Decodable {
             let name: String?
             let message: String?

@@ -1,4 +1,4 @@
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// A DNS record to publish, normalised across providers.
 ///

@@ -1,4 +1,4 @@
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// Every domain of an account, fetched page by page as it is iterated.
 ///

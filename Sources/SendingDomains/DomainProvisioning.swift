@@ -1,4 +1,4 @@
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// One async API for onboarding sending domains at any of the five providers.
 ///

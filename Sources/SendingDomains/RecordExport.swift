@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// Turns a domain's records into something to paste into a DNS host: a BIND zone-file
 /// fragment, a plain-text table, or JSON.

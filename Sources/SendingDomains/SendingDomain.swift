@@ -2,7 +2,7 @@ import AhaSendClient
 import AutoSendClient
 import CllavioClient
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 import KrafterClient
 import SendKitClient
 

@@ -1,4 +1,4 @@
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// How ``DomainProvisioning/waitUntilVerified(id:timeout:policy:progress:)`` polls.
 public struct PollingPolicy: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomainsTesting
 
 extension LoopbackServer {

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// Any JSON value, for comparing bodies by meaning rather than by bytes (key order, spacing
 /// and number formatting do not matter).

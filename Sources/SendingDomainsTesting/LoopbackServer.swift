@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 #if canImport(Glibc)
 import Glibc

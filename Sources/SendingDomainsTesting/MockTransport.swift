@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// A ``HTTPTransport/Transport`` for tests: it answers with a closure you write (or a script of
 /// responses) and records every request it receives.

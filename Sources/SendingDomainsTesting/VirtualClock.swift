@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// A clock for tests in which sleeping takes no real time: each sleep is recorded and moves
 /// the clock forward by exactly its duration.

@@ -1,6 +1,6 @@
 import AhaSendClient
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomainsSandbox
 import SendingDomainsTesting
 import Testing

@@ -1,6 +1,6 @@
 import AutoSendClient
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomainsTesting
 import Testing
 

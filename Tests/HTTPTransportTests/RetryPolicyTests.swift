@@ -1,4 +1,4 @@
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 import Testing
 
 @Suite("RetryPolicy decision table")

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomains
 import SendingDomainsSandbox
 import SendingDomainsTesting

@@ -1,5 +1,5 @@
-import AhaSendClient
-import HTTPTransport
+@_spi(ProviderAuthoring) import AhaSendClient
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// ``DomainProvisioning`` over ``AhaSendClient``: every operation (verify is check-dns); the id
 /// is the domain name; creates carry an idempotency key.

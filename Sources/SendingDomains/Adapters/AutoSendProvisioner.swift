@@ -1,5 +1,5 @@
-import AutoSendClient
-import HTTPTransport
+@_spi(ProviderAuthoring) import AutoSendClient
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// ``DomainProvisioning`` over ``AutoSendClient``: every operation; `region` maps to
 /// `regionKey`.

@@ -1,5 +1,5 @@
-import CllavioClient
-import HTTPTransport
+@_spi(ProviderAuthoring) import CllavioClient
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// ``DomainProvisioning`` over ``CllavioClient``: create only (Cllavio's verification endpoint
 /// is not part of its public API); `senderAddress` is required and must be on the domain.

@@ -1,5 +1,5 @@
-import HTTPTransport
-import KrafterClient
+@_spi(ProviderAuthoring) import HTTPTransport
+@_spi(ProviderAuthoring) import KrafterClient
 
 /// ``DomainProvisioning`` over ``KrafterClient``: every operation; `returnPathSubdomain` maps to
 /// `return_path`.

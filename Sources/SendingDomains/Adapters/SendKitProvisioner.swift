@@ -1,5 +1,5 @@
-import HTTPTransport
-import SendKitClient
+@_spi(ProviderAuthoring) import HTTPTransport
+@_spi(ProviderAuthoring) import SendKitClient
 
 /// ``DomainProvisioning`` over ``SendKitClient``: create only (SendKit publishes no other domain
 /// endpoint); `region` is required.

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomainsTesting
 
 /// AhaSend v2: `/v2/accounts/{account_id}/domains[/{domain}[/check-dns]]`, `{message}` errors,

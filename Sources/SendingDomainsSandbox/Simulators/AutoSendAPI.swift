@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomainsTesting
 
 /// AutoSend: `{success, data}` envelopes, keyed records, 24-hex ids, `X-RateLimit-*` headers.

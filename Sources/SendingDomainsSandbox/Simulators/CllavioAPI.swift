@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomainsTesting
 
 /// Cllavio: one endpoint, two token headers, plain-string errors, a flat map of records. A

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomainsTesting
 
 /// Krafter: `{data}` envelopes, seven records, `ttl: "Auto"`, four error shapes, lowercase

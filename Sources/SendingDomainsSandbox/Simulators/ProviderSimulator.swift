@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomainsTesting
 
 /// One provider's HTTP API, simulated in memory. ``ProviderSimulator`` runs it.

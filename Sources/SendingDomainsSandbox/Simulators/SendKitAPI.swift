@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomainsTesting
 
 /// SendKit: `POST /domains` with `{ name, region, open_tracking?, click_tracking?, tls? }`.

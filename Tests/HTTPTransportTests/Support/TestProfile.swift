@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomainsTesting
 
 /// A provider profile for pipeline tests: `{ "message": … }` errors, keys on POST.
