@@ -1,3 +1,4 @@
+@_spi(ProviderAuthoring) import AhaSendClient
 import Foundation
 @_spi(ProviderAuthoring) import HTTPTransport
 @_spi(ProviderAuthoring) import KrafterClient
@@ -228,5 +229,73 @@ enum LargeBodyBenchmark {
                     target: "flat as size grows"))
         }
         return rows
+    }
+}
+
+/// Memory per call held in flight: 10,000 concurrent AhaSend `getDomain` calls parked at an
+/// in-memory transport, the SDK against hand-written `URLRequest` + `JSONDecoder` code in the same
+/// task-group shape. Each side runs in a child process; the figure is peak RSS over the idle
+/// process, per call.
+enum InFlightMemoryBenchmark {
+    static let account = "00000000-0000-4000-8000-000000000001"
+
+    static func child(side: String, calls: Int) async {
+        let body = Data(DocumentedExamples.AhaSend.domain().utf8)
+        let gate = Gate(count: max(calls, 1))
+        let client = AhaSend.Client(
+            apiKey: "aha-sk-bench-0123456789", accountID: account,
+            options: .init(
+                transport: GatedTransport(gate: gate, response: TransportResponse(status: 200, body: body)),
+                rateLimiting: .disabled))
+        let decoder = JSONCoding.makeDecoder()  // the same date rules, built once, as careful code would
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<calls {
+                if side == "sdk" {
+                    group.addTask { _ = try? await client.getDomain("example.com") }
+                } else {
+                    group.addTask {
+                        guard
+                            let url = URL(string: "https://api.ahasend.com/v2/accounts/\(account)/domains/example.com")
+                        else { return }
+                        var request = URLRequest(url: url)
+                        request.setValue("Bearer aha-sk-bench-0123456789", forHTTPHeaderField: "Authorization")
+                        request.setValue("application/json", forHTTPHeaderField: "Accept")
+                        await gate.arrive()
+                        _ = request
+                        _ = try? decoder.decode(AhaSend.Domain.self, from: body)
+                    }
+                }
+            }
+        }
+        print(Measure.peakMiB())
+    }
+
+    static func spawn(side: String, calls: Int) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+        if !FileManager.default.isExecutableFile(atPath: process.executableURL?.path ?? "") {
+            process.executableURL = Bundle.main.executableURL
+        }
+        process.arguments = ["--memory-child", side, "\(calls)"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    static func run(calls: Int, runs: Int) throws -> [Row] {
+        func perCall(_ side: String) throws -> Double {
+            let idle = Measure.median(try (0..<runs).map { _ in try spawn(side: side, calls: 0) })
+            let peak = Measure.median(try (0..<runs).map { _ in try spawn(side: side, calls: calls) })
+            return (peak - idle) * 1024 / Double(calls)
+        }
+        return [
+            Row(
+                benchmark: "AhaSend get, \(calls) held in flight: memory per call", measured: try perCall("sdk"),
+                baseline: try perCall("baseline"), unit: "KiB (baseline: hand-written URLRequest + JSONDecoder)",
+                target: "≤ 8 KiB")
+        ]
     }
 }

@@ -28,6 +28,12 @@ if let index = arguments.firstIndex(of: "--concurrency-child"), index + 1 < argu
     await ConcurrencyBenchmark.child(calls: calls)
     exit(0)
 }
+if let index = arguments.firstIndex(of: "--memory-child"), index + 2 < arguments.count,
+    let calls = Int(arguments[index + 2])
+{
+    await InFlightMemoryBenchmark.child(side: arguments[index + 1], calls: calls)
+    exit(0)
+}
 if let index = arguments.firstIndex(of: "--alloc-case"), index + 3 < arguments.count,
     let calls = Int(arguments[index + 3])
 {
@@ -52,6 +58,7 @@ progress("2/6 middleware pipeline alone")
 rows += try await PipelineBenchmark.run(runs: runs, iterations: iterations * 3)
 progress("3/6 concurrent calls through the unified API")
 rows += try ConcurrencyBenchmark.run(sizes: quick ? [1_000, 2_000] : [1_000, 10_000], runs: quick ? 3 : 5)
+rows += try InFlightMemoryBenchmark.run(calls: 10_000, runs: quick ? 3 : 5)
 progress("4/6 rate limiter accuracy")
 rows += try await RateLimiterBenchmark.run(runs: quick ? 3 : 5, quick: quick)
 progress("5/6 loopback HTTP throughput")

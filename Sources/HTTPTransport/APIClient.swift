@@ -90,22 +90,60 @@ import Foundation
         let logger = CallLogger(
             sink: options.logger, redactor: redactor,
             sensitiveHeaders: authentication.headerNames)
-        var middlewares = options.middlewares
-        if let support = profile.idempotency {
-            middlewares.append(IdempotencyKeyMiddleware(support: support, makeKey: options.makeIdempotencyKey))
+        // The built-in steps run as direct calls in two functions rather than as a chain of
+        // closures: every link of a chain is an async frame that each call in flight keeps.
+        let idempotency = profile.idempotency.map {
+            IdempotencyKeyMiddleware(support: $0, makeKey: options.makeIdempotencyKey)
         }
-        middlewares.append(RetryMiddleware(policy: retryPolicy, timeSource: time, logger: logger))
-        if let rateLimiter {
-            middlewares.append(
-                RateLimitMiddleware(bucket: rateLimiter, headerNames: profile.rateLimitHeaders, timeSource: time))
-        }
-        middlewares.append(AuthenticationMiddleware(authentication))
-        middlewares.append(
-            ErrorMappingMiddleware(
+        let retry = RetryMiddleware(policy: retryPolicy, timeSource: time, logger: logger)
+        let attempt = Attempt(
+            limiter: rateLimiter.map {
+                RateLimitMiddleware(bucket: $0, headerNames: profile.rateLimitHeaders, timeSource: time)
+            },
+            authentication: authentication,
+            mapping: ErrorMappingMiddleware(
                 decoder: profile.errorDecoder, rateLimitHeaders: profile.rateLimitHeaders,
-                maximumBodySize: options.maximumBodySize, timeSource: time, logger: logger))
-        let transport = options.transport
-        self.chain = middlewares.chained { request, _ in try await transport.send(request) }
+                maximumBodySize: options.maximumBodySize, timeSource: time, logger: logger),
+            transport: options.transport)
+        let core: CallMiddleware.Next = { request, context in
+            var request = request
+            var context = context
+            idempotency?.prepare(&request, &context)
+            return try await retry.intercept(request, context: context, next: attempt.send)
+        }
+        self.chain = options.middlewares.chained(to: core)
+    }
+
+    /// One attempt, in the documented order: rate limit → authentication → error mapping and
+    /// logging → transport.
+    private struct Attempt: Sendable {
+        let limiter: RateLimitMiddleware?
+        let authentication: Authentication
+        let mapping: ErrorMappingMiddleware
+        let transport: any Transport
+
+        @Sendable func send(_ request: TransportRequest, _ context: MiddlewareContext) async throws
+            -> TransportResponse
+        {
+            if let limiter { try await limiter.acquire(context) }
+            var request = request
+            authentication.apply(to: &request.headers)
+            let started = mapping.willSend(request, context: context)
+            let response: TransportResponse
+            do {
+                response = try await transport.send(request)
+            } catch {
+                throw mapping.failure(error, request: request, context: context)
+            }
+            do {
+                let checked = try mapping.check(response, request: request, context: context, started: started)
+                await limiter?.learn(from: checked)
+                return checked
+            } catch {
+                await limiter?.learn(from: error)
+                throw error
+            }
+        }
     }
 
     /// Sends an operation through the pipeline and returns its 2xx response.

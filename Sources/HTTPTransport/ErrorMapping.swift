@@ -137,26 +137,47 @@ extension SendingDomainsError {
     public func intercept(
         _ request: TransportRequest, context: MiddlewareContext, next: Next
     ) async throws -> TransportResponse {
-        func meta() -> [String: String] {
-            ["provider": context.provider.rawValue, "operation": context.operation, "attempt": "\(context.attempt)"]
-        }
-        logger.log(
-            .debug, "→ \(request.method) \(request.encodedPath) (attempt \(context.attempt))",
-            meta().merging(["headers": logger.headersText(request.headers)]) { $1 })
-        let started = timeSource.now()
+        let started = willSend(request, context: context)
         let response: TransportResponse
         do {
             response = try await next(request, context)
         } catch {
-            let failure = redacted(
-                SendingDomainsError.wrapping(error, provider: context.provider, operation: context.operation))
-            logger.log(.debug, "✗ \(request.method) \(request.encodedPath): \(failure.kind.rawValue)", meta())
-            throw failure
+            throw failure(error, request: request, context: context)
         }
+        return try check(response, request: request, context: context, started: started)
+    }
+
+    private func meta(_ context: MiddlewareContext) -> [String: String] {
+        ["provider": context.provider.rawValue, "operation": context.operation, "attempt": "\(context.attempt)"]
+    }
+
+    /// Logs the attempt about to be sent; returns when it started.
+    package func willSend(_ request: TransportRequest, context: MiddlewareContext) -> Duration {
+        logger.log(
+            .debug, "→ \(request.method) \(request.encodedPath) (attempt \(context.attempt))",
+            meta(context).merging(["headers": logger.headersText(request.headers)]) { $1 })
+        return timeSource.now()
+    }
+
+    /// What a transport's failure means: a typed, redacted, logged error.
+    package func failure(
+        _ error: any Error, request: TransportRequest, context: MiddlewareContext
+    ) -> SendingDomainsError {
+        let failure = redacted(
+            SendingDomainsError.wrapping(error, provider: context.provider, operation: context.operation))
+        logger.log(.debug, "✗ \(request.method) \(request.encodedPath): \(failure.kind.rawValue)", meta(context))
+        return failure
+    }
+
+    /// Logs the response and returns it when it is a 2xx within the size cap; otherwise throws
+    /// the error it means.
+    package func check(
+        _ response: TransportResponse, request: TransportRequest, context: MiddlewareContext, started: Duration
+    ) throws(SendingDomainsError) -> TransportResponse {
         let elapsed = timeSource.now() - started
         logger.log(
             .debug, "← \(response.status) \(request.method) \(request.encodedPath) in \(elapsed.formattedSeconds)",
-            meta().merging(["status": "\(response.status)", "bytes": "\(response.body.count)"]) { $1 })
+            meta(context).merging(["status": "\(response.status)", "bytes": "\(response.body.count)"]) { $1 })
         guard response.body.count <= maximumBodySize else {
             throw SendingDomainsError(
                 kind: .decoding,

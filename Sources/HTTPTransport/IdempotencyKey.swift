@@ -91,17 +91,22 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
     public func intercept(
         _ request: TransportRequest, context: MiddlewareContext, next: Next
     ) async throws -> TransportResponse {
+        var request = request
+        var context = context
+        prepare(&request, &context)
+        return try await next(request, context)
+    }
+
+    /// Sets the key header (the caller's key, or a new one) and ``MiddlewareContext/idempotencyKey``
+    /// for a method the provider honours keys on; clears the context's key otherwise.
+    package func prepare(_ request: inout TransportRequest, _ context: inout MiddlewareContext) {
         guard support.methods.contains(request.method) else {
-            var context = context
             context.idempotencyKey = nil
-            return try await next(request, context)
+            return
         }
         let key = context.idempotencyKey ?? makeKey()
-        var request = request
         request.headers[support.headerName] = key.rawValue
         request.isReplayable = true
-        var context = context
         context.idempotencyKey = key
-        return try await next(request, context)
     }
 }

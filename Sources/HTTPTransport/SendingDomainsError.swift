@@ -189,35 +189,147 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
     /// The largest raw body excerpt an error keeps, in bytes.
     public static let rawBodyLimit = 2_048
 
+    /// The fields live in one shared, copy-on-write box, so the error is a single pointer wide:
+    /// every typed-throwing async function keeps room for its error in its frame, and a small
+    /// error keeps the frames of a call in flight small.
+    private final class Storage: @unchecked Sendable {
+        var kind: Kind
+        var message: String
+        var provider: ProviderID?
+        var operation: String?
+        var status: Int?
+        var code: String?
+        var fieldErrors: [FieldError]
+        var requestID: String?
+        var retryAfter: Duration?
+        var transportFailure: TransportFailure?
+        var rawBody: String?
+        var attempts: Int
+        var underlyingError: (any Error)?
+
+        init(
+            kind: Kind,
+            message: String,
+            provider: ProviderID?,
+            operation: String?,
+            status: Int?,
+            code: String?,
+            fieldErrors: [FieldError],
+            requestID: String?,
+            retryAfter: Duration?,
+            transportFailure: TransportFailure?,
+            rawBody: String?,
+            attempts: Int,
+            underlyingError: (any Error)?
+        ) {
+            self.kind = kind
+            self.message = message
+            self.provider = provider
+            self.operation = operation
+            self.status = status
+            self.code = code
+            self.fieldErrors = fieldErrors
+            self.requestID = requestID
+            self.retryAfter = retryAfter
+            self.transportFailure = transportFailure
+            self.rawBody = rawBody
+            self.attempts = attempts
+            self.underlyingError = underlyingError
+        }
+
+        func copy() -> Storage {
+            Storage(
+                kind: kind,
+                message: message,
+                provider: provider,
+                operation: operation,
+                status: status,
+                code: code,
+                fieldErrors: fieldErrors,
+                requestID: requestID,
+                retryAfter: retryAfter,
+                transportFailure: transportFailure,
+                rawBody: rawBody,
+                attempts: attempts,
+                underlyingError: underlyingError)
+        }
+    }
+
+    private var storage: Storage
+
+    private mutating func mutate(_ change: (Storage) -> Void) {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        change(storage)
+    }
+
     /// What class of failure this is.
-    public var kind: Kind
+    public var kind: Kind {
+        get { storage.kind }
+        set { mutate { $0.kind = newValue } }
+    }
     /// A human-readable explanation, from the provider where it gave one. Never contains a secret.
-    public var message: String
+    public var message: String {
+        get { storage.message }
+        set { mutate { $0.message = newValue } }
+    }
     /// The provider the call was made to, if any.
-    public var provider: ProviderID?
+    public var provider: ProviderID? {
+        get { storage.provider }
+        set { mutate { $0.provider = newValue } }
+    }
     /// The operation that failed, for example `"createDomain"`.
-    public var operation: String?
+    public var operation: String? {
+        get { storage.operation }
+        set { mutate { $0.operation = newValue } }
+    }
     /// The HTTP status code, when a response arrived.
-    public var status: Int?
+    public var status: Int? {
+        get { storage.status }
+        set { mutate { $0.status = newValue } }
+    }
     /// The provider's machine-readable error code or name, for example `"VALIDATION_FAILED"`.
-    public var code: String?
+    public var code: String? {
+        get { storage.code }
+        set { mutate { $0.code = newValue } }
+    }
     /// The fields the provider or the SDK rejected.
-    public var fieldErrors: [FieldError]
+    public var fieldErrors: [FieldError] {
+        get { storage.fieldErrors }
+        set { mutate { $0.fieldErrors = newValue } }
+    }
     /// The provider's request id (`X-Request-Id`), to quote to its support.
-    public var requestID: String?
+    public var requestID: String? {
+        get { storage.requestID }
+        set { mutate { $0.requestID = newValue } }
+    }
     /// How long the provider asked the caller to wait, from `Retry-After`, a body field or a
     /// rate-limit reset header.
-    public var retryAfter: Duration?
+    public var retryAfter: Duration? {
+        get { storage.retryAfter }
+        set { mutate { $0.retryAfter = newValue } }
+    }
     /// For ``Kind/transport`` and ``Kind/timeout``: how the request failed.
-    public var transportFailure: TransportFailure?
+    public var transportFailure: TransportFailure? {
+        get { storage.transportFailure }
+        set { mutate { $0.transportFailure = newValue } }
+    }
     /// The first ``rawBodyLimit`` bytes of the response body, with secrets removed.
-    public var rawBody: String?
+    public var rawBody: String? {
+        get { storage.rawBody }
+        set { mutate { $0.rawBody = newValue } }
+    }
     /// How many attempts the call made before it failed (1 when it was not retried).
-    public var attempts: Int
+    public var attempts: Int {
+        get { storage.attempts }
+        set { mutate { $0.attempts = newValue } }
+    }
     /// The error this one was made from — a `URLError`, a `DecodingError` — kept for diagnostics.
     /// It is not part of ``description``, equality or reflection: text inside it comes from the
     /// network stack or the server and is not scrubbed.
-    public var underlyingError: (any Error)?
+    public var underlyingError: (any Error)? {
+        get { storage.underlyingError }
+        set { mutate { $0.underlyingError = newValue } }
+    }
 
     /// Creates an error. Providers' decoders and custom middleware use it; most code only reads
     /// errors.
@@ -236,19 +348,10 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         attempts: Int = 1,
         underlyingError: (any Error)? = nil
     ) {
-        self.kind = kind
-        self.message = message
-        self.provider = provider
-        self.operation = operation
-        self.status = status
-        self.code = code
-        self.fieldErrors = fieldErrors
-        self.requestID = requestID
-        self.retryAfter = retryAfter
-        self.transportFailure = transportFailure
-        self.rawBody = rawBody
-        self.attempts = attempts
-        self.underlyingError = underlyingError
+        storage = Storage(
+            kind: kind, message: message, provider: provider, operation: operation, status: status, code: code,
+            fieldErrors: fieldErrors, requestID: requestID, retryAfter: retryAfter, transportFailure: transportFailure,
+            rawBody: rawBody, attempts: attempts, underlyingError: underlyingError)
     }
 
     /// A validation error raised before anything was sent, naming the field and the rule.

@@ -142,6 +142,19 @@ public struct RateLimit: Sendable, Hashable {
     public func intercept(
         _ request: TransportRequest, context: MiddlewareContext, next: Next
     ) async throws -> TransportResponse {
+        try await acquire(context)
+        do {
+            let response = try await next(request, context)
+            await learn(from: response)
+            return response
+        } catch let error as SendingDomainsError {
+            await learn(from: error)
+            throw error
+        }
+    }
+
+    /// Waits for a token.
+    package func acquire(_ context: MiddlewareContext) async throws(SendingDomainsError) {
         do {
             try await bucket.acquire()
         } catch {
@@ -149,18 +162,20 @@ public struct RateLimit: Sendable, Hashable {
                 kind: .cancelled, message: "The task was cancelled while waiting for the rate limiter",
                 provider: context.provider, operation: context.operation)
         }
-        do {
-            let response = try await next(request, context)
-            if let headerNames, let remaining = response.headers[headerNames.remaining].flatMap({ Int($0) }),
-                remaining <= 0, let reset = response.headers[headerNames.reset],
-                let wait = RetryAfterParser.untilEpoch(reset, now: timeSource.date())
-            {
-                await bucket.pause(for: min(wait, maximumPause))
-            }
-            return response
-        } catch let error as SendingDomainsError where error.kind == .rateLimited {
-            if let hint = error.retryAfter { await bucket.pause(for: min(hint, maximumPause)) }
-            throw error
+    }
+
+    /// Pauses the bucket until the reset a response reports when it says no requests remain.
+    package func learn(from response: TransportResponse) async {
+        if let headerNames, let remaining = response.headers[headerNames.remaining].flatMap({ Int($0) }),
+            remaining <= 0, let reset = response.headers[headerNames.reset],
+            let wait = RetryAfterParser.untilEpoch(reset, now: timeSource.date())
+        {
+            await bucket.pause(for: min(wait, maximumPause))
         }
+    }
+
+    /// Pauses the bucket for a 429's hint.
+    package func learn(from error: SendingDomainsError) async {
+        if error.kind == .rateLimited, let hint = error.retryAfter { await bucket.pause(for: min(hint, maximumPause)) }
     }
 }
