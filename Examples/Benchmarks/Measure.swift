@@ -25,6 +25,23 @@ enum Measure {
     }
 
     /// Peak resident memory of the process, in MiB.
+    /// Runs this executable again with `arguments` (a child mode whose peak memory is its own)
+    /// and returns what it printed.
+    static func runChild(_ arguments: [String]) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+        if !FileManager.default.isExecutableFile(atPath: process.executableURL?.path ?? "") {
+            process.executableURL = Bundle.main.executableURL
+        }
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return data
+    }
+
     static func peakMiB() -> Double {
         var usage = rusage()
         getrusage(rusageSelf, &usage)

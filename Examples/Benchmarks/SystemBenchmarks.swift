@@ -63,18 +63,7 @@ enum ConcurrencyBenchmark {
     }
 
     static func spawn(calls: Int) throws -> Report {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        if !FileManager.default.isExecutableFile(atPath: process.executableURL?.path ?? "") {
-            process.executableURL = Bundle.main.executableURL
-        }
-        process.arguments = ["--concurrency-child", "\(calls)"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return try JSONDecoder().decode(Report.self, from: data)
+        try JSONDecoder().decode(Report.self, from: try Measure.runChild(["--concurrency-child", "\(calls)"]))
     }
 
     static func run(sizes: [Int], runs: Int) throws -> [Row] {
@@ -271,17 +260,7 @@ enum InFlightMemoryBenchmark {
     }
 
     static func spawn(side: String, calls: Int) throws -> Double {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        if !FileManager.default.isExecutableFile(atPath: process.executableURL?.path ?? "") {
-            process.executableURL = Bundle.main.executableURL
-        }
-        process.arguments = ["--memory-child", side, "\(calls)"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = try Measure.runChild(["--memory-child", side, "\(calls)"])
         return Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 

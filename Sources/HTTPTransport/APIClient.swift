@@ -122,7 +122,9 @@ import Foundation
         let mapping: ErrorMappingMiddleware
         let transport: any Transport
 
-        @Sendable func send(_ request: TransportRequest, _ context: MiddlewareContext) async throws
+        @Sendable func send(
+            _ request: TransportRequest, _ context: MiddlewareContext
+        ) async throws
             -> TransportResponse
         {
             if let limiter { try await limiter.acquire(context) }
