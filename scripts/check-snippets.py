@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Type-checks every ```swift snippet in README.md and Docs/ against the built modules.
+
+Each Markdown page becomes one Swift file: the imports its snippets write, then each snippet in
+a `do { }` scope of its own inside one async throwing function. A snippet that goes on from the
+one before (same variables) is marked with `<!-- snippet: continues -->` on the line before its
+fence; a snippet that is not Swift source of this package (a Package.swift fragment) is marked
+`<!-- snippet: skip (reason) -->`. Names a snippet leaves to the reader (`key`, `accountID`,
+`showFieldErrors(_:)` …) come from scripts/snippet-prelude.swift. `#expect(…)` is checked as
+`assert(…)`, since the Testing macros need their plugin.
+
+    scripts/check-snippets.py            # after `swift build`; exits 1 and lists failures
+"""
+import os
+import pathlib
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PAGES = [ROOT / "README.md"] + sorted((ROOT / "Docs").rglob("*.md"))
+OUT = ROOT / ".build" / "snippets"
+
+
+def blocks(page):
+    """Yields (line number, code, continues) for each checked swift block of `page`."""
+    lines = page.read_text().split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.strip() == "```swift":
+            marker = lines[index - 1].strip() if index > 0 else ""
+            start = index + 1
+            end = start
+            while end < len(lines) and lines[end].strip() != "```":
+                end += 1
+            if not marker.startswith("<!-- snippet: skip"):
+                yield start + 1, "\n".join(lines[start:end]), marker == "<!-- snippet: continues -->"
+            index = end + 1
+        else:
+            index += 1
+
+
+def swift_file(page):
+    imports = set()
+    scopes = []
+    for line_number, code, continues in blocks(page):
+        body = []
+        for line in code.split("\n"):
+            if re.match(r"^(@_spi\(\w+\) )?import \w+", line):
+                imports.add(line.strip())
+            else:
+                body.append(line.replace("#expect(", "assert("))
+        text = f"        // {page.relative_to(ROOT)}:{line_number}\n" + "\n".join("        " + l for l in body)
+        if continues and scopes:
+            scopes[-1] += "\n" + text
+        else:
+            scopes.append(text)
+    if not scopes:
+        return None
+    name = re.sub(r"\W", "_", str(page.relative_to(ROOT)))
+    source = "\n".join(sorted(imports)) + "\n\n"
+    source += f"@Sendable func snippets_{name}() async throws {{\n"
+    source += "\n".join("    do {\n" + scope + "\n    }" for scope in scopes)
+    source += "\n}\n"
+    return name, source
+
+
+def main():
+    modules = ROOT / ".build" / "debug" / "Modules"
+    if not modules.is_dir():
+        modules = ROOT / ".build" / "debug"
+    OUT.mkdir(parents=True, exist_ok=True)
+    for stale in OUT.glob("*.swift"):
+        stale.unlink()
+    files = [str(ROOT / "scripts" / "snippet-prelude.swift")]
+    count = 0
+    for page in PAGES:
+        generated = swift_file(page)
+        if generated is None:
+            continue
+        name, source = generated
+        path = OUT / f"{name}.swift"
+        path.write_text(source)
+        files.append(str(path))
+        count += sum(1 for _ in blocks(page))
+    command = ["swiftc", "-typecheck", "-swift-version", "6", "-I", str(modules), "-module-name", "Snippets"] + files
+    result = subprocess.run(command, capture_output=True, text=True)
+    output = result.stdout + result.stderr
+    errors = [line for line in output.split("\n") if ": error:" in line]
+    if result.returncode != 0:
+        print(output)
+        print(f"snippets: {len(errors)} errors in {count} snippets (generated files in {OUT})")
+        return 1
+    print(f"snippets: {count} snippets in {len(files) - 1} pages type-check")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
