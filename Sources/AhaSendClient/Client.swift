@@ -69,7 +69,7 @@ extension AhaSend {
         /// let domain = try await ahaSend.createDomain(.init(domain: "example.com"), idempotencyKey: key)
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError``: `validation` (before sending, or 400), `conflict`
+        /// - Throws: `SendingDomainsError`: `validation` (before sending, or 400), `conflict`
         ///   (409: the domain already exists; 412: the key's first request failed),
         ///   `idempotencyInProgress` (409 still in progress after the retries),
         ///   `idempotencyMismatch` (422: the key was used with another body), `authentication`,
@@ -93,7 +93,7 @@ extension AhaSend {
         /// }
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError``: `validation` for a limit outside 1–100 or both
+        /// - Throws: `SendingDomainsError`: `validation` for a limit outside 1–100 or both
         ///   cursors, and the usual API and transport failures.
         public func listDomains(
             _ query: ListDomainsQuery = ListDomainsQuery()
@@ -133,7 +133,7 @@ extension AhaSend {
         /// let domain = try await ahaSend.getDomain("example.com")
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError``: `validation` for an invalid name, `notFound`, and
+        /// - Throws: `SendingDomainsError`: `validation` for an invalid name, `notFound`, and
         ///   the usual API and transport failures.
         public func getDomain(_ domain: String) async throws(SendingDomainsError) -> Domain {
             let operation = APIOperation(name: "getDomain", method: .get, path: try domainPath("getDomain", domain))
@@ -147,7 +147,7 @@ extension AhaSend {
         /// let updated = try await ahaSend.updateDomain("example.com", .init(trackingSubdomain: "links"))
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError``: `validation` for an invalid name or field,
+        /// - Throws: `SendingDomainsError`: `validation` for an invalid name or field,
         ///   `notFound`, and the usual API and transport failures.
         public func updateDomain(
             _ domain: String, _ update: UpdateDomainRequest
@@ -166,7 +166,7 @@ extension AhaSend {
         /// ```
         ///
         /// - Returns: AhaSend's success message.
-        /// - Throws: ``SendingDomainsError``: `validation` for an invalid name, `notFound`,
+        /// - Throws: `SendingDomainsError`: `validation` for an invalid name, `notFound`,
         ///   `permission` (the key lacks `domains:delete`), and the usual failures.
         @discardableResult
         public func deleteDomain(_ domain: String) async throws(SendingDomainsError) -> SuccessMessage {
@@ -183,7 +183,7 @@ extension AhaSend {
         /// let missing = checked.dnsRecords.filter { $0.required && !$0.propagated }
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError``: `validation` for an invalid name, `notFound`,
+        /// - Throws: `SendingDomainsError`: `validation` for an invalid name, `notFound`,
         ///   `server` (503 when managed DNS is unavailable), and the usual failures.
         public func checkDNS(domain: String) async throws(SendingDomainsError) -> Domain {
             let operation = APIOperation(

@@ -77,7 +77,7 @@ extension AhaSend {
 
         /// A copy with the domain normalised, after checking every field.
         ///
-        /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation``
+        /// - Throws: `SendingDomainsError` of kind `SendingDomainsError/Kind/validation`
         ///   naming the field.
         public func validated() throws(SendingDomainsError) -> CreateDomainRequest {
             var copy = self
@@ -132,7 +132,7 @@ extension AhaSend {
 
         /// Checks every field.
         ///
-        /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation``
+        /// - Throws: `SendingDomainsError` of kind `SendingDomainsError/Kind/validation`
         ///   naming the field.
         public func validated() throws(SendingDomainsError) -> UpdateDomainRequest {
             try Settings.check(
@@ -342,7 +342,7 @@ extension AhaSend {
 
         /// The query items, after checking the limit and the cursors.
         ///
-        /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation``
+        /// - Throws: `SendingDomainsError` of kind `SendingDomainsError/Kind/validation`
         ///   naming `limit` (outside 1–100) or `after` (given together with `before`).
         public func queryItems() throws(SendingDomainsError) -> [QueryItem] {
             if let limit, !(1...100).contains(limit) {

@@ -37,7 +37,7 @@ extension AutoSend {
         /// let domain = try await autoSend.createDomain(.init(domain: "example.com"))
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError``: `validation` for an invalid domain (before sending,
+        /// - Throws: `SendingDomainsError`: `validation` for an invalid domain (before sending,
         ///   or AutoSend's `VALIDATION_FAILED` with field details), `authentication`,
         ///   `permission` (402/403), `rateLimited`, `server`, transport failures.
         public func createDomain(_ request: CreateDomainRequest) async throws(SendingDomainsError) -> Domain {
@@ -53,7 +53,7 @@ extension AutoSend {
         /// let pending = try await autoSend.listDomains().filter { $0.verificationStatus != .verified }
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError`` (`authentication`, `rateLimited`, `server`, …).
+        /// - Throws: `SendingDomainsError` (`authentication`, `rateLimited`, `server`, …).
         public func listDomains() async throws(SendingDomainsError) -> [Domain] {
             let operation = APIOperation(name: "listDomains", method: .get, path: ["domains"])
             return try unwrap(DomainList.self, from: try await api.send(operation), operation.name).domains
@@ -66,7 +66,7 @@ extension AutoSend {
         /// let domain = try await autoSend.getDomain(id: "60d5ec49f1b2c72d9c8b2222")
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError``: `validation` when `id` is not 24 hex characters,
+        /// - Throws: `SendingDomainsError`: `validation` when `id` is not 24 hex characters,
         ///   `notFound`, and the usual API and transport failures.
         public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
             let id = try api.run("getDomain") { () throws(SendingDomainsError) in
@@ -86,7 +86,7 @@ extension AutoSend {
         /// if result.verificationStatus == .verified { print("ready to send") }
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError``: `validation` for a malformed id, `notFound`, and
+        /// - Throws: `SendingDomainsError`: `validation` for a malformed id, `notFound`, and
         ///   the usual API and transport failures.
         public func verifyDomain(id: String) async throws(SendingDomainsError) -> VerificationResult {
             let id = try api.run("verifyDomain") { () throws(SendingDomainsError) in
@@ -116,7 +116,7 @@ extension AutoSend {
         /// try await autoSend.deleteDomain(id: domain.id)
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError``: `validation` for a malformed id, `notFound`, and
+        /// - Throws: `SendingDomainsError`: `validation` for a malformed id, `notFound`, and
         ///   the usual API and transport failures.
         public func deleteDomain(id: String) async throws(SendingDomainsError) {
             let id = try api.run("deleteDomain") { () throws(SendingDomainsError) in

@@ -18,7 +18,7 @@ extension AutoSend {
 
         /// A copy with the domain normalised.
         ///
-        /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation``
+        /// - Throws: `SendingDomainsError` of kind `SendingDomainsError/Kind/validation`
         ///   naming `domain` or `regionKey`.
         public func validated() throws(SendingDomainsError) -> CreateDomainRequest {
             var copy = self

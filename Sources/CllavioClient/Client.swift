@@ -41,7 +41,7 @@ extension Cllavio {
         /// and registers the new sender against it. The new sender becomes the organization's
         /// active sender.
         ///
-        /// - Throws: ``SendingDomainsError``: `validation` for an invalid `email` or `replyTo`
+        /// - Throws: `SendingDomainsError`: `validation` for an invalid `email` or `replyTo`
         ///   (before sending, or Cllavio's 400), `authentication` (401: missing or invalid
         ///   tokens), `conflict` (409: "Domain is already taken" by another organization, or
         ///   "Email is already taken"), `server` (500), transport failures.

@@ -22,7 +22,7 @@ extension Cllavio {
 
         /// The sender's domain, normalised.
         ///
-        /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation``
+        /// - Throws: `SendingDomainsError` of kind `SendingDomainsError/Kind/validation`
         ///   naming `email`.
         public func domain() throws(SendingDomainsError) -> String {
             try EmailAddress.validate(email, field: "email").domain
@@ -30,7 +30,7 @@ extension Cllavio {
 
         /// A copy with the addresses normalised, after checking both.
         ///
-        /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation``
+        /// - Throws: `SendingDomainsError` of kind `SendingDomainsError/Kind/validation`
         ///   naming `email` or `replyTo`.
         public func validated() throws(SendingDomainsError) -> GenerateDomainRequest {
             var copy = self

@@ -5,9 +5,9 @@ public struct MiddlewareContext: Sendable {
     /// The operation's name, for example `"createDomain"`.
     public var operation: String
     /// The call's idempotency key, if the provider honours one for this request. Set by the
-    /// caller or by ``IdempotencyKeyMiddleware``; the retry policy reads it.
+    /// caller or by the pipeline where the provider honours keys; the retry policy reads it.
     public var idempotencyKey: IdempotencyKey?
-    /// The attempt number, from 1; set by ``RetryMiddleware``.
+    /// The attempt number, from 1; set by the retry loop.
     public var attempt: Int
     /// The monotonic instant (on the client's ``TimeSource``) by which the whole call must end.
     public var deadline: Duration?

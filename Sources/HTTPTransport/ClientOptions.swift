@@ -7,7 +7,7 @@
 /// var options = ClientOptions()
 /// options.timeout = .seconds(10)
 /// options.logger = LogSink(minimumLevel: .debug) { print($0) }
-/// let client = KrafterClient(apiKey: key, options: options)
+/// let client = Krafter.Client(apiKey: key, options: options)
 /// ```
 public struct ClientOptions: Sendable {
     /// The default cap on a response body: 10 MiB.

@@ -37,7 +37,7 @@ extension Krafter {
         /// let domain = try await krafter.createDomain(.init(domain: "example.com", returnPath: "bounce"))
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError``: `validation` for an invalid domain or `return_path`
+        /// - Throws: `SendingDomainsError`: `validation` for an invalid domain or `return_path`
         ///   (before sending, or Krafter's 422 with field details), `authentication` (401),
         ///   `permission` (403, missing scope), `rateLimited` (429), `server`, transport failures.
         public func createDomain(_ request: CreateDomainRequest) async throws(SendingDomainsError) -> Domain {
@@ -53,7 +53,7 @@ extension Krafter {
         /// for domain in try await krafter.listDomains() { print(domain.domain, domain.status) }
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError`` (`authentication`, `permission`, `rateLimited`, …).
+        /// - Throws: `SendingDomainsError` (`authentication`, `permission`, `rateLimited`, …).
         public func listDomains() async throws(SendingDomainsError) -> [Domain] {
             let operation = APIOperation(name: "listDomains", method: .get, path: ["domains"])
             return try await api.send(operation, decoding: Envelope<[Domain]>.self).data
@@ -65,7 +65,7 @@ extension Krafter {
         /// let domain = try await krafter.getDomain(id: "550e8400-e29b-41d4-a716-446655440000")
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError``: `validation` when `id` is not a UUID, `notFound`,
+        /// - Throws: `SendingDomainsError`: `validation` when `id` is not a UUID, `notFound`,
         ///   and the usual API and transport failures.
         public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
             let id = try api.run("getDomain") { () throws(SendingDomainsError) in
@@ -84,7 +84,7 @@ extension Krafter {
         /// let checked = try await krafter.getDomain(id: domain.id)
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError``: `validation` when `id` is not a UUID, `notFound`,
+        /// - Throws: `SendingDomainsError`: `validation` when `id` is not a UUID, `notFound`,
         ///   and the usual API and transport failures.
         public func verifyDomain(id: String) async throws(SendingDomainsError) -> Domain {
             let id = try api.run("verifyDomain") { () throws(SendingDomainsError) in
@@ -101,7 +101,7 @@ extension Krafter {
         /// ```
         ///
         /// - Returns: Krafter's `{ "deleted": true }`.
-        /// - Throws: ``SendingDomainsError``: `validation` when `id` is not a UUID, `notFound`,
+        /// - Throws: `SendingDomainsError`: `validation` when `id` is not a UUID, `notFound`,
         ///   and the usual API and transport failures.
         @discardableResult
         public func deleteDomain(id: String) async throws(SendingDomainsError) -> Deletion {

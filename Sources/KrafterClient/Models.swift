@@ -24,7 +24,7 @@ extension Krafter {
 
         /// A copy with the domain normalised, after checking `return_path`'s rules.
         ///
-        /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation``
+        /// - Throws: `SendingDomainsError` of kind `SendingDomainsError/Kind/validation`
         ///   naming `domain` or `return_path`.
         public func validated() throws(SendingDomainsError) -> CreateDomainRequest {
             var copy = self

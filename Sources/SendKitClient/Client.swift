@@ -40,7 +40,7 @@ extension SendKit {
         /// let domain = try await sendKit.createDomain(.init(name: "example.com", region: "us-east-1"))
         /// ```
         ///
-        /// - Throws: ``SendingDomainsError``: `validation` before sending when the name is not a
+        /// - Throws: `SendingDomainsError`: `validation` before sending when the name is not a
         ///   valid domain of at most 255 characters or the region is empty, or from SendKit (422);
         ///   `authentication` (401); `rateLimited` (429, with `retryAfter`); and any transport
         ///   failure.

@@ -38,7 +38,7 @@ extension SendKit {
 
         /// A copy with the name normalised, after checking every field.
         ///
-        /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation``
+        /// - Throws: `SendingDomainsError` of kind `SendingDomainsError/Kind/validation`
         ///   naming `name` or `region`.
         public func validated() throws(SendingDomainsError) -> CreateDomainRequest {
             var copy = self

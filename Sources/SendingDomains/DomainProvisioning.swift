@@ -16,8 +16,8 @@
 /// }
 /// ```
 ///
-/// An operation a provider does not offer throws ``SendingDomainsError`` of kind
-/// ``SendingDomainsError/Kind/unsupportedOperation`` naming the provider and the operation; it is
+/// An operation a provider does not offer throws `SendingDomainsError` of kind
+/// `SendingDomainsError/Kind/unsupportedOperation` naming the provider and the operation; it is
 /// never a silent no-op. Check ``capabilities`` first to adapt your UI.
 public protocol DomainProvisioning: Sendable {
     /// The provider behind this instance.
@@ -28,14 +28,14 @@ public protocol DomainProvisioning: Sendable {
 
     /// Creates a domain and returns it with the DNS records to publish.
     ///
-    /// - Throws: ``SendingDomainsError``: `validation` when the request lacks an option the
+    /// - Throws: `SendingDomainsError`: `validation` when the request lacks an option the
     ///   provider requires (naming it) or sets one it does not support, and any provider or
     ///   transport failure.
     func createDomain(_ request: DomainRequest) async throws(SendingDomainsError) -> SendingDomain
 
     /// Reads a domain by the ``SendingDomain/id`` that ``createDomain(_:)`` returned.
     ///
-    /// - Throws: ``SendingDomainsError`` (`unsupportedOperation`, `notFound`, …).
+    /// - Throws: `SendingDomainsError` (`unsupportedOperation`, `notFound`, …).
     func getDomain(id: String) async throws(SendingDomainsError) -> SendingDomain
 
     /// Every domain of the account, fetched lazily page by page where the provider pages.
@@ -44,18 +44,18 @@ public protocol DomainProvisioning: Sendable {
 
     /// Asks the provider to check the domain's DNS now and returns the domain's state.
     ///
-    /// - Throws: ``SendingDomainsError`` (`unsupportedOperation`, `notFound`, …).
+    /// - Throws: `SendingDomainsError` (`unsupportedOperation`, `notFound`, …).
     func verifyDomain(id: String) async throws(SendingDomainsError) -> SendingDomain
 
     /// Deletes a domain.
     ///
-    /// - Throws: ``SendingDomainsError`` (`unsupportedOperation`, `notFound`, …).
+    /// - Throws: `SendingDomainsError` (`unsupportedOperation`, `notFound`, …).
     func deleteDomain(id: String) async throws(SendingDomainsError)
 
     /// One step of ``waitUntilVerified(id:timeout:policy:progress:)``: whatever makes the provider
     /// re-check DNS and report the result (AhaSend check-dns, AutoSend verify, Krafter get).
     ///
-    /// - Throws: ``SendingDomainsError`` (`unsupportedOperation`, …).
+    /// - Throws: `SendingDomainsError` (`unsupportedOperation`, …).
     func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain
 
     /// The clock the provider's client uses, so that waiting is testable in virtual time.

@@ -71,7 +71,7 @@ public struct DomainRequest: Sendable, Hashable {
 
     /// Checks the request against a provider's capabilities.
     ///
-    /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` naming the
+    /// - Throws: `SendingDomainsError` of kind `SendingDomainsError/Kind/validation` naming the
     ///   first missing required option or unsupported option.
     public func check(against capabilities: ProviderCapabilities, provider: ProviderID) throws(SendingDomainsError) {
         for option in DomainOption.allCases where capabilities.requiredOptions.contains(option) {

@@ -37,7 +37,7 @@ public enum ProviderFactory {
 
     /// A provisioner for `provider`.
     ///
-    /// - Throws: ``SendingDomainsError`` of kind `authentication` when the credentials are not the
+    /// - Throws: `SendingDomainsError` of kind `authentication` when the credentials are not the
     ///   kind `provider` takes, or `validation` for an unknown provider.
     public static func make(
         _ provider: ProviderID, credentials: ProviderCredentials, options: ClientOptions = ClientOptions()
@@ -64,7 +64,7 @@ public enum ProviderFactory {
 
     /// A provisioner for `provider` with credentials from `environment`.
     ///
-    /// - Throws: ``SendingDomainsError`` of kind `authentication` naming each missing or empty
+    /// - Throws: `SendingDomainsError` of kind `authentication` naming each missing or empty
     ///   variable (never its value).
     public static func fromEnvironment(
         _ provider: ProviderID, environment: [String: String] = ProcessInfo.processInfo.environment,

@@ -49,7 +49,7 @@ extension DomainProvisioning {
     /// is cancelled, reporting each check to `progress`.
     ///
     /// Each check asks the provider to re-check DNS (``refreshVerification(id:)``); waits grow
-    /// per `policy` and run on the client's ``TimeSource``, so tests wait in virtual time.
+    /// per `policy` and run on the client's `TimeSource`, so tests wait in virtual time.
     ///
     /// ```swift
     /// let final = try await provider.waitUntilVerified(id: domain.id, timeout: .seconds(900)) { progress in
@@ -59,7 +59,7 @@ extension DomainProvisioning {
     /// ```
     ///
     /// - Returns: The domain once its status is verified **or failed** (check ``SendingDomain/status``).
-    /// - Throws: ``SendingDomainsError``: `timeout` (with the last status in the message) when
+    /// - Throws: `SendingDomainsError`: `timeout` (with the last status in the message) when
     ///   `timeout` passes first, `cancelled` when the task is cancelled, `unsupportedOperation`
     ///   for a provider without verification, and any failure of a check.
     public func waitUntilVerified(

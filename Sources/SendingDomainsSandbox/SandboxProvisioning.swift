@@ -31,7 +31,7 @@ extension ProviderFactory {
     /// Pass your own `simulator` to inject faults or publish records, and `options` for a
     /// virtual clock; the options' transport is replaced by the simulator.
     ///
-    /// - Throws: ``SendingDomainsError`` of kind `validation` for a provider this SDK does not know,
+    /// - Throws: `SendingDomainsError` of kind `validation` for a provider this SDK does not know,
     ///   or when `simulator` simulates another provider.
     public static func sandbox(
         _ provider: ProviderID, simulator: ProviderSimulator? = nil, options: ClientOptions = ClientOptions()

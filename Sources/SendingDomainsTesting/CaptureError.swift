@@ -1,6 +1,6 @@
 @_spi(ProviderAuthoring) import HTTPTransport
 
-/// Runs `body` and returns the error it throws as a ``HTTPTransport/SendingDomainsError``
+/// Runs `body` and returns the error it throws as a `HTTPTransport/SendingDomainsError`
 /// (mapped as the pipeline maps errors), or `nil` if it returns normally.
 ///
 /// ```swift

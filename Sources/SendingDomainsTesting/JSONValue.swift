@@ -144,7 +144,7 @@ public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible, Exp
 }
 
 /// Responses no provider should send but every client must survive: each must give a typed
-/// ``HTTPTransport/SendingDomainsError`` (decoding or server), never a crash.
+/// `HTTPTransport/SendingDomainsError` (decoding or server), never a crash.
 ///
 /// ```swift
 /// for (name, response) in HostileResponses.all {

@@ -23,7 +23,7 @@ public enum LoopbackReply: Sendable {
     case hang
     /// Write whatever bytes the closure writes (a chunked body that never ends, a trickle, a
     /// compressed bomb), then close the connection. The closure runs on the connection's own
-    /// thread; ``LoopbackWire/write(_:)`` returns `false` once the client has gone or the server
+    /// thread; `LoopbackWire.write(_:)` returns `false` once the client has gone or the server
     /// stopped, so an endless writer ends by itself.
     case raw(@Sendable (LoopbackWire) -> Void)
 }
@@ -62,7 +62,7 @@ public struct LoopbackWire: Sendable {
 /// came on, so a test can tell a reused keep-alive connection from a new one.
 ///
 /// It forwards the request's properties, so `request.method` and `request.headers` read as on an
-/// ``HTTPTransport/TransportRequest``.
+/// `HTTPTransport/TransportRequest`.
 @dynamicMemberLookup
 public struct LoopbackRequest: Sendable {
     /// The request.

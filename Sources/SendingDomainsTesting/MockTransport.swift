@@ -1,7 +1,7 @@
 import Foundation
 @_spi(ProviderAuthoring) import HTTPTransport
 
-/// A ``HTTPTransport/Transport`` for tests: it answers with a closure you write (or a script of
+/// A `HTTPTransport/Transport` for tests: it answers with a closure you write (or a script of
 /// responses) and records every request it receives.
 ///
 /// ```swift
@@ -9,7 +9,7 @@ import Foundation
 ///     #expect(request.method == .post)
 ///     return .json(201, #"{"id": "550e8400-e29b-41d4-a716-446655440000"}"#)
 /// }
-/// let client = SendKitClient(apiKey: "test-key", options: .init(transport: mock))
+/// let client = SendKit.Client(apiKey: "test-key", options: .init(transport: mock))
 /// _ = try await client.createDomain(.init(name: "example.com", region: "us-east-1"))
 /// #expect(mock.requests.count == 1)
 /// ```

@@ -4,12 +4,12 @@ import Foundation
 /// A clock for tests in which sleeping takes no real time: each sleep is recorded and moves
 /// the clock forward by exactly its duration.
 ///
-/// Pass its ``timeSource`` in ``HTTPTransport/ClientOptions`` to run retries, backoff and rate
+/// Pass its ``timeSource`` in `HTTPTransport/ClientOptions` to run retries, backoff and rate
 /// limiting in microseconds and assert the exact delays:
 ///
 /// ```swift
 /// let clock = VirtualClock(random: 0.5)
-/// let client = AhaSendClient(apiKey: "k", accountID: id,
+/// let client = AhaSend.Client(apiKey: "k", accountID: id,
 ///                            options: .init(transport: mock, timeSource: clock.timeSource))
 /// _ = try await client.getDomain("example.com")
 /// #expect(clock.sleeps == [.milliseconds(250)])

@@ -1,7 +1,7 @@
 @_spi(ProviderAuthoring) import AhaSendClient
 @_spi(ProviderAuthoring) import HTTPTransport
 
-/// ``DomainProvisioning`` over ``AhaSendClient``: every operation (verify is check-dns); the id
+/// ``DomainProvisioning`` over `AhaSendClient`: every operation (verify is check-dns); the id
 /// is the domain name; creates carry an idempotency key.
 public struct AhaSendProvisioner: DomainProvisioning {
     /// The provider client.

@@ -1,7 +1,7 @@
 @_spi(ProviderAuthoring) import AutoSendClient
 @_spi(ProviderAuthoring) import HTTPTransport
 
-/// ``DomainProvisioning`` over ``AutoSendClient``: every operation; `region` maps to
+/// ``DomainProvisioning`` over `AutoSendClient`: every operation; `region` maps to
 /// `regionKey`.
 public struct AutoSendProvisioner: DomainProvisioning {
     /// The provider client.

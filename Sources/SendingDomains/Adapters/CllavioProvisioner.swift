@@ -1,7 +1,7 @@
 @_spi(ProviderAuthoring) import CllavioClient
 @_spi(ProviderAuthoring) import HTTPTransport
 
-/// ``DomainProvisioning`` over ``CllavioClient``: create only (Cllavio's verification endpoint
+/// ``DomainProvisioning`` over `CllavioClient`: create only (Cllavio's verification endpoint
 /// is not part of its public API); `senderAddress` is required and must be on the domain.
 public struct CllavioProvisioner: CreateOnlyProvisioning {
     /// The provider client.
@@ -27,7 +27,7 @@ public struct CllavioProvisioner: CreateOnlyProvisioning {
 
     /// `POST /api/v1/emails/domains/generate`.
     ///
-    /// - Throws: ``SendingDomainsError`` of kind `validation` naming `senderAddress` when the
+    /// - Throws: `SendingDomainsError` of kind `validation` naming `senderAddress` when the
     ///   address is missing or not on ``DomainRequest/domain``, and any provider failure.
     public func createDomain(_ request: DomainRequest) async throws(SendingDomainsError) -> SendingDomain {
         let generate = try client.api.run("createDomain") { () throws(SendingDomainsError) in

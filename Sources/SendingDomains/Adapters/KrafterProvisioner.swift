@@ -1,7 +1,7 @@
 @_spi(ProviderAuthoring) import HTTPTransport
 @_spi(ProviderAuthoring) import KrafterClient
 
-/// ``DomainProvisioning`` over ``KrafterClient``: every operation; `returnPathSubdomain` maps to
+/// ``DomainProvisioning`` over `KrafterClient`: every operation; `returnPathSubdomain` maps to
 /// `return_path`.
 public struct KrafterProvisioner: DomainProvisioning {
     /// The provider client.

@@ -1,7 +1,7 @@
 @_spi(ProviderAuthoring) import HTTPTransport
 @_spi(ProviderAuthoring) import SendKitClient
 
-/// ``DomainProvisioning`` over ``SendKitClient``: create only (SendKit publishes no other domain
+/// ``DomainProvisioning`` over `SendKitClient`: create only (SendKit publishes no other domain
 /// endpoint); `region` is required.
 ///
 /// ```swift

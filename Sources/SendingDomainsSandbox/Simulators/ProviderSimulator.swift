@@ -14,7 +14,7 @@ protocol SimulatedAPI: Sendable, Codable {
     mutating func publishRecords(for domain: String)
 }
 
-/// A stateful, in-memory simulator of one provider's domain API, usable as a ``Transport``.
+/// A stateful, in-memory simulator of one provider's domain API, usable as a `Transport`.
 ///
 /// It accepts exactly what the real API accepts (method, path, credentials, JSON fields),
 /// answers in the documented shapes, generates each provider's DNS records for a new domain (a
@@ -32,7 +32,7 @@ protocol SimulatedAPI: Sendable, Codable {
 /// await sandbox.failNext(2, with: .status(503))      // fault injection for your own tests
 /// ```
 ///
-/// Each domain verifies after ``checksToVerify`` checks (verify, check-dns), or at once after
+/// Each domain verifies after `checksToVerify` checks (verify, check-dns; 2 by default), or at once after
 /// ``publishRecords(for:)``.
 public actor ProviderSimulator: Transport {
     /// The API key every sandbox simulator accepts by default.
@@ -163,7 +163,7 @@ public actor ProviderSimulator: Transport {
 
     /// Restores state saved by ``exportState()``.
     ///
-    /// - Throws: ``SendingDomainsError`` of kind `decoding` when `data` is not a snapshot of a
+    /// - Throws: `SendingDomainsError` of kind `decoding` when `data` is not a snapshot of a
     ///   simulator of the same provider.
     public func importState(_ data: Data) throws(SendingDomainsError) {
         let decoder = JSONDecoder()
