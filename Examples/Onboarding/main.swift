@@ -19,10 +19,10 @@ let options = ClientOptions(transport: simulator, timeSource: clock.timeSource)
 let credentials = ProviderSimulator.sandboxCredentials(for: provider)
 
 do {
-    let domains = try ProviderFactory.make(provider, credentials: credentials, options: options)
+    let domains = ProviderFactory.make(credentials, options: options)
 
     // 1. Create, with the options this provider needs.
-    var request = DomainRequest(domain: name)
+    var request = DomainRequest(name: name)
     if domains.capabilities.requiredOptions.contains(.region) { request.region = "us-east-1" }
     if domains.capabilities.requiredOptions.contains(.senderAddress) { request.senderAddress = "noreply@\(name)" }
     let domain = try await domains.createDomain(request)

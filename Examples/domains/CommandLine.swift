@@ -35,7 +35,7 @@ struct Invocation {
     var timeout: Double = 600
     var interval: Double = 5
     var requestTimeout: Double?
-    var request = DomainRequest(domain: "")
+    var request = DomainRequest(name: "")
 
     var provider: ProviderID? {
         if case .provider(let provider, _) = target { return provider }

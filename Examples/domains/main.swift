@@ -81,7 +81,7 @@ if let base = invocation.baseURL {
 
 if command == .create {
     var request = invocation.request
-    request.domain = invocation.argument ?? ""
+    request.name = invocation.argument ?? ""
     let capabilities = ProviderFactory.capabilities[provider] ?? ProviderCapabilities(operations: [], options: [])
     do {
         try request.check(against: capabilities, provider: provider)
@@ -124,8 +124,7 @@ do {
                 "domains: no credentials in the environment: sending the sandbox credentials to \(invocation.baseURL ?? "")"
             )
         }
-        provisioner = try ProviderFactory.make(
-            provider, credentials: ProviderSimulator.sandboxCredentials(for: provider), options: options)
+        provisioner = ProviderFactory.make(ProviderSimulator.sandboxCredentials(for: provider), options: options)
     }
 } catch {
     report(error)
@@ -161,7 +160,7 @@ do {
     switch command {
     case .create:
         var request = invocation.request
-        request.domain = id
+        request.name = id
         let domain = try await provisioner.createDomain(request)
         Console.out(invocation.json ? Render.json(Render.DomainJSON(domain)) : Render.summary(domain))
     case .list:

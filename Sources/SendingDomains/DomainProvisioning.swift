@@ -9,7 +9,7 @@
 /// import SendingDomains
 ///
 /// let provider = try ProviderFactory.fromEnvironment(.ahaSend)
-/// let domain = try await provider.createDomain(DomainRequest(domain: "example.com"))
+/// let domain = try await provider.createDomain(DomainRequest(name: "example.com"))
 /// print(RecordExport.table(domain.records))            // show the customer what to publish
 /// let verified = try await provider.waitUntilVerified(id: domain.id, timeout: .seconds(600)) { progress in
 ///     print("check \(progress.attempt): \(progress.status)")
@@ -51,12 +51,6 @@ public protocol DomainProvisioning: Sendable {
     ///
     /// - Throws: `SendingDomainsError` (`unsupportedOperation`, `notFound`, …).
     func deleteDomain(id: String) async throws(SendingDomainsError)
-
-    /// One step of ``waitUntilVerified(id:timeout:policy:progress:)``: whatever makes the provider
-    /// re-check DNS and report the result (AhaSend check-dns, AutoSend verify, Krafter get).
-    ///
-    /// - Throws: `SendingDomainsError` (`unsupportedOperation`, …).
-    func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain
 
     /// The clock the provider's client uses, so that waiting is testable in virtual time.
     var timeSource: TimeSource { get }
@@ -162,8 +156,11 @@ extension CreateOnlyProvisioning {
         throw .unsupported("deleteDomain", provider: provider)
     }
 
-    /// Throws `unsupportedOperation`: the provider publishes no verify endpoint.
-    public func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        throw .unsupported("verifyDomain", provider: provider)
-    }
+}
+
+/// A provider whose check during waiting is not its verify call (Krafter: a get, and a new verify
+/// only when the domain fell back to pending).
+protocol VerificationRefreshing: DomainProvisioning {
+    /// One check of ``DomainProvisioning/waitUntilVerified(id:timeout:policy:progress:)``.
+    func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain
 }

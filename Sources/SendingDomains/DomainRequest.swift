@@ -1,6 +1,6 @@
 @_spi(ProviderAuthoring) import HTTPTransport
 
-/// What to create: the domain and the options providers share.
+/// What to create: the domain's name and the options providers share.
 ///
 /// Each provider understands some options and requires a few (see
 /// ``ProviderCapabilities/options`` and ``ProviderCapabilities/requiredOptions``): SendKit needs
@@ -9,17 +9,17 @@
 /// setting is never silently dropped.
 ///
 /// ```swift
-/// var request = DomainRequest(domain: "example.com")
+/// var request = DomainRequest(name: "example.com")
 /// if provider.capabilities.supports(.region) { request.region = "us-east-1" }
 /// if provider.capabilities.supports(.senderAddress) { request.senderAddress = "noreply@example.com" }
 /// let domain = try await provider.createDomain(request)
 /// ```
 public struct DomainRequest: Sendable, Hashable {
-    /// The domain name.
-    public var domain: String
+    /// The domain's name, e.g. `example.com` — ``SendingDomain/name`` of the domain created.
+    public var name: String
     /// The region (SendKit: required; AutoSend: the region key).
     public var region: String?
-    /// The sender address (Cllavio: required; its domain must be ``domain``).
+    /// The sender address (Cllavio: required; its domain must be ``name``).
     public var senderAddress: String?
     /// A reply-to address (Cllavio).
     public var replyTo: String?
@@ -39,11 +39,11 @@ public struct DomainRequest: Sendable, Hashable {
 
     /// Creates a request.
     public init(
-        domain: String, region: String? = nil, senderAddress: String? = nil, replyTo: String? = nil,
+        name: String, region: String? = nil, senderAddress: String? = nil, replyTo: String? = nil,
         returnPathSubdomain: String? = nil, trackingSubdomain: String? = nil, openTracking: Bool? = nil,
         clickTracking: Bool? = nil, inbound: Bool? = nil, idempotencyKey: IdempotencyKey? = nil
     ) {
-        self.domain = domain
+        self.name = name
         self.region = region
         self.senderAddress = senderAddress
         self.replyTo = replyTo

@@ -6,24 +6,40 @@ import Foundation
 import KrafterClient
 import SendKitClient
 
-/// Credentials for one provider.
+/// Credentials for one provider: the case names the provider, so a client can only be given the
+/// credentials its provider takes.
 public enum ProviderCredentials: Sendable, Hashable {
-    /// A bearer API key (SendKit, AutoSend, Krafter).
-    case apiKey(Secret)
-    /// AhaSend: an API key and the account id.
-    case ahaSend(apiKey: Secret, accountID: String)
+    /// SendKit: a bearer API key.
+    case sendKit(apiKey: Secret)
+    /// AutoSend: a bearer API key.
+    case autoSend(apiKey: Secret)
+    /// Krafter: a bearer API key (`kr_live_…`).
+    case krafter(apiKey: Secret)
     /// Cllavio: the access and secret tokens.
     case cllavio(accessToken: Secret, secretToken: Secret)
+    /// AhaSend: an API key and the account id.
+    case ahaSend(apiKey: Secret, accountID: String)
+
+    /// The provider these credentials are for.
+    public var provider: ProviderID {
+        switch self {
+        case .sendKit: .sendKit
+        case .autoSend: .autoSend
+        case .krafter: .krafter
+        case .cllavio: .cllavio
+        case .ahaSend: .ahaSend
+        }
+    }
 }
 
 /// Builds a ``DomainProvisioning`` for a provider chosen at run time.
 ///
 /// ```swift
-/// // From configuration:
-/// let provider = try ProviderFactory.make(.krafter, credentials: .apiKey(Secret(key)))
+/// // From configuration: the credentials name the provider.
+/// let provider = ProviderFactory.make(.krafter(apiKey: Secret(key)))
 ///
 /// // From the environment (the variables the `domains` command uses):
-/// let fromEnv = try ProviderFactory.fromEnvironment(ProviderID(named: "ahasend")!)
+/// let fromEnv = try ProviderFactory.fromEnvironment(.ahaSend)
 /// ```
 public enum ProviderFactory {
     /// The environment variables each provider's credentials come from.
@@ -35,30 +51,21 @@ public enum ProviderFactory {
         .cllavio: ["CLLAVIO_ACCESS_TOKEN", "CLLAVIO_SECRET_TOKEN"],
     ]
 
-    /// A provisioner for `provider`.
+    /// A provisioner for the provider `credentials` are for.
     ///
-    /// - Throws: `SendingDomainsError` of kind `authentication` when the credentials are not the
-    ///   kind `provider` takes, or `validation` for an unknown provider.
+    /// Nothing is checked here: a blank or unsendable credential, or a malformed AhaSend account
+    /// id, fails the first call with a `SendingDomainsError` that names it.
     public static func make(
-        _ provider: ProviderID, credentials: ProviderCredentials, options: ClientOptions = ClientOptions()
-    ) throws(SendingDomainsError) -> any DomainProvisioning {
-        switch (provider, credentials) {
-        case (.sendKit, .apiKey(let key)): return SendKitProvisioner(SendKit.Client(apiKey: key, options: options))
-        case (.autoSend, .apiKey(let key)): return AutoSendProvisioner(AutoSend.Client(apiKey: key, options: options))
-        case (.krafter, .apiKey(let key)): return KrafterProvisioner(Krafter.Client(apiKey: key, options: options))
-        case (.ahaSend, .ahaSend(let key, let account)):
-            return AhaSendProvisioner(AhaSend.Client(apiKey: key, accountID: account, options: options))
-        case (.cllavio, .cllavio(let access, let secret)):
-            return CllavioProvisioner(Cllavio.Client(accessToken: access, secretToken: secret, options: options))
-        default:
-            guard ProviderID.all.contains(provider) else {
-                throw .invalidInput(
-                    field: "provider", "must be one of \(ProviderID.all.map(\.rawValue).joined(separator: ", "))")
-            }
-            throw SendingDomainsError(
-                kind: .authentication,
-                message: "\(provider.displayName) takes \(Self.credentialKind(provider)) credentials",
-                provider: provider)
+        _ credentials: ProviderCredentials, options: ClientOptions = ClientOptions()
+    ) -> any DomainProvisioning {
+        switch credentials {
+        case .sendKit(let key): SendKitProvisioner(SendKit.Client(apiKey: key, options: options))
+        case .autoSend(let key): AutoSendProvisioner(AutoSend.Client(apiKey: key, options: options))
+        case .krafter(let key): KrafterProvisioner(Krafter.Client(apiKey: key, options: options))
+        case .ahaSend(let key, let account):
+            AhaSendProvisioner(AhaSend.Client(apiKey: key, accountID: account, options: options))
+        case .cllavio(let access, let secret):
+            CllavioProvisioner(Cllavio.Client(accessToken: access, secretToken: secret, options: options))
         }
     }
 
@@ -80,15 +87,21 @@ public enum ProviderFactory {
                 fieldErrors: missing.map { .init(field: $0, message: "is not set") })
         }
         let value = { (name: String) in Secret(environment[name] ?? "") }
-        let credentials: ProviderCredentials =
-            switch provider {
-            case .ahaSend:
-                .ahaSend(apiKey: value("AHASEND_API_KEY"), accountID: environment["AHASEND_ACCOUNT_ID"] ?? "")
-            case .cllavio:
-                .cllavio(accessToken: value("CLLAVIO_ACCESS_TOKEN"), secretToken: value("CLLAVIO_SECRET_TOKEN"))
-            default: .apiKey(value(names.first ?? ""))
-            }
-        return try make(provider, credentials: credentials, options: options)
+        let credentials: ProviderCredentials
+        switch provider {
+        case .sendKit: credentials = .sendKit(apiKey: value("SENDKIT_API_KEY"))
+        case .autoSend: credentials = .autoSend(apiKey: value("AUTOSEND_API_KEY"))
+        case .krafter: credentials = .krafter(apiKey: value("KRAFTER_API_KEY"))
+        case .ahaSend:
+            credentials = .ahaSend(apiKey: value("AHASEND_API_KEY"), accountID: environment["AHASEND_ACCOUNT_ID"] ?? "")
+        case .cllavio:
+            credentials = .cllavio(
+                accessToken: value("CLLAVIO_ACCESS_TOKEN"), secretToken: value("CLLAVIO_SECRET_TOKEN"))
+        default:
+            throw .invalidInput(
+                field: "provider", "must be one of \(ProviderID.all.map(\.rawValue).joined(separator: ", "))")
+        }
+        return make(credentials, options: options)
     }
 
     /// Whether `environment` holds every credential `provider` needs.
@@ -104,14 +117,6 @@ public enum ProviderFactory {
         .cllavio: CllavioProvisioner.capabilities,
         .ahaSend: AhaSendProvisioner.capabilities,
     ]
-
-    private static func credentialKind(_ provider: ProviderID) -> String {
-        switch provider {
-        case .ahaSend: ".ahaSend(apiKey:accountID:)"
-        case .cllavio: ".cllavio(accessToken:secretToken:)"
-        default: ".apiKey"
-        }
-    }
 }
 
 extension ProviderID {

@@ -48,7 +48,9 @@ extension DomainProvisioning {
     /// Polls the provider until the domain is verified or failed, the timeout passes, or the task
     /// is cancelled, reporting each check to `progress`.
     ///
-    /// Each check asks the provider to re-check DNS (``refreshVerification(id:)``); waits grow
+    /// Each check asks the provider to re-check DNS (``verifyDomain(id:)``; for Krafter, whose
+    /// verify only enqueues a background check, a get and a new verify when the domain fell back
+    /// to pending); waits grow
     /// per `policy` and run on the client's `TimeSource`, so tests wait in virtual time.
     ///
     /// ```swift
@@ -77,7 +79,12 @@ extension DomainProvisioning {
                     operation: "waitUntilVerified", attempts: max(attempt, 1))
             }
             attempt += 1
-            let domain = try await refreshVerification(id: id)
+            let domain =
+                if let refreshing = self as? any VerificationRefreshing {
+                    try await refreshing.refreshVerification(id: id)
+                } else {
+                    try await verifyDomain(id: id)
+                }
             let elapsed = clock.now() - start
             var wait: Duration? = policy.interval(afterCheck: attempt)
             if domain.status.isTerminal { wait = nil }

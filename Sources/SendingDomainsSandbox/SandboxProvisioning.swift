@@ -6,15 +6,26 @@ extension ProviderSimulator {
     ///
     /// ```swift
     /// let simulator = ProviderSimulator.sandbox(for: .krafter)
-    /// let provider = try ProviderFactory.make(
-    ///     .krafter, credentials: ProviderSimulator.sandboxCredentials(for: .krafter),
-    ///     options: ClientOptions(transport: simulator))
+    /// let provider = ProviderFactory.make(
+    ///     ProviderSimulator.sandboxCredentials(for: .krafter), options: ClientOptions(transport: simulator))
     /// ```
+    ///
+    /// For a provider this SDK does not know, SendKit's form.
     public static func sandboxCredentials(for provider: ProviderID) -> ProviderCredentials {
+        credentials(for: provider, apiKey: sandboxAPIKey, secretToken: sandboxSecretToken, accountID: sandboxAccountID)
+    }
+
+    /// `provider`'s credentials from one key: the API key (Cllavio's access token), Cllavio's
+    /// secret token and AhaSend's account id. For a provider this SDK does not know, SendKit's form.
+    package static func credentials(
+        for provider: ProviderID, apiKey: String, secretToken: String, accountID: String = sandboxAccountID
+    ) -> ProviderCredentials {
         switch provider {
-        case .ahaSend: .ahaSend(apiKey: Secret(sandboxAPIKey), accountID: sandboxAccountID)
-        case .cllavio: .cllavio(accessToken: Secret(sandboxAPIKey), secretToken: Secret(sandboxSecretToken))
-        default: .apiKey(Secret(sandboxAPIKey))
+        case .ahaSend: .ahaSend(apiKey: Secret(apiKey), accountID: accountID)
+        case .cllavio: .cllavio(accessToken: Secret(apiKey), secretToken: Secret(secretToken))
+        case .autoSend: .autoSend(apiKey: Secret(apiKey))
+        case .krafter: .krafter(apiKey: Secret(apiKey))
+        default: .sendKit(apiKey: Secret(apiKey))
         }
     }
 }
@@ -25,7 +36,7 @@ extension ProviderFactory {
     ///
     /// ```swift
     /// let provider = try ProviderFactory.sandbox(.krafter)
-    /// let domain = try await provider.createDomain(DomainRequest(domain: "example.com"))
+    /// let domain = try await provider.createDomain(DomainRequest(name: "example.com"))
     /// ```
     ///
     /// Pass your own `simulator` to inject faults or publish records, and `options` for a
@@ -36,6 +47,10 @@ extension ProviderFactory {
     public static func sandbox(
         _ provider: ProviderID, simulator: ProviderSimulator? = nil, options: ClientOptions = ClientOptions()
     ) throws(SendingDomainsError) -> any DomainProvisioning {
+        guard ProviderID.all.contains(provider) else {
+            throw .invalidInput(
+                field: "provider", "must be one of \(ProviderID.all.map(\.rawValue).joined(separator: ", "))")
+        }
         let simulator = simulator ?? ProviderSimulator.sandbox(for: provider)
         guard simulator.provider == provider else {
             throw .invalidInput(
@@ -43,6 +58,6 @@ extension ProviderFactory {
         }
         var options = options
         options.transport = simulator
-        return try make(provider, credentials: ProviderSimulator.sandboxCredentials(for: provider), options: options)
+        return make(ProviderSimulator.sandboxCredentials(for: provider), options: options)
     }
 }

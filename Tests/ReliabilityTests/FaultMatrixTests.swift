@@ -84,17 +84,13 @@ final class FaultyProvider: @unchecked Sendable {
                 initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(100), deadline: .seconds(90)),
             timeout: .milliseconds(2_500), maximumBodySize: maximumBodySize,
             logger: LogSink(minimumLevel: .debug) { record($0.description) })
-        let credentials: ProviderCredentials =
-            switch provider {
-            case .ahaSend: .ahaSend(apiKey: Secret(Self.secret), accountID: ProviderSimulator.sandboxAccountID)
-            case .cllavio: .cllavio(accessToken: Secret(Self.secret), secretToken: Secret(Self.secondSecret))
-            default: .apiKey(Secret(Self.secret))
-            }
-        return try ProviderFactory.make(provider, credentials: credentials, options: options)
+        let credentials = ProviderSimulator.credentials(
+            for: provider, apiKey: Self.secret, secretToken: FaultyProvider.secondSecret)
+        return ProviderFactory.make(credentials, options: options)
     }
 
     func request(_ domain: String) -> DomainRequest {
-        var request = DomainRequest(domain: domain)
+        var request = DomainRequest(name: domain)
         if provider == .sendKit { request.region = "us-east-1" }
         if provider == .cllavio { request.senderAddress = "noreply@\(domain)" }
         return request

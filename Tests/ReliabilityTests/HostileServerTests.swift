@@ -14,18 +14,14 @@ func hostileClient(
         baseURL: try BaseURL(baseURL), transport: URLSessionTransport(), retryPolicy: .disabled,
         timeout: .seconds(30), logger: LogSink(minimumLevel: .debug) { record($0.description) })
     configure(&options)
-    let credentials: ProviderCredentials =
-        switch provider {
-        case .ahaSend: .ahaSend(apiKey: Secret(apiKey), accountID: ProviderSimulator.sandboxAccountID)
-        case .cllavio: .cllavio(accessToken: Secret(apiKey), secretToken: Secret(FaultyProvider.secondSecret))
-        default: .apiKey(Secret(apiKey))
-        }
-    return try ProviderFactory.make(provider, credentials: credentials, options: options)
+    let credentials = ProviderSimulator.credentials(
+        for: provider, apiKey: apiKey, secretToken: FaultyProvider.secondSecret)
+    return ProviderFactory.make(credentials, options: options)
 }
 
 /// A create request with what `provider` requires.
 func createRequest(_ provider: ProviderID, _ domain: String = "example.com") -> DomainRequest {
-    var request = DomainRequest(domain: domain)
+    var request = DomainRequest(name: domain)
     if provider == .sendKit { request.region = "us-east-1" }
     if provider == .cllavio { request.senderAddress = "noreply@\(domain)" }
     return request
@@ -323,8 +319,8 @@ struct HostileServerTests {
             #expect(error?.fieldErrors.first?.field == field)
             #expect(error?.description.contains(key) == false)
         }
-        let cllavio = try ProviderFactory.make(
-            .cllavio, credentials: .cllavio(accessToken: "good-access-token", secretToken: Secret(key + "-padding")),
+        let cllavio = ProviderFactory.make(
+            .cllavio(accessToken: "good-access-token", secretToken: Secret(key + "-padding")),
             options: ClientOptions(baseURL: try BaseURL(server.baseURL)))
         let error = await captureError { try await cllavio.createDomain(createRequest(.cllavio)) }
         #expect(error?.fieldErrors.first?.field == "X-Api-Secret-Token")

@@ -89,15 +89,9 @@ struct MutationTests {
         let options = ClientOptions(
             transport: transport, retryPolicy: .disabled, rateLimiting: .disabled,
             logger: LogSink(minimumLevel: .debug) { record($0.description) })
-        let credentials: ProviderCredentials =
-            switch provider {
-            case .ahaSend:
-                .ahaSend(apiKey: Secret(FaultyProvider.secret), accountID: ProviderSimulator.sandboxAccountID)
-            case .cllavio:
-                .cllavio(accessToken: Secret(FaultyProvider.secret), secretToken: Secret(FaultyProvider.secondSecret))
-            default: .apiKey(Secret(FaultyProvider.secret))
-            }
-        return try ProviderFactory.make(provider, credentials: credentials, options: options)
+        let credentials = ProviderSimulator.credentials(
+            for: provider, apiKey: FaultyProvider.secret, secretToken: FaultyProvider.secondSecret)
+        return ProviderFactory.make(credentials, options: options)
     }
 
     /// Calls every operation the document could answer; each must return or throw a typed error.
@@ -112,7 +106,7 @@ struct MutationTests {
                 values += 1
             }
         }
-        var request = DomainRequest(domain: "example.com")
+        var request = DomainRequest(name: "example.com")
         if provisioner.provider == .sendKit { request.region = "us-east-1" }
         if provisioner.provider == .cllavio { request.senderAddress = "noreply@example.com" }
         tally(await captureError { try await provisioner.createDomain(request) })

@@ -20,13 +20,13 @@ struct Sandbox {
         self.simulator = simulator
         self.mock = mock
         self.clock = clock
-        self.provisioner = try ProviderFactory.make(
-            provider, credentials: credentials, options: ClientOptions(transport: mock, timeSource: clock.timeSource))
+        self.provisioner = ProviderFactory.make(
+            credentials, options: ClientOptions(transport: mock, timeSource: clock.timeSource))
     }
 
     /// A create request with what `provider` requires.
     func request(_ domain: String = "example.com") -> DomainRequest {
-        var request = DomainRequest(domain: domain)
+        var request = DomainRequest(name: domain)
         if provisioner.capabilities.requiredOptions.contains(.region) { request.region = "us-east-1" }
         if provisioner.capabilities.requiredOptions.contains(.senderAddress) {
             request.senderAddress = "noreply@\(domain)"

@@ -42,12 +42,12 @@ struct UnifiedScenarioTests {
     @Test("ProviderFactory.sandbox: a one-line offline provisioner, or one over your own simulator")
     func sandboxFactory() async throws {
         let krafter = try ProviderFactory.sandbox(.krafter)
-        let created = try await krafter.createDomain(DomainRequest(domain: "example.com"))
+        let created = try await krafter.createDomain(DomainRequest(name: "example.com"))
         #expect(try await krafter.getDomain(id: created.id).name == "example.com")
 
         let simulator = ProviderSimulator.ahaSend()
         let ahaSend = try ProviderFactory.sandbox(.ahaSend, simulator: simulator)
-        _ = try await ahaSend.createDomain(DomainRequest(domain: "example.com"))
+        _ = try await ahaSend.createDomain(DomainRequest(name: "example.com"))
         #expect(await simulator.domainNames == ["example.com"])
 
         let mismatch = await captureError { try ProviderFactory.sandbox(.krafter, simulator: simulator) }
@@ -79,10 +79,10 @@ struct UnifiedScenarioTests {
     @Test("each provider's already-exists answer maps to conflict", arguments: alreadyExists)
     func alreadyExistsVectors(provider: ProviderID, status: Int, body: String) async throws {
         let mock = MockTransport.always(.json(status, body))
-        let provisioner = try ProviderFactory.make(
-            provider, credentials: ProviderSimulator.sandboxCredentials(for: provider),
+        let provisioner = ProviderFactory.make(
+            ProviderSimulator.sandboxCredentials(for: provider),
             options: ClientOptions(transport: mock, retryPolicy: .disabled))
-        var request = DomainRequest(domain: "example.com")
+        var request = DomainRequest(name: "example.com")
         if provider == .sendKit { request.region = "us-east-1" }
         if provider == .cllavio { request.senderAddress = "noreply@example.com" }
         let error = await captureError { try await provisioner.createDomain(request) }
@@ -177,7 +177,7 @@ struct UnifiedScenarioTests {
         let capabilities = sandbox.provisioner.capabilities
         if let required = capabilities.requiredOptions.first {
             let error = await captureError {
-                try await sandbox.provisioner.createDomain(DomainRequest(domain: "example.com"))
+                try await sandbox.provisioner.createDomain(DomainRequest(name: "example.com"))
             }
             #expect(error?.kind == .validation)
             #expect(error?.fieldErrors.first?.field == required.rawValue)
@@ -204,14 +204,14 @@ struct UnifiedScenarioTests {
     func paging() async throws {
         let sandbox = try Sandbox(.ahaSend)
         for index in 0..<3 {
-            _ = try await sandbox.provisioner.createDomain(DomainRequest(domain: "d\(index).example.com"))
+            _ = try await sandbox.provisioner.createDomain(DomainRequest(name: "d\(index).example.com"))
         }
         let names = try await sandbox.provisioner.listDomains().collect().map(\.name)
         #expect(names == ["d0.example.com", "d1.example.com", "d2.example.com"])
     }
 
     @Test("the factory reads credentials from the environment and names what is missing")
-    func factory() throws {
+    func factory() async throws {
         let provisioner = try ProviderFactory.fromEnvironment(
             .ahaSend, environment: ["AHASEND_API_KEY": "k", "AHASEND_ACCOUNT_ID": ProviderSimulator.sandboxAccountID])
         #expect(provisioner.provider == .ahaSend)
@@ -223,9 +223,14 @@ struct UnifiedScenarioTests {
             #expect(error.fieldErrors.map(\.field) == ["CLLAVIO_SECRET_TOKEN"])
             #expect(!error.description.contains("secret-value"))
         }
-        #expect(throws: SendingDomainsError.self) {
-            try ProviderFactory.make(.krafter, credentials: .cllavio(accessToken: "a", secretToken: "b"))
+        // The credentials name the provider: a client can only get the credentials it takes.
+        #expect(ProviderFactory.make(.cllavio(accessToken: "a", secretToken: "b")).provider == .cllavio)
+        #expect(ProviderCredentials.ahaSend(apiKey: "k", accountID: "a").provider == .ahaSend)
+        let unknown = await captureError {
+            try ProviderFactory.fromEnvironment(
+                ProviderID(rawValue: "mailgun", displayName: "Mailgun"), environment: [:])
         }
+        #expect(unknown?.kind == .validation)
         #expect(ProviderID(named: "SendTrim") == .cllavio)
         #expect(ProviderID(named: "mailgun") == nil)
         #expect(ProviderFactory.capabilities.count == 5)

@@ -33,7 +33,7 @@ public struct AhaSendProvisioner: DomainProvisioning {
         }
         let domain = try await client.createDomain(
             .init(
-                domain: request.domain, trackingSubdomain: request.trackingSubdomain,
+                domain: request.name, trackingSubdomain: request.trackingSubdomain,
                 returnPathSubdomain: request.returnPathSubdomain),
             idempotencyKey: request.idempotencyKey)
         return Self.normalize(domain)
@@ -60,11 +60,6 @@ public struct AhaSendProvisioner: DomainProvisioning {
     /// `DELETE …/domains/{domain}`.
     public func deleteDomain(id: String) async throws(SendingDomainsError) {
         try await client.deleteDomain(id)
-    }
-
-    /// Check-dns.
-    public func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        try await verifyDomain(id: id)
     }
 
     /// Maps AhaSend's model: `dns_valid` → verified; otherwise partially verified when some

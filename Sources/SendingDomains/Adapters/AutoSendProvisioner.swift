@@ -28,7 +28,7 @@ public struct AutoSendProvisioner: DomainProvisioning {
         try client.api.run("createDomain") { () throws(SendingDomainsError) in
             try request.check(against: capabilities, provider: provider)
         }
-        return Self.normalize(try await client.createDomain(.init(domain: request.domain, regionKey: request.region)))
+        return Self.normalize(try await client.createDomain(.init(domain: request.name, regionKey: request.region)))
     }
 
     /// `GET /domains/{domainId}`.
@@ -63,11 +63,6 @@ public struct AutoSendProvisioner: DomainProvisioning {
     /// `DELETE /domains/{domainId}`.
     public func deleteDomain(id: String) async throws(SendingDomainsError) {
         try await client.deleteDomain(id: id)
-    }
-
-    /// Verify: AutoSend re-checks DNS on each verify call.
-    public func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        try await verifyDomain(id: id)
     }
 
     /// Maps AutoSend's model: `VERIFIED` → verified; a running verification → verifying; some of

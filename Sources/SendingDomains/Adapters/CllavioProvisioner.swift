@@ -28,11 +28,11 @@ public struct CllavioProvisioner: CreateOnlyProvisioning {
     /// `POST /api/v1/emails/domains/generate`.
     ///
     /// - Throws: `SendingDomainsError` of kind `validation` naming `senderAddress` when the
-    ///   address is missing or not on ``DomainRequest/domain``, and any provider failure.
+    ///   address is missing or not on ``DomainRequest/name``, and any provider failure.
     public func createDomain(_ request: DomainRequest) async throws(SendingDomainsError) -> SendingDomain {
         let generate = try client.api.run("createDomain") { () throws(SendingDomainsError) in
             try request.check(against: capabilities, provider: provider)
-            let domain = try DomainName.normalize(request.domain, field: "domain")
+            let domain = try DomainName.normalize(request.name, field: "domain")
             let sender = Cllavio.GenerateDomainRequest(
                 email: request.senderAddress ?? "", replyTo: request.replyTo, inbound: request.inbound)
             let senderDomain = try EmailAddress.validate(sender.email, field: "senderAddress").domain

@@ -3,7 +3,7 @@
 
 /// ``DomainProvisioning`` over `KrafterClient`: every operation; `returnPathSubdomain` maps to
 /// `return_path`.
-public struct KrafterProvisioner: DomainProvisioning {
+public struct KrafterProvisioner: DomainProvisioning, VerificationRefreshing {
     /// The provider client.
     public let client: Krafter.Client
 
@@ -30,7 +30,7 @@ public struct KrafterProvisioner: DomainProvisioning {
             try request.check(against: capabilities, provider: provider)
         }
         return Self.normalize(
-            try await client.createDomain(.init(domain: request.domain, returnPath: request.returnPathSubdomain)))
+            try await client.createDomain(.init(domain: request.name, returnPath: request.returnPathSubdomain)))
     }
 
     /// `GET /domains/:id`, with the full record list.
@@ -58,7 +58,7 @@ public struct KrafterProvisioner: DomainProvisioning {
 
     /// Get, and a new verify when the domain went back to pending (Krafter checks DNS in a
     /// background job that verify enqueues).
-    public func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain {
+    func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain {
         let current = try await getDomain(id: id)
         if current.status == .pending { return try await verifyDomain(id: id) }
         return current

@@ -6,7 +6,7 @@
 ///
 /// ```swift
 /// let provider = SendKitProvisioner(SendKit.Client(apiKey: key))
-/// let domain = try await provider.createDomain(DomainRequest(domain: "example.com", region: "us-east-1"))
+/// let domain = try await provider.createDomain(DomainRequest(name: "example.com", region: "us-east-1"))
 /// ```
 public struct SendKitProvisioner: CreateOnlyProvisioning {
     /// The provider client.
@@ -36,7 +36,7 @@ public struct SendKitProvisioner: CreateOnlyProvisioning {
         }
         let domain = try await client.createDomain(
             .init(
-                name: request.domain, region: request.region ?? "", openTracking: request.openTracking,
+                name: request.name, region: request.region ?? "", openTracking: request.openTracking,
                 clickTracking: request.clickTracking))
         return Self.normalize(domain)
     }
