@@ -25,10 +25,10 @@ do {
         print("  \(record.required ? "required" : "optional") \(record.type) \(record.host) \(record.content)")
     }
     for try await listed in ahaSend.domains(dnsValid: false, pageSize: 50) {
-        let checked = try await ahaSend.checkDNS(domain: listed.domain)
+        let checked = try await ahaSend.verifyDomain(id: listed.domain)
         print("\(listed.domain): DNS valid = \(checked.dnsValid)")
     }
-    let updated = try await ahaSend.updateDomain(name, .init(trackingSubdomain: "links"))
+    let updated = try await ahaSend.updateDomain(id: name, .init(trackingSubdomain: "links"))
     print("Tracking subdomain now: \(updated.trackingSubdomain ?? "default")")
 } catch {
     print(error.description)

@@ -178,7 +178,7 @@ enum ClientBenchmarks {
                     payload: ahaDomainPayload, decoder: decoder)
             })
         compare(
-            "AhaSend get", sdk: { _ = try await aha.getDomain("example.com") },
+            "AhaSend get", sdk: { _ = try await aha.getDomain(id: "example.com") },
             baseline: {
                 _ = try baseline(
                     AhaSend.Domain.self, method: "GET", url: "\(base)/example.com", body: String?.none,

@@ -240,7 +240,7 @@ enum InFlightMemoryBenchmark {
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<calls {
                 if side == "sdk" {
-                    group.addTask { _ = try? await client.getDomain("example.com") }
+                    group.addTask { _ = try? await client.getDomain(id: "example.com") }
                 } else {
                     group.addTask {
                         guard

@@ -10,7 +10,7 @@ extension AhaSend {
     /// let ahaSend = AhaSend.Client(apiKey: key, accountID: accountID)
     /// let domain = try await ahaSend.createDomain(.init(domain: "example.com", returnPathSubdomain: "mail"))
     /// // … the customer publishes domain.dnsRecords …
-    /// let checked = try await ahaSend.checkDNS(domain: "example.com")
+    /// let checked = try await ahaSend.verifyDomain(id: "example.com")   // check-dns
     /// print(checked.dnsValid)
     /// ```
     public struct Client: Sendable {
@@ -127,16 +127,17 @@ extension AhaSend {
             }
         }
 
-        /// Reads one domain by name: `GET …/domains/{domain}`.
+        /// Reads one domain: `GET …/domains/{domain}`. AhaSend addresses a domain by its name, so
+        /// the `id` is the domain's name.
         ///
         /// ```swift
-        /// let domain = try await ahaSend.getDomain("example.com")
+        /// let domain = try await ahaSend.getDomain(id: "example.com")
         /// ```
         ///
         /// - Throws: `SendingDomainsError`: `validation` for an invalid name, `notFound`, and
         ///   the usual API and transport failures.
-        public func getDomain(_ domain: String) async throws(SendingDomainsError) -> Domain {
-            let operation = APIOperation(name: "getDomain", method: .get, path: try domainPath("getDomain", domain))
+        public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
+            let operation = APIOperation(name: "getDomain", method: .get, path: try domainPath("getDomain", id))
             return try await api.send(operation, decoding: Domain.self)
         }
 
@@ -144,15 +145,15 @@ extension AhaSend {
         /// `PUT …/domains/{domain}`.
         ///
         /// ```swift
-        /// let updated = try await ahaSend.updateDomain("example.com", .init(trackingSubdomain: "links"))
+        /// let updated = try await ahaSend.updateDomain(id: "example.com", .init(trackingSubdomain: "links"))
         /// ```
         ///
         /// - Throws: `SendingDomainsError`: `validation` for an invalid name or field,
         ///   `notFound`, and the usual API and transport failures.
         public func updateDomain(
-            _ domain: String, _ update: UpdateDomainRequest
+            id: String, _ update: UpdateDomainRequest
         ) async throws(SendingDomainsError) -> Domain {
-            let path = try domainPath("updateDomain", domain)
+            let path = try domainPath("updateDomain", id)
             let operation = try api.run("updateDomain") { () throws(SendingDomainsError) in
                 try APIOperation(name: "updateDomain", method: .put, path: path, json: update.validated())
             }
@@ -162,32 +163,32 @@ extension AhaSend {
         /// Deletes a domain: `DELETE …/domains/{domain}`.
         ///
         /// ```swift
-        /// try await ahaSend.deleteDomain("example.com")
+        /// try await ahaSend.deleteDomain(id: "example.com")
         /// ```
         ///
-        /// - Returns: AhaSend's success message.
         /// - Throws: `SendingDomainsError`: `validation` for an invalid name, `notFound`,
-        ///   `permission` (the key lacks `domains:delete`), and the usual failures.
-        @discardableResult
-        public func deleteDomain(_ domain: String) async throws(SendingDomainsError) -> SuccessMessage {
+        ///   `permission` (the key lacks `domains:delete`), `decoding` when the answer is not
+        ///   AhaSend's success message, and the usual failures.
+        public func deleteDomain(id: String) async throws(SendingDomainsError) {
             let operation = APIOperation(
-                name: "deleteDomain", method: .delete, path: try domainPath("deleteDomain", domain))
-            return try await api.send(operation, decoding: SuccessMessage.self)
+                name: "deleteDomain", method: .delete, path: try domainPath("deleteDomain", id))
+            _ = try await api.send(operation, decoding: SuccessMessage.self)
         }
 
-        /// Checks the domain's DNS now: `POST …/domains/{domain}/check-dns` (no body). AhaSend
-        /// returns a cached result when the domain was checked in the last 60 seconds.
+        /// Asks AhaSend to check the domain's DNS now: `POST …/domains/{domain}/check-dns` (no
+        /// body). AhaSend returns a cached result when the domain was checked in the last 60
+        /// seconds.
         ///
         /// ```swift
-        /// let checked = try await ahaSend.checkDNS(domain: "example.com")
+        /// let checked = try await ahaSend.verifyDomain(id: "example.com")
         /// let missing = checked.dnsRecords.filter { $0.required && !$0.propagated }
         /// ```
         ///
         /// - Throws: `SendingDomainsError`: `validation` for an invalid name, `notFound`,
         ///   `server` (503 when managed DNS is unavailable), and the usual failures.
-        public func checkDNS(domain: String) async throws(SendingDomainsError) -> Domain {
+        public func verifyDomain(id: String) async throws(SendingDomainsError) -> Domain {
             let operation = APIOperation(
-                name: "checkDNS", method: .post, path: try domainPath("checkDNS", domain) + ["check-dns"])
+                name: "verifyDomain", method: .post, path: try domainPath("verifyDomain", id) + ["check-dns"])
             return try await api.send(operation, decoding: Domain.self)
         }
     }

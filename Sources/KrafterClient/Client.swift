@@ -100,16 +100,15 @@ extension Krafter {
         /// try await krafter.deleteDomain(id: domain.id)
         /// ```
         ///
-        /// - Returns: Krafter's `{ "deleted": true }`.
         /// - Throws: `SendingDomainsError`: `validation` when `id` is not a UUID, `notFound`,
-        ///   and the usual API and transport failures.
-        @discardableResult
-        public func deleteDomain(id: String) async throws(SendingDomainsError) -> Deletion {
+        ///   `decoding` when the answer is not Krafter's `{ "deleted": true }`, and the usual API
+        ///   and transport failures.
+        public func deleteDomain(id: String) async throws(SendingDomainsError) {
             let id = try api.run("deleteDomain") { () throws(SendingDomainsError) in
                 try ResourceID.uuid(id, field: "id")
             }
             let operation = APIOperation(name: "deleteDomain", method: .delete, path: ["domains", id])
-            return try await api.send(operation, decoding: Envelope<Deletion>.self).data
+            _ = try await api.send(operation, decoding: Envelope<Deletion>.self)
         }
     }
 }

@@ -11,7 +11,7 @@ import Foundation
 /// let clock = VirtualClock(random: 0.5)
 /// let client = AhaSend.Client(apiKey: "k", accountID: id,
 ///                            options: .init(transport: mock, timeSource: clock.timeSource))
-/// _ = try await client.getDomain("example.com")
+/// _ = try await client.getDomain(id: "example.com")
 /// #expect(clock.sleeps == [.milliseconds(250)])
 /// ```
 public final class VirtualClock: Sendable {

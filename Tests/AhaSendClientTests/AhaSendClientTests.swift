@@ -80,7 +80,7 @@ struct AhaSendClientTests {
         let mock = MockTransport.always(.json(201, DocumentedExamples.AhaSend.domain()))
         let client = client(mock)
         _ = try await client.createDomain(.init(domain: "example.com", trackingSubdomain: "t", dkimSelector: "s1"))
-        _ = try await client.updateDomain("example.com", .init(mediaSubdomain: "media", dkimSelector: ""))
+        _ = try await client.updateDomain(id: "example.com", .init(mediaSubdomain: "media", dkimSelector: ""))
         let bodies = mock.requests.compactMap(\.body)
         #expect(
             try SchemaValidator.validate(
@@ -121,10 +121,10 @@ struct AhaSendClientTests {
         let client = client(mock)
         _ = try await client.createDomain(.init(domain: "example.com", trackingSubdomain: "click"))
         _ = try await client.createDomain(.init(domain: "example.org"))
-        _ = try await client.checkDNS(domain: "example.com")
-        _ = try await client.updateDomain("example.org", .init(returnPathSubdomain: "bounce"))
+        _ = try await client.verifyDomain(id: "example.com")
+        _ = try await client.updateDomain(id: "example.org", .init(returnPathSubdomain: "bounce"))
         _ = try await client.listDomains(.init(limit: 1))
-        _ = try await client.deleteDomain("example.org")
+        _ = try await client.deleteDomain(id: "example.org")
         let bodies = responses.withLock { $0 }
         #expect(bodies.count == 6)
         #expect(try SchemaValidator.validate("Domain", Array(bodies[0..<4])) == "ok 4")
@@ -146,19 +146,20 @@ struct AhaSendClientTests {
             }
         }
         let client = client(mock)
-        #expect(try await client.getDomain("Example.COM.").domain == "example.com")
+        #expect(try await client.getDomain(id: "Example.COM.").domain == "example.com")
         #expect(
-            try await client.updateDomain("example.com", .init(trackingSubdomain: "click")).trackingSubdomain == "click"
+            try await client.updateDomain(id: "example.com", .init(trackingSubdomain: "click")).trackingSubdomain
+                == "click"
         )
         #expect(
             try JSONValue(data: try #require(mock.lastRequest?.body))
                 == JSONValue(json: #"{"tracking_subdomain":"click"}"#))
-        let checked = try await client.checkDNS(domain: "example.com")
+        let checked = try await client.verifyDomain(id: "example.com")
         #expect(checked.dnsValid)
         #expect(checked.lastDNSCheckAt == Timestamp.parse("2026-02-01T09:04:59Z"))
         #expect(mock.lastRequest?.body == nil)
         #expect(mock.lastRequest?.headers["Idempotency-Key"] != nil)
-        #expect(try await client.deleteDomain("example.com").message == "Domain deleted successfully")
+        try await client.deleteDomain(id: "example.com")
         #expect(mock.requests.map(\.method) == [.get, .put, .post, .delete])
         #expect(mock.requests.filter { $0.method != .post }.allSatisfy { $0.headers["Idempotency-Key"] == nil })
     }
@@ -282,7 +283,7 @@ struct AhaSendClientTests {
             .respond(.json(429, #"{ "message": "Too many requests, rate limited." }"#, headers: ["Retry-After": "1"])),
             .respond(.json(200, DocumentedExamples.AhaSend.domain())),
         ])
-        _ = try await client(mock, clock: clock).getDomain("example.com")
+        _ = try await client(mock, clock: clock).getDomain(id: "example.com")
         #expect(clock.sleeps == [.seconds(1)])
     }
 
@@ -324,7 +325,7 @@ struct AhaSendClientTests {
             #expect(error?.kind == .validation)
         }
         let wrongAccount = AhaSend.Client(apiKey: Self.key, accountID: "../../admin", options: .init(transport: mock))
-        let error = await captureError { try await wrongAccount.getDomain("example.com") }
+        let error = await captureError { try await wrongAccount.getDomain(id: "example.com") }
         #expect(error?.fieldErrors.first?.field == "account_id")
         #expect(mock.requests.isEmpty)
     }
@@ -340,7 +341,7 @@ struct AhaSendClientTests {
     @Test("hostile bodies give typed errors", arguments: HostileResponses.all.map(\.name))
     func hostile(name: String) async throws {
         let response = try #require(HostileResponses.all.first { $0.name == name }?.response)
-        let error = await captureError { try await client(MockTransport.always(response)).getDomain("example.com") }
+        let error = await captureError { try await client(MockTransport.always(response)).getDomain(id: "example.com") }
         #expect(error.map { [.decoding, .server].contains($0.kind) } == true, "\(String(describing: error))")
     }
 }

@@ -230,7 +230,7 @@ struct SimulatorBehaviourTests {
         let simulator = ProviderSimulator.ahaSend(checksToVerify: 1)
         let client = AhaSend.Client(apiKey: key, accountID: account, options: .init(transport: simulator))
         for index in 0..<5 { _ = try await client.createDomain(.init(domain: "d\(index).example.com")) }
-        _ = try await client.checkDNS(domain: "d3.example.com")
+        _ = try await client.verifyDomain(id: "d3.example.com")
         let first = try await client.listDomains(.init(limit: 2))
         #expect(first.data.map(\.domain) == ["d0.example.com", "d1.example.com"])
         #expect(first.pagination.hasMore)

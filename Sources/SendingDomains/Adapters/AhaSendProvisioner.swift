@@ -41,7 +41,7 @@ public struct AhaSendProvisioner: DomainProvisioning {
 
     /// `GET …/domains/{domain}`; `id` is the domain name.
     public func getDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        Self.normalize(try await client.getDomain(id))
+        Self.normalize(try await client.getDomain(id: id))
     }
 
     /// `GET …/domains`, cursor page by cursor page.
@@ -54,12 +54,12 @@ public struct AhaSendProvisioner: DomainProvisioning {
 
     /// `POST …/domains/{domain}/check-dns` (cached by AhaSend for 60 s).
     public func verifyDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        Self.normalize(try await client.checkDNS(domain: id))
+        Self.normalize(try await client.verifyDomain(id: id))
     }
 
     /// `DELETE …/domains/{domain}`.
     public func deleteDomain(id: String) async throws(SendingDomainsError) {
-        try await client.deleteDomain(id)
+        try await client.deleteDomain(id: id)
     }
 
     /// Maps AhaSend's model: `dns_valid` → verified; otherwise partially verified when some
