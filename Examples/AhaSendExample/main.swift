@@ -19,14 +19,14 @@ let name = CommandLine.arguments.dropFirst().first ?? "example.com"
 do {
     // The same key on a retry — even after a restart — can never create the domain twice.
     let key = try IdempotencyKey("example-onboarding-\(name)")
-    let domain = try await ahaSend.createDomain(.init(domain: name, returnPathSubdomain: "mail"), idempotencyKey: key)
-    print("Created \(domain.domain); publish:")
+    let domain = try await ahaSend.createDomain(.init(name: name, returnPathSubdomain: "mail"), idempotencyKey: key)
+    print("Created \(domain.name); publish:")
     for record in domain.dnsRecords {
-        print("  \(record.required ? "required" : "optional") \(record.type) \(record.host) \(record.content)")
+        print("  \(record.required ? "required" : "optional") \(record.type) \(record.host) \(record.value)")
     }
     for try await listed in ahaSend.domains(dnsValid: false, pageSize: 50) {
-        let checked = try await ahaSend.verifyDomain(id: listed.domain)
-        print("\(listed.domain): DNS valid = \(checked.dnsValid)")
+        let checked = try await ahaSend.verifyDomain(id: listed.name)
+        print("\(listed.name): DNS valid = \(checked.dnsValid)")
     }
     let updated = try await ahaSend.updateDomain(id: name, .init(trackingSubdomain: "links"))
     print("Tracking subdomain now: \(updated.trackingSubdomain ?? "default")")

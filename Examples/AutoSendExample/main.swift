@@ -14,14 +14,14 @@ let autoSend = AutoSend.Client(apiKey: key ?? ProviderSimulator.sandboxAPIKey, o
 
 do {
     let domain = try await autoSend.createDomain(
-        .init(domain: CommandLine.arguments.dropFirst().first ?? "example.com"))
-    print("Created \(domain.domainName) (id \(domain.id)); publish:")
+        .init(name: CommandLine.arguments.dropFirst().first ?? "example.com"))
+    print("Created \(domain.name) (id \(domain.id)); publish:")
     for record in domain.dnsRecords?.all ?? [] {
         print("  \(record.type) \(record.name) \(record.value)")
     }
     let check = try await autoSend.verifyDomain(id: domain.id)
     print("Verify: \(check.verificationStatus?.rawValue ?? "?"), in progress: \(check.verificationInProgress ?? false)")
-    print("Domains in the project: \(try await autoSend.listDomains().map(\.domainName))")
+    print("Domains in the project: \(try await autoSend.listDomains().map(\.name))")
     if key == nil {
         try await autoSend.deleteDomain(id: domain.id)
         print("Deleted the sandbox domain.")

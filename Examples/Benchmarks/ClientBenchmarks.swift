@@ -104,11 +104,11 @@ enum ClientBenchmarks {
         let id = "550e8400-e29b-41d4-a716-446655440000"
         compare(
             "Krafter create",
-            sdk: { _ = try await krafter.createDomain(.init(domain: "example.com", returnPath: "send")) },
+            sdk: { _ = try await krafter.createDomain(.init(name: "example.com", returnPath: "send")) },
             baseline: {
                 _ = try baseline(
                     Envelope<Krafter.Domain>.self, method: "POST", url: "https://app.krafter.dev/api/v1/domains",
-                    body: Krafter.CreateDomainRequest(domain: "example.com", returnPath: "send"),
+                    body: Krafter.CreateDomainRequest(name: "example.com", returnPath: "send"),
                     payload: krafterCreatePayload,
                     decoder: decoder)
             })
@@ -135,11 +135,11 @@ enum ClientBenchmarks {
         let hexID = "60d5ec49f1b2c72d9c8b2222"
         compare(
             "AutoSend create",
-            sdk: { _ = try await autoSend.createDomain(.init(domain: "example.com", regionKey: "us-east-1")) },
+            sdk: { _ = try await autoSend.createDomain(.init(name: "example.com", regionKey: "us-east-1")) },
             baseline: {
                 _ = try baseline(
                     AutoSendEnvelope<AutoSend.Domain>.self, method: "POST", url: "https://api.autosend.com/v1/domains",
-                    body: AutoSend.CreateDomainRequest(domain: "example.com", regionKey: "us-east-1"),
+                    body: AutoSend.CreateDomainRequest(name: "example.com", regionKey: "us-east-1"),
                     payload: autoSendDomain,
                     decoder: decoder)
             })
@@ -169,12 +169,12 @@ enum ClientBenchmarks {
         let ahaPagePayload = Data(ahaPage.utf8)
         let base = "https://api.ahasend.com/v2/accounts/\(account)/domains"
         compare(
-            "AhaSend create", sdk: { _ = try await aha.createDomain(.init(domain: "example.com")) },
+            "AhaSend create", sdk: { _ = try await aha.createDomain(.init(name: "example.com")) },
             baseline: {
                 _ = UUID().uuidString  // the baseline mints a key too
                 _ = try baseline(
                     AhaSend.Domain.self, method: "POST", url: base,
-                    body: AhaSend.CreateDomainRequest(domain: "example.com"),
+                    body: AhaSend.CreateDomainRequest(name: "example.com"),
                     payload: ahaDomainPayload, decoder: decoder)
             })
         compare(

@@ -19,7 +19,7 @@ let cllavio = Cllavio.Client(
 do {
     let generated = try await cllavio.generateDomain(
         .init(email: CommandLine.arguments.dropFirst().first ?? "noreply@example.com", inbound: false))
-    print("Publish these TXT records for \(generated.domain):")
+    print("Publish these TXT records for \(generated.name):")
     for record in generated.records {
         print("  \(record.role.rawValue.uppercased()) \(record.host) \(record.value)")
     }

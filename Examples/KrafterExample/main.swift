@@ -15,8 +15,8 @@ let krafter = Krafter.Client(apiKey: key ?? ProviderSimulator.sandboxAPIKey, opt
 
 do {
     let domain = try await krafter.createDomain(
-        .init(domain: arguments.first ?? "example.com", returnPath: arguments.dropFirst().first ?? "send"))
-    print("Created \(domain.domain) (\(domain.status)); publish:")
+        .init(name: arguments.first ?? "example.com", returnPath: arguments.dropFirst().first ?? "send"))
+    print("Created \(domain.name) (\(domain.status)); publish:")
     for record in domain.dnsRecords ?? [] {
         let priority = record.priority.map { " \($0)" } ?? ""
         print("  [\(record.category?.rawValue ?? "-")] \(record.type)\(priority) \(record.name) \(record.value)")

@@ -12,9 +12,9 @@ import Foundation
 /// import AhaSendClient
 ///
 /// let ahaSend = AhaSend.Client(apiKey: "aha-sk-…", accountID: "9f3c…")
-/// let domain = try await ahaSend.createDomain(.init(domain: "example.com"))
+/// let domain = try await ahaSend.createDomain(.init(name: "example.com"))
 /// for record in domain.dnsRecords where record.required {
-///     print(record.type, record.host, record.content)
+///     print(record.type, record.host, record.value)
 /// }
 /// ```
 public enum AhaSend {

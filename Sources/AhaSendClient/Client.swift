@@ -8,7 +8,7 @@ extension AhaSend {
     ///
     /// ```swift
     /// let ahaSend = AhaSend.Client(apiKey: key, accountID: accountID)
-    /// let domain = try await ahaSend.createDomain(.init(domain: "example.com", returnPathSubdomain: "mail"))
+    /// let domain = try await ahaSend.createDomain(.init(name: "example.com", returnPathSubdomain: "mail"))
     /// // … the customer publishes domain.dnsRecords …
     /// let checked = try await ahaSend.verifyDomain(id: "example.com")   // check-dns
     /// print(checked.dnsValid)
@@ -66,7 +66,7 @@ extension AhaSend {
         ///
         /// ```swift
         /// let key = try IdempotencyKey("customer-42-example.com")
-        /// let domain = try await ahaSend.createDomain(.init(domain: "example.com"), idempotencyKey: key)
+        /// let domain = try await ahaSend.createDomain(.init(name: "example.com"), idempotencyKey: key)
         /// ```
         ///
         /// - Throws: `SendingDomainsError`: `validation` (before sending, or 400), `conflict`
@@ -111,7 +111,7 @@ extension AhaSend {
         ///
         /// ```swift
         /// for try await domain in ahaSend.domains(dnsValid: false) {
-        ///     print("still waiting for DNS:", domain.domain)
+        ///     print("still waiting for DNS:", domain.name)
         /// }
         /// ```
         ///

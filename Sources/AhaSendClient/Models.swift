@@ -4,8 +4,8 @@ import Foundation
 extension AhaSend {
     /// The body of `POST /v2/accounts/{account_id}/domains` (`CreateDomainRequest`).
     public struct CreateDomainRequest: Codable, Hashable, Sendable {
-        /// The fully qualified domain name.
-        public var domain: String
+        /// The fully qualified domain name (`domain` on the wire).
+        public var name: String
         /// A PEM RSA private key (≥ 1024 bits; 2048 recommended). Platform Partner accounts only.
         public var dkimPrivateKey: Secret?
         /// A custom tracking subdomain (one DNS label); `nil` for the default.
@@ -24,11 +24,11 @@ extension AhaSend {
 
         /// Creates a request.
         public init(
-            domain: String, dkimPrivateKey: Secret? = nil, trackingSubdomain: String? = nil,
+            name: String, dkimPrivateKey: Secret? = nil, trackingSubdomain: String? = nil,
             returnPathSubdomain: String? = nil, subscriptionSubdomain: String? = nil, mediaSubdomain: String? = nil,
             dkimRotationIntervalDays: Int? = nil, dkimSelector: String? = nil
         ) {
-            self.domain = domain
+            self.name = name
             self.dkimPrivateKey = dkimPrivateKey
             self.trackingSubdomain = trackingSubdomain
             self.returnPathSubdomain = returnPathSubdomain
@@ -39,7 +39,7 @@ extension AhaSend {
         }
 
         enum CodingKeys: String, CodingKey {
-            case domain
+            case name = "domain"
             case dkimPrivateKey = "dkim_private_key"
             case trackingSubdomain = "tracking_subdomain"
             case returnPathSubdomain = "return_path_subdomain"
@@ -52,7 +52,7 @@ extension AhaSend {
         /// Encodes the wire body; the private key is revealed only here.
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(domain, forKey: .domain)
+            try c.encode(name, forKey: .name)
             try c.encodeIfPresent(dkimPrivateKey?.reveal(), forKey: .dkimPrivateKey)
             try c.encodeIfPresent(trackingSubdomain, forKey: .trackingSubdomain)
             try c.encodeIfPresent(returnPathSubdomain, forKey: .returnPathSubdomain)
@@ -65,7 +65,7 @@ extension AhaSend {
         /// Decodes the wire body (for simulators).
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            domain = try c.decode(String.self, forKey: .domain)
+            name = try c.decode(String.self, forKey: .name)
             dkimPrivateKey = try c.decodeIfPresent(String.self, forKey: .dkimPrivateKey).map { Secret($0) }
             trackingSubdomain = try c.decodeIfPresent(String.self, forKey: .trackingSubdomain)
             returnPathSubdomain = try c.decodeIfPresent(String.self, forKey: .returnPathSubdomain)
@@ -81,7 +81,7 @@ extension AhaSend {
         ///   naming the field.
         public func validated() throws(SendingDomainsError) -> CreateDomainRequest {
             var copy = self
-            copy.domain = try DomainName.normalize(domain, field: "domain")
+            copy.name = try DomainName.normalize(name, field: "domain")
             try Settings.check(
                 tracking: trackingSubdomain, returnPath: returnPathSubdomain, subscription: subscriptionSubdomain,
                 media: mediaSubdomain, rotation: dkimRotationIntervalDays, selector: dkimSelector)
@@ -177,8 +177,8 @@ extension AhaSend {
         public var label: String?
         /// The host name.
         public var host: String
-        /// The value.
-        public var content: String
+        /// The value (`content` on the wire).
+        public var value: String
         /// Whether verification needs it.
         public var required: Bool
         /// Whether AhaSend has seen it in DNS.
@@ -186,14 +186,19 @@ extension AhaSend {
 
         /// Creates a record (for tests and simulators).
         public init(
-            type: String, label: String? = nil, host: String, content: String, required: Bool, propagated: Bool
+            type: String, label: String? = nil, host: String, value: String, required: Bool, propagated: Bool
         ) {
             self.type = type
             self.label = label
             self.host = host
-            self.content = content
+            self.value = value
             self.required = required
             self.propagated = propagated
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case type, label, host, required, propagated
+            case value = "content"
         }
     }
 
@@ -208,8 +213,8 @@ extension AhaSend {
         public var createdAt: Date
         /// When it was last updated.
         public var updatedAt: Date
-        /// The domain name; the id to use in later calls.
-        public var domain: String
+        /// The domain name (`domain` on the wire); the id to use in later calls.
+        public var name: String
         /// The account it belongs to.
         public var accountID: String
         /// The records to publish.
@@ -237,7 +242,7 @@ extension AhaSend {
 
         /// Creates a domain (for tests and simulators).
         public init(
-            object: String? = "domain", id: String, createdAt: Date, updatedAt: Date, domain: String, accountID: String,
+            object: String? = "domain", id: String, createdAt: Date, updatedAt: Date, name: String, accountID: String,
             dnsRecords: [DNSRecord], lastDNSCheckAt: Date? = nil, dnsValid: Bool, trackingSubdomain: String? = nil,
             returnPathSubdomain: String? = nil, subscriptionSubdomain: String? = nil, mediaSubdomain: String? = nil,
             dkimRotationIntervalDays: Int? = nil, dkimSelector: String? = nil, rotationReady: Bool? = nil,
@@ -247,7 +252,7 @@ extension AhaSend {
             self.id = id
             self.createdAt = createdAt
             self.updatedAt = updatedAt
-            self.domain = domain
+            self.name = name
             self.accountID = accountID
             self.dnsRecords = dnsRecords
             self.lastDNSCheckAt = lastDNSCheckAt
@@ -263,7 +268,8 @@ extension AhaSend {
         }
 
         enum CodingKeys: String, CodingKey {
-            case object, id, domain
+            case object, id
+            case name = "domain"
             case createdAt = "created_at"
             case updatedAt = "updated_at"
             case accountID = "account_id"

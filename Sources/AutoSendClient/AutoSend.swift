@@ -11,7 +11,7 @@ import Foundation
 /// import AutoSendClient
 ///
 /// let autoSend = AutoSend.Client(apiKey: "…")
-/// let domain = try await autoSend.createDomain(.init(domain: "example.com", regionKey: "us-east-1"))
+/// let domain = try await autoSend.createDomain(.init(name: "example.com", regionKey: "us-east-1"))
 /// // publish domain.dnsRecords, then:
 /// let check = try await autoSend.verifyDomain(id: domain.id)
 /// print(check.verificationStatus ?? .pendingConfiguration)

@@ -9,7 +9,7 @@ extension AutoSend {
     /// ```swift
     /// let autoSend = AutoSend.Client(apiKey: key)
     /// for domain in try await autoSend.listDomains() {
-    ///     print(domain.domainName, domain.verificationStatus ?? .pendingConfiguration)
+    ///     print(domain.name, domain.verificationStatus ?? .pendingConfiguration)
     /// }
     /// ```
     public struct Client: Sendable {
@@ -34,7 +34,7 @@ extension AutoSend {
         /// records are published and ``verifyDomain(id:)`` succeeds.
         ///
         /// ```swift
-        /// let domain = try await autoSend.createDomain(.init(domain: "example.com"))
+        /// let domain = try await autoSend.createDomain(.init(name: "example.com"))
         /// ```
         ///
         /// - Throws: `SendingDomainsError`: `validation` for an invalid domain (before sending,

@@ -4,16 +4,21 @@ import Foundation
 extension AutoSend {
     /// The body of `POST /domains`.
     public struct CreateDomainRequest: Codable, Hashable, Sendable {
-        /// The domain, e.g. `example.com` or `mail.example.com`: no protocol, path or trailing
-        /// slash; at most 253 characters.
-        public var domain: String
+        /// The domain's name (`domain` on the wire), e.g. `example.com` or `mail.example.com`:
+        /// no protocol, path or trailing slash; at most 253 characters.
+        public var name: String
         /// The AutoSend region key, e.g. `us-east-1`; `nil` for the project's primary region.
         public var regionKey: String?
 
         /// Creates a request.
-        public init(domain: String, regionKey: String? = nil) {
-            self.domain = domain
+        public init(name: String, regionKey: String? = nil) {
+            self.name = name
             self.regionKey = regionKey
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name = "domain"
+            case regionKey
         }
 
         /// A copy with the domain normalised.
@@ -22,7 +27,7 @@ extension AutoSend {
         ///   naming `domain` or `regionKey`.
         public func validated() throws(SendingDomainsError) -> CreateDomainRequest {
             var copy = self
-            copy.domain = try DomainName.normalize(domain, field: "domain")
+            copy.name = try DomainName.normalize(name, field: "domain")
             if let regionKey {
                 let trimmed = regionKey.trimmingCharacters(in: .whitespaces)
                 guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
@@ -125,12 +130,12 @@ extension AutoSend {
     /// A sending domain as AutoSend returns it.
     ///
     /// The create response is documented in full; list, get and verify bodies are only partly
-    /// published, so everything but `id` and `domainName` is optional.
+    /// published, so everything but `id` and the name is optional.
     public struct Domain: Codable, Hashable, Sendable {
         /// The domain's id: 24 hexadecimal characters. Use it in later calls.
         public var id: String
-        /// The domain name.
-        public var domainName: String
+        /// The domain's name (`domainName` on the wire).
+        public var name: String
         /// The verification status.
         public var verificationStatus: VerificationStatus?
         /// Whether ownership is verified.
@@ -156,14 +161,14 @@ extension AutoSend {
 
         /// Creates a domain value (for tests and simulators).
         public init(
-            id: String, domainName: String, verificationStatus: VerificationStatus? = nil,
+            id: String, name: String, verificationStatus: VerificationStatus? = nil,
             ownershipVerified: Bool? = nil,
             dkimEnabled: Bool? = nil, mailFromEnabled: Bool? = nil, dmarcEnabled: Bool? = nil,
             dnsRecords: DNSRecords? = nil, createdAt: Date? = nil, lastCheckedAt: Date? = nil, verifiedAt: Date? = nil,
             regionKey: String? = nil, verificationInProgress: Bool? = nil
         ) {
             self.id = id
-            self.domainName = domainName
+            self.name = name
             self.verificationStatus = verificationStatus
             self.ownershipVerified = ownershipVerified
             self.dkimEnabled = dkimEnabled
@@ -175,6 +180,13 @@ extension AutoSend {
             self.verifiedAt = verifiedAt
             self.regionKey = regionKey
             self.verificationInProgress = verificationInProgress
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case name = "domainName"
+            case verificationStatus, ownershipVerified, dkimEnabled, mailFromEnabled, dmarcEnabled, dnsRecords,
+                createdAt, lastCheckedAt, verifiedAt, regionKey, verificationInProgress
         }
     }
 

@@ -54,7 +54,7 @@ extension Cllavio {
             let operation = try APIOperation(
                 name: "generateDomain", method: .post, path: ["api", "v1", "emails", "domains", "generate"], json: body)
             let entries = try await api.send(operation, decoding: [String: String].self)
-            return GeneratedDomain(domain: domain, entries: entries)
+            return GeneratedDomain(name: domain, entries: entries)
         }
     }
 }

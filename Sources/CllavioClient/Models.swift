@@ -76,14 +76,14 @@ extension Cllavio {
 
     /// The 201 response: the map of record name → TXT value, and the records it describes.
     public struct GeneratedDomain: Hashable, Sendable {
-        /// The sender's domain the records are for.
-        public var domain: String
+        /// The name of the sender's domain the records are for.
+        public var name: String
         /// The response exactly as returned.
         public var entries: [String: String]
 
         /// Creates a result from the response map.
-        public init(domain: String, entries: [String: String]) {
-            self.domain = domain
+        public init(name: String, entries: [String: String]) {
+            self.name = name
             self.entries = entries
         }
 
@@ -100,11 +100,11 @@ extension Cllavio {
                         ? .dkim : lowered == "_dmarc" || lowered.hasPrefix("_dmarc.") ? .dmarc : .other
                 let host: String
                 if role == .spf {
-                    host = domain
-                } else if lowered == domain || lowered.hasSuffix("." + domain) {
+                    host = name
+                } else if lowered == name || lowered.hasSuffix("." + name) {
                     host = lowered
                 } else {
-                    host = lowered + "." + domain
+                    host = lowered + "." + name
                 }
                 return Record(key: key, host: host, value: value, role: role)
             }

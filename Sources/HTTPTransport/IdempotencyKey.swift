@@ -9,7 +9,7 @@ import Foundation
 ///
 /// ```swift
 /// let key = try IdempotencyKey("onboarding-\(customer.id)-create-domain")
-/// let domain = try await ahaSend.createDomain(.init(domain: "example.com"), idempotencyKey: key)
+/// let domain = try await ahaSend.createDomain(.init(name: "example.com"), idempotencyKey: key)
 /// ```
 public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
     /// The longest key providers accept.

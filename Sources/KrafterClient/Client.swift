@@ -8,7 +8,7 @@ extension Krafter {
     ///
     /// ```swift
     /// let krafter = Krafter.Client(apiKey: key)
-    /// let domain = try await krafter.createDomain(.init(domain: "example.com"))
+    /// let domain = try await krafter.createDomain(.init(name: "example.com"))
     /// _ = try await krafter.verifyDomain(id: domain.id)
     /// let current = try await krafter.getDomain(id: domain.id)
     /// print(current.status)
@@ -34,7 +34,7 @@ extension Krafter {
         /// Adds a domain and returns the seven DNS records to configure: `POST /domains` (201).
         ///
         /// ```swift
-        /// let domain = try await krafter.createDomain(.init(domain: "example.com", returnPath: "bounce"))
+        /// let domain = try await krafter.createDomain(.init(name: "example.com", returnPath: "bounce"))
         /// ```
         ///
         /// - Throws: `SendingDomainsError`: `validation` for an invalid domain or `return_path`
@@ -50,7 +50,7 @@ extension Krafter {
         /// Lists the team's domains, without their DNS records: `GET /domains`.
         ///
         /// ```swift
-        /// for domain in try await krafter.listDomains() { print(domain.domain, domain.status) }
+        /// for domain in try await krafter.listDomains() { print(domain.name, domain.status) }
         /// ```
         ///
         /// - Throws: `SendingDomainsError` (`authentication`, `permission`, `rateLimited`, …).

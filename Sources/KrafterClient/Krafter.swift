@@ -10,7 +10,7 @@ import Foundation
 /// import KrafterClient
 ///
 /// let krafter = Krafter.Client(apiKey: "kr_live_…")
-/// let domain = try await krafter.createDomain(.init(domain: "example.com", returnPath: "send"))
+/// let domain = try await krafter.createDomain(.init(name: "example.com", returnPath: "send"))
 /// for record in domain.dnsRecords ?? [] where record.required {
 ///     print(record.type, record.name, record.value)
 /// }

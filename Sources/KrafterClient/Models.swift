@@ -4,21 +4,21 @@ import Foundation
 extension Krafter {
     /// The body of `POST /domains`.
     public struct CreateDomainRequest: Codable, Hashable, Sendable {
-        /// The domain name, e.g. `example.com`.
-        public var domain: String
+        /// The domain's name (`domain` on the wire), e.g. `example.com`.
+        public var name: String
         /// The subdomain prefix for the custom MAIL FROM (`"send"` gives `send.example.com`);
         /// Krafter's default is `"send"`. It must start with a letter, contain only letters,
         /// digits and hyphens, and be at most 63 characters.
         public var returnPath: String?
 
         /// Creates a request.
-        public init(domain: String, returnPath: String? = nil) {
-            self.domain = domain
+        public init(name: String, returnPath: String? = nil) {
+            self.name = name
             self.returnPath = returnPath
         }
 
         enum CodingKeys: String, CodingKey {
-            case domain
+            case name = "domain"
             case returnPath = "return_path"
         }
 
@@ -28,7 +28,7 @@ extension Krafter {
         ///   naming `domain` or `return_path`.
         public func validated() throws(SendingDomainsError) -> CreateDomainRequest {
             var copy = self
-            copy.domain = try DomainName.normalize(domain, field: "domain")
+            copy.name = try DomainName.normalize(name, field: "domain")
             if let returnPath {
                 guard let first = returnPath.unicodeScalars.first,
                     ("a"..."z").contains(first) || ("A"..."Z").contains(first)
@@ -196,8 +196,8 @@ extension Krafter {
     public struct Domain: Codable, Hashable, Sendable {
         /// The domain's id (a UUID).
         public var id: String
-        /// The domain name.
-        public var domain: String
+        /// The domain's name (`domain` on the wire).
+        public var name: String
         /// The status.
         public var status: Status
         /// When it was verified.
@@ -209,11 +209,11 @@ extension Krafter {
 
         /// Creates a domain (for tests and simulators).
         public init(
-            id: String, domain: String, status: Status, verifiedAt: Date? = nil, createdAt: Date? = nil,
+            id: String, name: String, status: Status, verifiedAt: Date? = nil, createdAt: Date? = nil,
             dnsRecords: [DNSRecord]? = nil
         ) {
             self.id = id
-            self.domain = domain
+            self.name = name
             self.status = status
             self.verifiedAt = verifiedAt
             self.createdAt = createdAt
@@ -221,7 +221,8 @@ extension Krafter {
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, domain, status
+            case id, status
+            case name = "domain"
             case verifiedAt = "verified_at"
             case createdAt = "created_at"
             case dnsRecords = "dns_records"

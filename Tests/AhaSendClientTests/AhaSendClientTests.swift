@@ -34,7 +34,7 @@ struct AhaSendClientTests {
             .json(201, DocumentedExamples.AhaSend.domain(), headers: ["Idempotent-Replayed": "false"]))
         let domain = try await client(mock, keys: ["key-1"]).createDomain(
             .init(
-                domain: "example.com", trackingSubdomain: "click", returnPathSubdomain: "mail",
+                name: "example.com", trackingSubdomain: "click", returnPathSubdomain: "mail",
                 subscriptionSubdomain: "preferences", mediaSubdomain: "media", dkimRotationIntervalDays: 45))
         let request = try #require(mock.lastRequest)
         #expect(request.method == .post)
@@ -49,7 +49,7 @@ struct AhaSendClientTests {
         #expect(domain.id == "7f2c6a2e-8d1b-4c3a-9e5f-1a2b3c4d5e6f")
         #expect(domain.createdAt == Timestamp.parse("2026-02-01T09:00:00Z"))
         #expect(domain.updatedAt == Timestamp.parse("2026-02-01T09:05:00.123Z"))
-        #expect(domain.domain == "example.com")
+        #expect(domain.name == "example.com")
         #expect(domain.accountID == Self.account)
         #expect(domain.lastDNSCheckAt == nil)
         #expect(domain.dnsValid == false)
@@ -64,13 +64,13 @@ struct AhaSendClientTests {
         #expect(
             domain.dnsRecords == [
                 .init(
-                    type: "CNAME", label: "DKIM", host: "ahasend._domainkey.example.com", content: "dkim.ahasend.com",
+                    type: "CNAME", label: "DKIM", host: "ahasend._domainkey.example.com", value: "dkim.ahasend.com",
                     required: true, propagated: false),
                 .init(
-                    type: "CNAME", label: nil, host: "mail.example.com", content: "rp.ahasend.com", required: true,
+                    type: "CNAME", label: nil, host: "mail.example.com", value: "rp.ahasend.com", required: true,
                     propagated: false),
                 .init(
-                    type: "TXT", label: nil, host: "_dmarc.example.com", content: "v=DMARC1; p=none;", required: false,
+                    type: "TXT", label: nil, host: "_dmarc.example.com", value: "v=DMARC1; p=none;", required: false,
                     propagated: false),
             ])
     }
@@ -79,7 +79,7 @@ struct AhaSendClientTests {
     func schemaConformance() async throws {
         let mock = MockTransport.always(.json(201, DocumentedExamples.AhaSend.domain()))
         let client = client(mock)
-        _ = try await client.createDomain(.init(domain: "example.com", trackingSubdomain: "t", dkimSelector: "s1"))
+        _ = try await client.createDomain(.init(name: "example.com", trackingSubdomain: "t", dkimSelector: "s1"))
         _ = try await client.updateDomain(id: "example.com", .init(mediaSubdomain: "media", dkimSelector: ""))
         let bodies = mock.requests.compactMap(\.body)
         #expect(
@@ -119,8 +119,8 @@ struct AhaSendClientTests {
             return response
         }
         let client = client(mock)
-        _ = try await client.createDomain(.init(domain: "example.com", trackingSubdomain: "click"))
-        _ = try await client.createDomain(.init(domain: "example.org"))
+        _ = try await client.createDomain(.init(name: "example.com", trackingSubdomain: "click"))
+        _ = try await client.createDomain(.init(name: "example.org"))
         _ = try await client.verifyDomain(id: "example.com")
         _ = try await client.updateDomain(id: "example.org", .init(returnPathSubdomain: "bounce"))
         _ = try await client.listDomains(.init(limit: 1))
@@ -146,7 +146,7 @@ struct AhaSendClientTests {
             }
         }
         let client = client(mock)
-        #expect(try await client.getDomain(id: "Example.COM.").domain == "example.com")
+        #expect(try await client.getDomain(id: "Example.COM.").name == "example.com")
         #expect(
             try await client.updateDomain(id: "example.com", .init(trackingSubdomain: "click")).trackingSubdomain
                 == "click"
@@ -175,7 +175,7 @@ struct AhaSendClientTests {
                 .init(name: "after", value: "c1"),
             ])
         #expect(page.object == "list")
-        #expect(page.data.map(\.domain) == ["a.com", "b.com"])
+        #expect(page.data.map(\.name) == ["a.com", "b.com"])
         #expect(page.pagination == .init(hasMore: true, nextCursor: "c2", previousCursor: "c0"))
     }
 
@@ -190,11 +190,11 @@ struct AhaSendClientTests {
         }
         let client = client(mock)
         var iterator = client.domains(dnsValid: true, pageSize: 2).makeAsyncIterator()
-        #expect(try await iterator.next()?.domain == "a.com")
+        #expect(try await iterator.next()?.name == "a.com")
         #expect(mock.requests.count == 1)
-        #expect(try await iterator.next()?.domain == "b.com")
+        #expect(try await iterator.next()?.name == "b.com")
         #expect(mock.requests.count == 1)
-        #expect(try await iterator.next()?.domain == "c.com")
+        #expect(try await iterator.next()?.name == "c.com")
         #expect(mock.requests.count == 2)
         #expect(try await iterator.next() == nil)
         #expect(mock.requests.count == 3)
@@ -205,7 +205,7 @@ struct AhaSendClientTests {
             })
 
         var names: [String] = []
-        for try await domain in client.domains() { names.append(domain.domain) }
+        for try await domain in client.domains() { names.append(domain.name) }
         #expect(names == ["a.com", "b.com", "c.com"])
     }
 
@@ -232,7 +232,7 @@ struct AhaSendClientTests {
                     headers: ["Idempotent-Replayed": "false", "Retry-After": "2"])),
             .respond(.json(201, DocumentedExamples.AhaSend.domain(), headers: ["Idempotent-Replayed": "true"])),
         ])
-        _ = try await client(mock, clock: clock).createDomain(.init(domain: "example.com"))
+        _ = try await client(mock, clock: clock).createDomain(.init(name: "example.com"))
         #expect(clock.sleeps == [.seconds(2)])
         #expect(mock.requests.count == 2)
         #expect(mock.requests[0].headers["Idempotency-Key"] == mock.requests[1].headers["Idempotency-Key"])
@@ -256,7 +256,7 @@ struct AhaSendClientTests {
         ] as [(Int, HeaderFields, String, SendingDomainsError.Kind)])
     func conflicts(status: Int, headers: HeaderFields, body: String, kind: SendingDomainsError.Kind) async {
         let mock = MockTransport.always(.json(status, body, headers: headers))
-        let error = await captureError { try await client(mock).createDomain(.init(domain: "example.com")) }
+        let error = await captureError { try await client(mock).createDomain(.init(name: "example.com")) }
         #expect(error?.kind == kind)
         #expect(error?.message == JSONValue(json: body)?["message"].map { "\($0)".trimmingCharacters(in: ["\""]) })
         #expect(mock.requests.count == 1)
@@ -270,7 +270,7 @@ struct AhaSendClientTests {
             .respond(.json(503, #"{"message":"Unavailable"}"#, headers: ["X-Request-Id": "r-2"])),
             .respond(.json(201, DocumentedExamples.AhaSend.domain())),
         ])
-        _ = try await client(mock, clock: clock).createDomain(.init(domain: "example.com"))
+        _ = try await client(mock, clock: clock).createDomain(.init(name: "example.com"))
         // the Go SDK's backoff with random 0.5 (±25 % centred): 1 s, then 2 s
         #expect(clock.sleeps == [.seconds(1), .seconds(2)])
         #expect(Set(mock.requests.compactMap { $0.headers["Idempotency-Key"] }).count == 1)
@@ -290,24 +290,24 @@ struct AhaSendClientTests {
     @Test(
         "validation before sending",
         arguments: [
-            (AhaSend.CreateDomainRequest(domain: "https://example.com"), "domain"),
-            (AhaSend.CreateDomainRequest(domain: "example.com", trackingSubdomain: "click.me"), "tracking_subdomain"),
-            (AhaSend.CreateDomainRequest(domain: "example.com", returnPathSubdomain: "-mail"), "return_path_subdomain"),
-            (AhaSend.CreateDomainRequest(domain: "example.com", subscriptionSubdomain: ""), "subscription_subdomain"),
+            (AhaSend.CreateDomainRequest(name: "https://example.com"), "domain"),
+            (AhaSend.CreateDomainRequest(name: "example.com", trackingSubdomain: "click.me"), "tracking_subdomain"),
+            (AhaSend.CreateDomainRequest(name: "example.com", returnPathSubdomain: "-mail"), "return_path_subdomain"),
+            (AhaSend.CreateDomainRequest(name: "example.com", subscriptionSubdomain: ""), "subscription_subdomain"),
             (
-                AhaSend.CreateDomainRequest(domain: "example.com", mediaSubdomain: String(repeating: "m", count: 64)),
+                AhaSend.CreateDomainRequest(name: "example.com", mediaSubdomain: String(repeating: "m", count: 64)),
                 "media_subdomain"
             ),
             (
-                AhaSend.CreateDomainRequest(domain: "example.com", dkimRotationIntervalDays: 0),
+                AhaSend.CreateDomainRequest(name: "example.com", dkimRotationIntervalDays: 0),
                 "dkim_rotation_interval_days"
             ),
             (
-                AhaSend.CreateDomainRequest(domain: "example.com", dkimSelector: String(repeating: "s", count: 63)),
+                AhaSend.CreateDomainRequest(name: "example.com", dkimSelector: String(repeating: "s", count: 63)),
                 "dkim_selector"
             ),
-            (AhaSend.CreateDomainRequest(domain: "example.com", dkimSelector: "Upper"), "dkim_selector"),
-            (AhaSend.CreateDomainRequest(domain: "example.com", dkimPrivateKey: "not a key"), "dkim_private_key"),
+            (AhaSend.CreateDomainRequest(name: "example.com", dkimSelector: "Upper"), "dkim_selector"),
+            (AhaSend.CreateDomainRequest(name: "example.com", dkimPrivateKey: "not a key"), "dkim_private_key"),
         ])
     func validation(request: AhaSend.CreateDomainRequest, field: String) async {
         let mock = MockTransport.always(.json(201, DocumentedExamples.AhaSend.domain()))
@@ -333,7 +333,7 @@ struct AhaSendClientTests {
     @Test("the DKIM private key never appears in a description")
     func privateKeyRedacted() {
         let request = AhaSend.CreateDomainRequest(
-            domain: "example.com", dkimPrivateKey: "-----BEGIN RSA PRIVATE KEY-----abc")
+            name: "example.com", dkimPrivateKey: "-----BEGIN RSA PRIVATE KEY-----abc")
         #expect(!"\(request)".contains("BEGIN RSA"))
         #expect(!String(reflecting: request).contains("BEGIN RSA"))
     }

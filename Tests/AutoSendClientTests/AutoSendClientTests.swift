@@ -16,7 +16,7 @@ struct AutoSendClientTests {
     func checkDocumentedDomain(_ domain: AutoSend.Domain) {
         let date = Timestamp.parse("2026-03-19T08:00:00.000Z")
         #expect(domain.id == Self.id)
-        #expect(domain.domainName == "example.com")
+        #expect(domain.name == "example.com")
         #expect(domain.verificationStatus == .pendingConfiguration)
         #expect(domain.ownershipVerified == false)
         #expect(domain.dkimEnabled == false)
@@ -56,7 +56,7 @@ struct AutoSendClientTests {
     @Test("create: documented request and response")
     func create() async throws {
         let mock = MockTransport.always(.json(200, DocumentedExamples.AutoSend.createResponse))
-        let domain = try await client(mock).createDomain(.init(domain: "example.com", regionKey: "us-east-1"))
+        let domain = try await client(mock).createDomain(.init(name: "example.com", regionKey: "us-east-1"))
         let request = try #require(mock.lastRequest)
         #expect(request.method == .post)
         #expect(try request.url().absoluteString == "https://api.autosend.com/v1/domains")
@@ -118,7 +118,7 @@ struct AutoSendClientTests {
         let validation = await captureError {
             try await client(MockTransport.always(.json(400, DocumentedExamples.AutoSend.validationError)))
                 .createDomain(
-                    .init(domain: "example.com"))
+                    .init(name: "example.com"))
         }
         #expect(validation?.kind == .validation)
         #expect(validation?.code == "VALIDATION_FAILED")
@@ -178,7 +178,7 @@ struct AutoSendClientTests {
         let error = await captureError {
             try await client(MockTransport.always(.json(200, DocumentedExamples.AutoSend.validationError)))
                 .createDomain(
-                    .init(domain: "example.com"))
+                    .init(name: "example.com"))
         }
         #expect(error?.kind == .validation)
         #expect(error?.message == "Validation failed")
@@ -206,7 +206,7 @@ struct AutoSendClientTests {
         arguments: ["", "http://example.com", "example.com/", "example", "a..b.com"])
     func validation(domain: String) async {
         let mock = MockTransport.always(.json(200, DocumentedExamples.AutoSend.createResponse))
-        let error = await captureError { try await client(mock).createDomain(.init(domain: domain)) }
+        let error = await captureError { try await client(mock).createDomain(.init(name: domain)) }
         #expect(error?.kind == .validation)
         #expect(error?.fieldErrors.first?.field == "domain")
         #expect(mock.requests.isEmpty)

@@ -28,7 +28,7 @@ struct CllavioClientTests {
         #expect(request.headers["Authorization"] == nil)
         #expect(try JSONValue(data: try #require(request.body)) == JSONValue(json: DocumentedExamples.Cllavio.request))
 
-        #expect(result.domain == "example.com")
+        #expect(result.name == "example.com")
         #expect(result.entries.count == 3)
         #expect(result.entries["SPF"] == "v=spf1 ip4:51.79.43.241 -all")
         #expect(
@@ -48,7 +48,7 @@ struct CllavioClientTests {
         let body = #"{"SPF":"v=spf1 -all","s1._domainkey.mail.example.com":"v=DKIM1; p=x","_dmarc":"v=DMARC1; p=none"}"#
         let result = try await client(MockTransport.always(.json(201, body))).generateDomain(
             .init(email: "hi@Mail.Example.com"))
-        #expect(result.domain == "mail.example.com")
+        #expect(result.name == "mail.example.com")
         #expect(
             result.records.map(\.host) == [
                 "mail.example.com", "s1._domainkey.mail.example.com", "_dmarc.mail.example.com",

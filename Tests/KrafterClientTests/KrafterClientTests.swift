@@ -16,7 +16,7 @@ struct KrafterClientTests {
     @Test("create: documented request and all seven records")
     func create() async throws {
         let mock = MockTransport.always(.json(201, DocumentedExamples.Krafter.createResponse))
-        let domain = try await client(mock).createDomain(.init(domain: "example.com", returnPath: "send"))
+        let domain = try await client(mock).createDomain(.init(name: "example.com", returnPath: "send"))
         let request = try #require(mock.lastRequest)
         #expect(request.method == .post)
         #expect(try request.url().absoluteString == "https://app.krafter.dev/api/v1/domains")
@@ -26,7 +26,7 @@ struct KrafterClientTests {
         )
 
         #expect(domain.id == Self.id)
-        #expect(domain.domain == "example.com")
+        #expect(domain.name == "example.com")
         #expect(domain.status == .pending)
         #expect(domain.verifiedAt == nil)
         #expect(domain.createdAt == Timestamp.parse("2026-01-15T10:00:00Z"))
@@ -64,7 +64,7 @@ struct KrafterClientTests {
         }
         let client = client(mock)
         let list = try await client.listDomains()
-        #expect(list.map(\.domain) == ["example.com", "anotherdomain.com"])
+        #expect(list.map(\.name) == ["example.com", "anotherdomain.com"])
         #expect(list.map(\.status) == [.verified, .pending])
         #expect(list[0].verifiedAt == Timestamp.parse("2026-01-15T12:30:00Z"))
         #expect(list.allSatisfy { $0.dnsRecords == nil })
@@ -98,7 +98,7 @@ struct KrafterClientTests {
     func errors(status: Int, body: String, kind: SendingDomainsError.Kind) async {
         let mock = MockTransport.always(.json(status, body))
         let error = await captureError {
-            try await client(mock).createDomain(.init(domain: "example.com"))
+            try await client(mock).createDomain(.init(name: "example.com"))
         }
         #expect(error?.kind == kind)
         #expect(error?.message == JSONValue(json: body)?["error"].map { "\($0)".trimmingCharacters(in: ["\""]) })
@@ -119,7 +119,7 @@ struct KrafterClientTests {
     func returnPath(value: String) async {
         let mock = MockTransport.always(.json(201, DocumentedExamples.Krafter.createResponse))
         let error = await captureError {
-            try await client(mock).createDomain(.init(domain: "example.com", returnPath: value))
+            try await client(mock).createDomain(.init(name: "example.com", returnPath: value))
         }
         #expect(error?.kind == .validation)
         #expect(error?.fieldErrors.first?.field == "return_path")
@@ -129,7 +129,7 @@ struct KrafterClientTests {
     @Test("valid return paths pass", arguments: ["send", "Bounce-1", "m", String(repeating: "a", count: 63)])
     func returnPathValid(value: String) async throws {
         let mock = MockTransport.always(.json(201, DocumentedExamples.Krafter.createResponse))
-        _ = try await client(mock).createDomain(.init(domain: "example.com", returnPath: value))
+        _ = try await client(mock).createDomain(.init(name: "example.com", returnPath: value))
         #expect(mock.requests.count == 1)
     }
 

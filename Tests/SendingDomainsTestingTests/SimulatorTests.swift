@@ -168,19 +168,19 @@ struct SimulatorBehaviourTests {
         let client = AhaSend.Client(
             apiKey: key, accountID: account, options: .init(transport: mock, timeSource: clock.timeSource))
         let idempotencyKey = try IdempotencyKey("create-example")
-        let first = try await client.createDomain(.init(domain: "example.com"), idempotencyKey: idempotencyKey)
-        let replay = try await client.createDomain(.init(domain: "example.com"), idempotencyKey: idempotencyKey)
+        let first = try await client.createDomain(.init(name: "example.com"), idempotencyKey: idempotencyKey)
+        let replay = try await client.createDomain(.init(name: "example.com"), idempotencyKey: idempotencyKey)
         #expect(first == replay)
         let mismatch = await captureError {
-            try await client.createDomain(.init(domain: "other.com"), idempotencyKey: idempotencyKey)
+            try await client.createDomain(.init(name: "other.com"), idempotencyKey: idempotencyKey)
         }
         #expect(mismatch?.kind == .idempotencyMismatch)
-        let duplicate = await captureError { try await client.createDomain(.init(domain: "example.com")) }
+        let duplicate = await captureError { try await client.createDomain(.init(name: "example.com")) }
         #expect(duplicate?.kind == .conflict)
 
         await simulator.failNext(1, with: .status(409))
-        let created = try await client.createDomain(.init(domain: "second.com"))
-        #expect(created.domain == "second.com")
+        let created = try await client.createDomain(.init(name: "second.com"))
+        #expect(created.name == "second.com")
         #expect(clock.sleeps == [.seconds(1)])
         #expect(await simulator.domainNames == ["example.com", "second.com"])
     }
@@ -192,8 +192,8 @@ struct SimulatorBehaviourTests {
         let client = AhaSend.Client(
             apiKey: key, accountID: account, options: .init(transport: simulator, timeSource: VirtualClock().timeSource)
         )
-        let domain = try await client.createDomain(.init(domain: "example.com"))
-        #expect(domain.domain == "example.com")
+        let domain = try await client.createDomain(.init(name: "example.com"))
+        #expect(domain.name == "example.com")
         #expect(await simulator.requestCount == 2)
         #expect(await simulator.domainNames == ["example.com"])
     }
@@ -229,17 +229,17 @@ struct SimulatorBehaviourTests {
     func paging() async throws {
         let simulator = ProviderSimulator.ahaSend(checksToVerify: 1)
         let client = AhaSend.Client(apiKey: key, accountID: account, options: .init(transport: simulator))
-        for index in 0..<5 { _ = try await client.createDomain(.init(domain: "d\(index).example.com")) }
+        for index in 0..<5 { _ = try await client.createDomain(.init(name: "d\(index).example.com")) }
         _ = try await client.verifyDomain(id: "d3.example.com")
         let first = try await client.listDomains(.init(limit: 2))
-        #expect(first.data.map(\.domain) == ["d0.example.com", "d1.example.com"])
+        #expect(first.data.map(\.name) == ["d0.example.com", "d1.example.com"])
         #expect(first.pagination.hasMore)
         let second = try await client.listDomains(.init(limit: 2, after: first.pagination.nextCursor))
-        #expect(second.data.map(\.domain) == ["d2.example.com", "d3.example.com"])
+        #expect(second.data.map(\.name) == ["d2.example.com", "d3.example.com"])
         let back = try await client.listDomains(.init(limit: 2, before: second.pagination.previousCursor))
-        #expect(back.data.map(\.domain) == ["d0.example.com", "d1.example.com"])
+        #expect(back.data.map(\.name) == ["d0.example.com", "d1.example.com"])
         #expect(try await client.domains(pageSize: 2).collect().count == 5)
-        #expect(try await client.domains(dnsValid: true).collect().map(\.domain) == ["d3.example.com"])
+        #expect(try await client.domains(dnsValid: true).collect().map(\.name) == ["d3.example.com"])
     }
 
     @Test("Cllavio: a taken domain and a reused sender are 409s; bad addresses are 400s")
@@ -262,7 +262,7 @@ struct SimulatorBehaviourTests {
         let mock = MockTransport { try await simulator.send($0) }
         let client = AutoSend.Client(
             apiKey: key, options: .init(transport: mock, timeSource: VirtualClock().timeSource))
-        let domain = try await client.createDomain(.init(domain: "example.com"))
+        let domain = try await client.createDomain(.init(name: "example.com"))
         #expect(try await client.verifyDomain(id: domain.id).verificationStatus == .pendingConfiguration)
         #expect(try await client.verifyDomain(id: domain.id).verificationStatus == .verified)
         #expect(try await client.getDomain(id: domain.id).verifiedAt != nil)

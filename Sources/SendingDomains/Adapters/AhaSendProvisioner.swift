@@ -33,7 +33,7 @@ public struct AhaSendProvisioner: DomainProvisioning {
         }
         let domain = try await client.createDomain(
             .init(
-                domain: request.name, trackingSubdomain: request.trackingSubdomain,
+                name: request.name, trackingSubdomain: request.trackingSubdomain,
                 returnPathSubdomain: request.returnPathSubdomain),
             idempotencyKey: request.idempotencyKey)
         return Self.normalize(domain)
@@ -70,13 +70,13 @@ public struct AhaSendProvisioner: DomainProvisioning {
         let status: DomainStatus =
             domain.dnsValid
             ? .verified : required.contains(where: \.propagated) ? .partiallyVerified : .pending
-        let returnPath = domain.returnPathSubdomain.map { "\($0).\(domain.domain)".lowercased() }
-        let tracking = domain.trackingSubdomain.map { "\($0).\(domain.domain)".lowercased() }
+        let returnPath = domain.returnPathSubdomain.map { "\($0).\(domain.name)".lowercased() }
+        let tracking = domain.trackingSubdomain.map { "\($0).\(domain.name)".lowercased() }
         let records = domain.dnsRecords.map { record in
             let type = DNSRecordType(rawValue: record.type)
             let host = DNSRecord.trimmedName(record.host)
             let label = (record.label ?? "").lowercased()
-            var purpose = RecordPurpose.infer(type: type, name: host, value: record.content)
+            var purpose = RecordPurpose.infer(type: type, name: host, value: record.value)
             if purpose == .other || purpose == .returnPath {
                 if host == returnPath || label.contains("return") || label.contains("bounce") {
                     purpose = .returnPath
@@ -89,11 +89,11 @@ public struct AhaSendProvisioner: DomainProvisioning {
                 }
             }
             return DNSRecord(
-                type: type, name: record.host, domain: domain.domain, value: record.content, purpose: purpose,
+                type: type, name: record.host, domain: domain.name, value: record.value, purpose: purpose,
                 required: record.required, status: record.propagated ? .verified : .pending)
         }
         return SendingDomain(
-            id: domain.domain, name: domain.domain, provider: .ahaSend, status: status, records: records,
+            id: domain.name, name: domain.name, provider: .ahaSend, status: status, records: records,
             createdAt: domain.createdAt, updatedAt: domain.updatedAt, lastCheckedAt: domain.lastDNSCheckAt,
             providerDomain: .ahaSend(domain))
     }

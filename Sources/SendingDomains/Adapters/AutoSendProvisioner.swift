@@ -28,7 +28,7 @@ public struct AutoSendProvisioner: DomainProvisioning {
         try client.api.run("createDomain") { () throws(SendingDomainsError) in
             try request.check(against: capabilities, provider: provider)
         }
-        return Self.normalize(try await client.createDomain(.init(domain: request.name, regionKey: request.region)))
+        return Self.normalize(try await client.createDomain(.init(name: request.name, regionKey: request.region)))
     }
 
     /// `GET /domains/{domainId}`.
@@ -89,7 +89,7 @@ public struct AutoSendProvisioner: DomainProvisioning {
             guard let record else { return }
             records.append(
                 DNSRecord(
-                    type: DNSRecordType(rawValue: record.type), name: record.name, domain: domain.domainName,
+                    type: DNSRecordType(rawValue: record.type), name: record.name, domain: domain.name,
                     value: record.value, priority: record.priority, purpose: purpose, required: required, status: status
                 ))
         }
@@ -102,7 +102,7 @@ public struct AutoSendProvisioner: DomainProvisioning {
         }
         add(sets?.dmarc, .dmarc, required: false, status: flag(domain.dmarcEnabled))
         return SendingDomain(
-            id: domain.id, name: domain.domainName, provider: .autoSend, status: status,
+            id: domain.id, name: domain.name, provider: .autoSend, status: status,
             records: sets == nil ? nil : records,
             createdAt: domain.createdAt, verifiedAt: domain.verifiedAt, lastCheckedAt: domain.lastCheckedAt,
             providerDomain: .autoSend(domain, verification: verification))

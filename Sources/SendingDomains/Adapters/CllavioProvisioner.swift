@@ -58,10 +58,10 @@ public struct CllavioProvisioner: CreateOnlyProvisioning {
                 case .other: .other
                 }
             return DNSRecord(
-                type: .txt, name: record.host, domain: generated.domain, value: record.value, purpose: purpose)
+                type: .txt, name: record.host, domain: generated.name, value: record.value, purpose: purpose)
         }
         return SendingDomain(
-            id: generated.domain, name: generated.domain, provider: .cllavio, status: .pending, records: records,
+            id: generated.name, name: generated.name, provider: .cllavio, status: .pending, records: records,
             providerDomain: .cllavio(generated))
     }
 }

@@ -30,7 +30,7 @@ public struct KrafterProvisioner: DomainProvisioning, VerificationRefreshing {
             try request.check(against: capabilities, provider: provider)
         }
         return Self.normalize(
-            try await client.createDomain(.init(domain: request.name, returnPath: request.returnPathSubdomain)))
+            try await client.createDomain(.init(name: request.name, returnPath: request.returnPathSubdomain)))
     }
 
     /// `GET /domains/:id`, with the full record list.
@@ -88,14 +88,14 @@ public struct KrafterProvisioner: DomainProvisioning, VerificationRefreshing {
                     default: .automatic
                     }
                 return DNSRecord(
-                    type: type, name: record.name, domain: domain.domain, value: record.value,
+                    type: type, name: record.name, domain: domain.name, value: record.value,
                     priority: record.priority,
                     ttl: ttl, purpose: purpose, required: record.required,
                     status: status == .verified ? .verified : nil)
             }
         }
         return SendingDomain(
-            id: domain.id, name: domain.domain, provider: .krafter, status: status, records: records,
+            id: domain.id, name: domain.name, provider: .krafter, status: status, records: records,
             createdAt: domain.createdAt, verifiedAt: domain.verifiedAt, providerDomain: .krafter(domain))
     }
 }

@@ -27,7 +27,7 @@ protocol SimulatedAPI: Sendable, Codable {
 /// let sandbox = ProviderSimulator.ahaSend()
 /// let client = AhaSend.Client(apiKey: ProviderSimulator.sandboxAPIKey, accountID: ProviderSimulator.sandboxAccountID,
 ///                             options: .init(transport: sandbox))
-/// let domain = try await client.createDomain(.init(domain: "example.com"))
+/// let domain = try await client.createDomain(.init(name: "example.com"))
 ///
 /// await sandbox.failNext(2, with: .status(503))      // fault injection for your own tests
 /// ```
