@@ -140,8 +140,8 @@ private struct TaskBox: @unchecked Sendable {
 /// Body bytes reach a `URLSession` delegate through an operation queue that the network layer
 /// does not wait for: a server that floods the connection can run far ahead of the delegate. So
 /// besides counting what the delegate receives (decompressed bytes), a watchdog reads each task's
-/// transfer progress — updated by the network layer as the bytes arrive — every few milliseconds
-/// while calls are in flight, and stops a transfer whose raw bytes pass the cap.
+/// transfer progress — updated by the network layer as the bytes arrive — every 10 ms while
+/// calls are receiving a body, and stops a transfer whose raw bytes pass the cap.
 private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
     /// One call in flight.
     private final class Call {
@@ -174,7 +174,7 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
     private let lock = NSLock()
     private var calls: [ObjectIdentifier: Call] = [:]
     private var watchdog: (any DispatchSourceTimer)?
-    private static let watchdogInterval = DispatchTimeInterval.milliseconds(5)
+    private static let watchdogInterval = DispatchTimeInterval.milliseconds(10)
 
     /// Starts the watchdog with the first call in flight, stops it with the last. Under the lock.
     private func updateWatchdog() {
@@ -191,9 +191,10 @@ private final class TaskDelegate: NSObject, URLSessionDataDelegate, @unchecked S
     }
 
     private func checkTransfers() {
-        // Read the progress outside the lock: nothing of the network layer's runs under it.
-        let inFlight = lock.withLock { Array(calls.values) }
-        for call in inFlight where call.overLimitOnTheWire { abort(call.task, with: tooLarge(call.limit)) }
+        // Only calls whose headers have arrived can be receiving a body. Read the progress outside
+        // the lock: nothing of the network layer's runs under it.
+        let receiving = lock.withLock { calls.values.filter { $0.response != nil } }
+        for call in receiving where call.overLimitOnTheWire { abort(call.task, with: tooLarge(call.limit)) }
     }
 
     func register(
