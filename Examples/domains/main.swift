@@ -119,7 +119,7 @@ do {
                     "domains: no \(variables) and no --base-url: using the offline \(provider.displayName) sandbox (state in \(store.file(for: provider).path))"
                 )
             }
-        } else {
+        } else if !invocation.json || invocation.verbose {
             Console.err(
                 "domains: no credentials in the environment: sending the sandbox credentials to \(invocation.baseURL ?? "")"
             )
@@ -134,6 +134,16 @@ do {
 /// Prints an API failure, with what to do next in sandbox mode.
 @MainActor func report(_ error: SendingDomainsError) {
     var hint: String?
+    let capabilities = ProviderFactory.capabilities[provider]
+    if command == .create, error.kind == .timeout || error.transportFailure == .connectionLost,
+        capabilities?.idempotentCreate == false
+    {
+        hint =
+            "\(provider.displayName) has no idempotency keys, so the create may have succeeded: "
+            + (Help.offered(provider).contains(.list)
+                ? "run `domains \(provider.rawValue) list` before creating it again."
+                : "check the provider's dashboard before creating it again.")
+    }
     if sandbox != nil, error.kind == .conflict, command == .create {
         let offered = Help.offered(provider)
         let get =

@@ -105,7 +105,10 @@ public final class URLSessionTransport: Transport, Sendable {
         let timeout = max(request.timeout ?? configuration.defaultTimeout, .milliseconds(1))
         var urlRequest = URLRequest(url: Self.reachable(try request.url()))
         urlRequest.httpMethod = request.method.rawValue
-        urlRequest.timeoutInterval = timeout.seconds
+        // The attempt's limit is enforced by the transport's own timer (connecting to last byte).
+        // URLSession's idle timeout is set a second later as a fallback: FoundationNetworking
+        // ends a request at once when given less than a second.
+        urlRequest.timeoutInterval = timeout.seconds.rounded(.up) + 1
         for field in request.headers { urlRequest.addValue(field.value, forHTTPHeaderField: field.name) }
         urlRequest.httpBody = request.body
         // A request that must not be sent twice gets a connection of its own, used once.

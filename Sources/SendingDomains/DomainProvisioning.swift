@@ -99,23 +99,19 @@ public struct ProviderCapabilities: Sendable, Hashable {
     /// The options the provider requires on create.
     public var requiredOptions: Set<DomainOption>
     /// Whether create honours idempotency keys, so a retried create cannot add a domain twice.
+    /// When it does not, a create that timed out or lost its connection may have succeeded:
+    /// look the domain up before creating it again (the `domains` command says so).
     public var idempotentCreate: Bool
-    /// Whether the list is paginated by the provider.
-    public var paginatedList: Bool
-    /// Whether domains have a status (`false`: only record flags, mapped by the SDK).
-    public var reportsStatus: Bool
 
     /// Creates a capability description.
     public init(
         operations: Set<DomainOperation>, options: Set<DomainOption>, requiredOptions: Set<DomainOption> = [],
-        idempotentCreate: Bool = false, paginatedList: Bool = false, reportsStatus: Bool = true
+        idempotentCreate: Bool = false
     ) {
         self.operations = operations
         self.options = options
         self.requiredOptions = requiredOptions
         self.idempotentCreate = idempotentCreate
-        self.paginatedList = paginatedList
-        self.reportsStatus = reportsStatus
     }
 
     /// Whether `operation` is offered.

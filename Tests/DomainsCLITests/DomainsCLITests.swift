@@ -366,6 +366,23 @@ struct DomainsCLITests {
         }
     }
 
+    @Test("a create that timed out at a provider without idempotency keys says it may have succeeded")
+    func createTimeoutHint() throws {
+        let server = try LoopbackServer { _ in .hang }
+        let cli = try CLI()
+        let result = try cli.run([
+            "krafter", "create", "example.com", "--base-url", server.baseURL, "--request-timeout", "0.5",
+        ])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("timed out"), "\(result.stderr)")
+        #expect(result.stderr.contains("may have succeeded"), "\(result.stderr)")
+        #expect(result.stderr.contains("`domains krafter list`"), "\(result.stderr)")
+        let json = try cli.run([
+            "krafter", "create", "example.com", "--base-url", server.baseURL, "--request-timeout", "0.5", "--json",
+        ])
+        #expect(JSONValue(json: json.stderr)?["error"]?["kind"] == "timeout")
+    }
+
     @Test("API errors exit 1 with a clear message and no secret")
     func apiError() throws {
         let cli = try CLI()

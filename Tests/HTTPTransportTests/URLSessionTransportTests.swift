@@ -106,6 +106,8 @@ struct URLSessionTransportTests {
         }
         #expect(error?.kind == .timeout)
         #expect(error?.transportFailure == .timedOut)
+        // The transport's own whole-attempt timer ended it, not URLSession's idle timeout.
+        #expect(error?.message.contains("from connecting to the last byte") == true, "\(String(describing: error))")
     }
 
     @Test("a refused connection is a transport error that proves the request was never sent")

@@ -21,7 +21,7 @@ public struct AhaSendProvisioner: DomainProvisioning {
     /// no status (only `dns_valid` and record flags).
     public static let capabilities = ProviderCapabilities(
         operations: Set(DomainOperation.allCases), options: [.returnPathSubdomain, .trackingSubdomain],
-        idempotentCreate: true, paginatedList: true, reportsStatus: false)
+        idempotentCreate: true)
 
     /// ``capabilities``.
     public var capabilities: ProviderCapabilities { Self.capabilities }

@@ -19,8 +19,7 @@ public struct CllavioProvisioner: CreateOnlyProvisioning {
 
     /// Create only; `senderAddress` required; `replyTo` and `inbound` optional.
     public static let capabilities = ProviderCapabilities(
-        operations: [.create], options: [.senderAddress, .replyTo, .inbound], requiredOptions: [.senderAddress],
-        reportsStatus: false)
+        operations: [.create], options: [.senderAddress, .replyTo, .inbound], requiredOptions: [.senderAddress])
 
     /// ``capabilities``.
     public var capabilities: ProviderCapabilities { Self.capabilities }
