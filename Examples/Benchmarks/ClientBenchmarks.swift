@@ -223,7 +223,7 @@ enum PipelineBenchmark {
                 transport: StaticTransport(response: empty),
                 rateLimiting: .custom(RateLimit(rate: 1e9, burst: 1_000_000_000))))
         let operation = APIOperation(
-            name: "getDomain", method: .get, path: ["domains", "550e8400-e29b-41d4-a716-446655440000"])
+            name: .getDomain, method: .get, path: ["domains", "550e8400-e29b-41d4-a716-446655440000"])
         let transport = StaticTransport(response: empty)
         let request = TransportRequest(
             method: .get, baseURL: Krafter.productionBaseURL.url, path: operation.path)

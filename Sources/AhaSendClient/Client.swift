@@ -42,7 +42,7 @@ extension AhaSend {
             self.init(apiKey: Secret(apiKey), accountID: accountID, options: options)
         }
 
-        private func domainsPath(_ operation: String) throws(SendingDomainsError) -> [String] {
+        private func domainsPath(_ operation: OperationName) throws(SendingDomainsError) -> [String] {
             if let checkedAccountID { return ["v2", "accounts", checkedAccountID, "domains"] }
             let account = try api.run(operation) { () throws(SendingDomainsError) in
                 try ResourceID.uuid(accountID, field: "account_id")
@@ -50,7 +50,7 @@ extension AhaSend {
             return ["v2", "accounts", account, "domains"]
         }
 
-        private func domainPath(_ operation: String, _ name: String) throws(SendingDomainsError) -> [String] {
+        private func domainPath(_ operation: OperationName, _ name: String) throws(SendingDomainsError) -> [String] {
             let base = try domainsPath(operation)
             let normalized = try api.run(operation) { () throws(SendingDomainsError) in
                 try DomainName.normalize(name, field: "domain")
@@ -77,9 +77,9 @@ extension AhaSend {
         public func createDomain(
             _ request: CreateDomainRequest, idempotencyKey: IdempotencyKey? = nil
         ) async throws(SendingDomainsError) -> Domain {
-            let path = try domainsPath("createDomain")
-            let operation = try api.run("createDomain") { () throws(SendingDomainsError) in
-                try APIOperation(name: "createDomain", method: .post, path: path, json: request.validated())
+            let path = try domainsPath(.createDomain)
+            let operation = try api.run(.createDomain) { () throws(SendingDomainsError) in
+                try APIOperation(name: .createDomain, method: .post, path: path, json: request.validated())
             }
             return try await api.send(operation, idempotencyKey: idempotencyKey, decoding: Domain.self)
         }
@@ -100,9 +100,9 @@ extension AhaSend {
         ) async throws(SendingDomainsError)
             -> DomainPage
         {
-            let path = try domainsPath("listDomains")
-            let items = try api.run("listDomains") { () throws(SendingDomainsError) in try query.queryItems() }
-            let operation = APIOperation(name: "listDomains", method: .get, path: path, query: items)
+            let path = try domainsPath(.listDomains)
+            let items = try api.run(.listDomains) { () throws(SendingDomainsError) in try query.queryItems() }
+            let operation = APIOperation(name: .listDomains, method: .get, path: path, query: items)
             return try await api.send(operation, decoding: DomainPage.self)
         }
 
@@ -137,7 +137,7 @@ extension AhaSend {
         /// - Throws: `SendingDomainsError`: `validation` for an invalid name, `notFound`, and
         ///   the usual API and transport failures.
         public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
-            let operation = APIOperation(name: "getDomain", method: .get, path: try domainPath("getDomain", id))
+            let operation = APIOperation(name: .getDomain, method: .get, path: try domainPath(.getDomain, id))
             return try await api.send(operation, decoding: Domain.self)
         }
 
@@ -153,9 +153,9 @@ extension AhaSend {
         public func updateDomain(
             id: String, _ update: UpdateDomainRequest
         ) async throws(SendingDomainsError) -> Domain {
-            let path = try domainPath("updateDomain", id)
-            let operation = try api.run("updateDomain") { () throws(SendingDomainsError) in
-                try APIOperation(name: "updateDomain", method: .put, path: path, json: update.validated())
+            let path = try domainPath(.updateDomain, id)
+            let operation = try api.run(.updateDomain) { () throws(SendingDomainsError) in
+                try APIOperation(name: .updateDomain, method: .put, path: path, json: update.validated())
             }
             return try await api.send(operation, decoding: Domain.self)
         }
@@ -171,7 +171,7 @@ extension AhaSend {
         ///   AhaSend's success message, and the usual failures.
         public func deleteDomain(id: String) async throws(SendingDomainsError) {
             let operation = APIOperation(
-                name: "deleteDomain", method: .delete, path: try domainPath("deleteDomain", id))
+                name: .deleteDomain, method: .delete, path: try domainPath(.deleteDomain, id))
             _ = try await api.send(operation, decoding: SuccessMessage.self)
         }
 
@@ -188,7 +188,7 @@ extension AhaSend {
         ///   `server` (503 when managed DNS is unavailable), and the usual failures.
         public func verifyDomain(id: String) async throws(SendingDomainsError) -> Domain {
             let operation = APIOperation(
-                name: "verifyDomain", method: .post, path: try domainPath("verifyDomain", id) + ["check-dns"])
+                name: .verifyDomain, method: .post, path: try domainPath(.verifyDomain, id) + ["check-dns"])
             return try await api.send(operation, decoding: Domain.self)
         }
     }

@@ -41,10 +41,10 @@ extension AutoSend {
         ///   or AutoSend's `VALIDATION_FAILED` with field details), `authentication`,
         ///   `permission` (402/403), `rateLimited`, `server`, transport failures.
         public func createDomain(_ request: CreateDomainRequest) async throws(SendingDomainsError) -> Domain {
-            let operation = try api.run("createDomain") { () throws(SendingDomainsError) in
-                try APIOperation(name: "createDomain", method: .post, path: ["domains"], json: request.validated())
+            let operation = try api.run(.createDomain) { () throws(SendingDomainsError) in
+                try APIOperation(name: .createDomain, method: .post, path: ["domains"], json: request.validated())
             }
-            return try unwrap(Domain.self, from: try await api.send(operation), operation.name)
+            return try unwrap(Domain.self, from: try await api.send(operation), operation.operationName)
         }
 
         /// Lists every domain of the project: `GET /domains` (AutoSend documents no pagination).
@@ -55,8 +55,8 @@ extension AutoSend {
         ///
         /// - Throws: `SendingDomainsError` (`authentication`, `rateLimited`, `server`, …).
         public func listDomains() async throws(SendingDomainsError) -> [Domain] {
-            let operation = APIOperation(name: "listDomains", method: .get, path: ["domains"])
-            return try unwrap(DomainList.self, from: try await api.send(operation), operation.name).domains
+            let operation = APIOperation(name: .listDomains, method: .get, path: ["domains"])
+            return try unwrap(DomainList.self, from: try await api.send(operation), operation.operationName).domains
         }
 
         /// Reads one domain: `GET /domains/{domainId}`. The body is not published; it is read
@@ -69,11 +69,11 @@ extension AutoSend {
         /// - Throws: `SendingDomainsError`: `validation` when `id` is not 24 hex characters,
         ///   `notFound`, and the usual API and transport failures.
         public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
-            let id = try api.run("getDomain") { () throws(SendingDomainsError) in
+            let id = try api.run(.getDomain) { () throws(SendingDomainsError) in
                 try ResourceID.hex(id, length: 24, field: "domainId")
             }
-            let operation = APIOperation(name: "getDomain", method: .get, path: ["domains", id])
-            return try unwrap(Domain.self, from: try await api.send(operation), operation.name)
+            let operation = APIOperation(name: .getDomain, method: .get, path: ["domains", id])
+            return try unwrap(Domain.self, from: try await api.send(operation), operation.operationName)
         }
 
         /// Starts verification and returns the current state: `POST /domains/{domainId}/verify`.
@@ -89,12 +89,12 @@ extension AutoSend {
         /// - Throws: `SendingDomainsError`: `validation` for a malformed id, `notFound`, and
         ///   the usual API and transport failures.
         public func verifyDomain(id: String) async throws(SendingDomainsError) -> VerificationResult {
-            let id = try api.run("verifyDomain") { () throws(SendingDomainsError) in
+            let id = try api.run(.verifyDomain) { () throws(SendingDomainsError) in
                 try ResourceID.hex(id, length: 24, field: "domainId")
             }
-            let operation = APIOperation(name: "verifyDomain", method: .post, path: ["domains", id, "verify"])
+            let operation = APIOperation(name: .verifyDomain, method: .post, path: ["domains", id, "verify"])
             let response = try await api.send(operation)
-            var result = try unwrap(VerificationResult.self, from: response, operation.name)
+            var result = try unwrap(VerificationResult.self, from: response, operation.operationName)
             struct Message: Decodable { let message: String? }
             result.message = (try? JSONCoding.decoder.decode(Message.self, from: response.body))?.message
             return result
@@ -102,10 +102,10 @@ extension AutoSend {
 
         /// Unwraps the envelope; its errors are stamped and scrubbed of the key like the pipeline's.
         private func unwrap<T: Decodable>(
-            _ type: T.Type, from response: TransportResponse, _ operation: String
+            _ type: T.Type, from response: TransportResponse, _ operation: OperationName
         ) throws(SendingDomainsError) -> T {
             try api.run(operation) { () throws(SendingDomainsError) in
-                try AutoSend.unwrap(T.self, from: response, operation: operation)
+                try AutoSend.unwrap(T.self, from: response, operation: operation.rawValue)
             }
         }
 
@@ -119,10 +119,10 @@ extension AutoSend {
         /// - Throws: `SendingDomainsError`: `validation` for a malformed id, `notFound`, and
         ///   the usual API and transport failures.
         public func deleteDomain(id: String) async throws(SendingDomainsError) {
-            let id = try api.run("deleteDomain") { () throws(SendingDomainsError) in
+            let id = try api.run(.deleteDomain) { () throws(SendingDomainsError) in
                 try ResourceID.hex(id, length: 24, field: "domainId")
             }
-            _ = try await api.send(APIOperation(name: "deleteDomain", method: .delete, path: ["domains", id]))
+            _ = try await api.send(APIOperation(name: .deleteDomain, method: .delete, path: ["domains", id]))
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// One typed request a client method makes: what to send, before any middleware runs.
 ///
 /// ```swift
-/// let operation = APIOperation(name: "getDomain", method: .get, path: ["domains", id])
+/// let operation = APIOperation(name: .getDomain, method: .get, path: ["domains", id])
 /// ```
 @_spi(ProviderAuthoring) public struct APIOperation: Sendable, Hashable {
     /// The operation's name, for errors and logs, for example `"createDomain"`.
@@ -17,9 +17,14 @@ import Foundation
     /// The JSON body, if any.
     public var body: Data?
 
+    /// ``name`` as an ``OperationName``.
+    public var operationName: OperationName { OperationName(rawValue: name) }
+
     /// Creates an operation.
-    public init(name: String, method: RequestMethod, path: [String], query: [QueryItem] = [], body: Data? = nil) {
-        self.name = name
+    public init(
+        name: OperationName, method: RequestMethod, path: [String], query: [QueryItem] = [], body: Data? = nil
+    ) {
+        self.name = name.rawValue
         self.method = method
         self.path = path
         self.query = query
@@ -31,7 +36,7 @@ import Foundation
     /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` when the
     ///   body cannot be encoded.
     public init(
-        name: String, method: RequestMethod, path: [String], query: [QueryItem] = [], json body: some Encodable
+        name: OperationName, method: RequestMethod, path: [String], query: [QueryItem] = [], json body: some Encodable
     ) throws(SendingDomainsError) {
         self.init(name: name, method: method, path: path, query: query, body: try JSONCoding.encode(body))
     }
@@ -47,7 +52,7 @@ import Foundation
 ///
 /// ```swift
 /// let api = APIClient(profile: profile, authentication: .bearer(key), options: ClientOptions())
-/// let response = try await api.send(APIOperation(name: "listDomains", method: .get, path: ["domains"]))
+/// let response = try await api.send(APIOperation(name: .listDomains, method: .get, path: ["domains"]))
 /// ```
 @_spi(ProviderAuthoring) public struct APIClient: Sendable {
     /// The provider profile.
@@ -183,7 +188,9 @@ import Foundation
         let request = TransportRequest(
             method: operation.method, baseURL: baseURL.url, path: operation.path, query: operation.query,
             headers: headers, body: operation.body, timeout: options.timeout, maximumBodySize: options.maximumBodySize)
-        try run(operation.name) { () throws(SendingDomainsError) in try TransportRequest.checkSegments(operation.path) }
+        try run(operation.operationName) { () throws(SendingDomainsError) in
+            try TransportRequest.checkSegments(operation.path)
+        }
         let context = MiddlewareContext(provider: profile.id, operation: operation.name, idempotencyKey: idempotencyKey)
         do {
             return try await chain(request, context)
@@ -201,7 +208,7 @@ import Foundation
         _ operation: APIOperation, idempotencyKey: IdempotencyKey? = nil, decoding type: T.Type
     ) async throws(SendingDomainsError) -> T {
         let response = try await send(operation, idempotencyKey: idempotencyKey)
-        return try run(operation.name) { () throws(SendingDomainsError) in
+        return try run(operation.operationName) { () throws(SendingDomainsError) in
             try JSONCoding.decode(T.self, from: response, provider: profile.id, operation: operation.name)
         }
     }
@@ -212,17 +219,17 @@ import Foundation
     /// secrets.
     ///
     /// ```swift
-    /// let body = try api.run("createDomain") { () throws(SendingDomainsError) in try request.validated() }
+    /// let body = try api.run(.createDomain) { () throws(SendingDomainsError) in try request.validated() }
     /// ```
     public func run<T>(
-        _ operation: String, _ body: () throws(SendingDomainsError) -> T
+        _ operation: OperationName, _ body: () throws(SendingDomainsError) -> T
     ) throws(SendingDomainsError) -> T {
         do {
             return try body()
         } catch {
             var error = error
             error.provider = error.provider ?? profile.id
-            error.operation = error.operation ?? operation
+            error.operation = error.operation ?? operation.rawValue
             throw redactor.redact(error)
         }
     }

@@ -394,6 +394,13 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         )
     }
 
+    /// The error for an operation a provider does not offer, by its ``OperationName``.
+    @_spi(ProviderAuthoring) public static func unsupported(
+        _ operation: OperationName, provider: ProviderID
+    ) -> SendingDomainsError {
+        unsupported(operation.rawValue, provider: provider)
+    }
+
     /// Two errors are equal when every field but ``underlyingError`` is.
     public static func == (lhs: SendingDomainsError, rhs: SendingDomainsError) -> Bool {
         lhs.kind == rhs.kind && lhs.message == rhs.message && lhs.provider == rhs.provider

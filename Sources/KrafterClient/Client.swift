@@ -41,8 +41,8 @@ extension Krafter {
         ///   (before sending, or Krafter's 422 with field details), `authentication` (401),
         ///   `permission` (403, missing scope), `rateLimited` (429), `server`, transport failures.
         public func createDomain(_ request: CreateDomainRequest) async throws(SendingDomainsError) -> Domain {
-            let operation = try api.run("createDomain") { () throws(SendingDomainsError) in
-                try APIOperation(name: "createDomain", method: .post, path: ["domains"], json: request.validated())
+            let operation = try api.run(.createDomain) { () throws(SendingDomainsError) in
+                try APIOperation(name: .createDomain, method: .post, path: ["domains"], json: request.validated())
             }
             return try await api.send(operation, decoding: Envelope<Domain>.self).data
         }
@@ -55,7 +55,7 @@ extension Krafter {
         ///
         /// - Throws: `SendingDomainsError` (`authentication`, `permission`, `rateLimited`, …).
         public func listDomains() async throws(SendingDomainsError) -> [Domain] {
-            let operation = APIOperation(name: "listDomains", method: .get, path: ["domains"])
+            let operation = APIOperation(name: .listDomains, method: .get, path: ["domains"])
             return try await api.send(operation, decoding: Envelope<[Domain]>.self).data
         }
 
@@ -68,10 +68,10 @@ extension Krafter {
         /// - Throws: `SendingDomainsError`: `validation` when `id` is not a UUID, `notFound`,
         ///   and the usual API and transport failures.
         public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
-            let id = try api.run("getDomain") { () throws(SendingDomainsError) in
+            let id = try api.run(.getDomain) { () throws(SendingDomainsError) in
                 try ResourceID.uuid(id, field: "id")
             }
-            let operation = APIOperation(name: "getDomain", method: .get, path: ["domains", id])
+            let operation = APIOperation(name: .getDomain, method: .get, path: ["domains", id])
             return try await api.send(operation, decoding: Envelope<Domain>.self).data
         }
 
@@ -87,10 +87,10 @@ extension Krafter {
         /// - Throws: `SendingDomainsError`: `validation` when `id` is not a UUID, `notFound`,
         ///   and the usual API and transport failures.
         public func verifyDomain(id: String) async throws(SendingDomainsError) -> Domain {
-            let id = try api.run("verifyDomain") { () throws(SendingDomainsError) in
+            let id = try api.run(.verifyDomain) { () throws(SendingDomainsError) in
                 try ResourceID.uuid(id, field: "id")
             }
-            let operation = APIOperation(name: "verifyDomain", method: .post, path: ["domains", id, "verify"])
+            let operation = APIOperation(name: .verifyDomain, method: .post, path: ["domains", id, "verify"])
             return try await api.send(operation, decoding: Envelope<Domain>.self).data
         }
 
@@ -104,10 +104,10 @@ extension Krafter {
         ///   `decoding` when the answer is not Krafter's `{ "deleted": true }`, and the usual API
         ///   and transport failures.
         public func deleteDomain(id: String) async throws(SendingDomainsError) {
-            let id = try api.run("deleteDomain") { () throws(SendingDomainsError) in
+            let id = try api.run(.deleteDomain) { () throws(SendingDomainsError) in
                 try ResourceID.uuid(id, field: "id")
             }
-            let operation = APIOperation(name: "deleteDomain", method: .delete, path: ["domains", id])
+            let operation = APIOperation(name: .deleteDomain, method: .delete, path: ["domains", id])
             _ = try await api.send(operation, decoding: Envelope<Deletion>.self)
         }
     }

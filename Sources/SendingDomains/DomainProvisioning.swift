@@ -123,7 +123,7 @@ public struct ProviderCapabilities: Sendable, Hashable {
 
 extension DomainProvisioning {
     /// Throws `unsupportedOperation` unless `operation` is in ``capabilities``.
-    func require(_ operation: DomainOperation, _ name: String) throws(SendingDomainsError) {
+    func require(_ operation: DomainOperation, _ name: OperationName) throws(SendingDomainsError) {
         guard capabilities.supports(operation) else { throw .unsupported(name, provider: provider) }
     }
 }
@@ -136,20 +136,20 @@ public protocol CreateOnlyProvisioning: DomainProvisioning {}
 extension CreateOnlyProvisioning {
     /// Throws `unsupportedOperation`: the provider publishes no get endpoint.
     public func getDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        throw .unsupported("getDomain", provider: provider)
+        throw .unsupported(.getDomain, provider: provider)
     }
 
     /// Fails on iteration with `unsupportedOperation`: the provider publishes no list endpoint.
-    public func listDomains() -> DomainList { .failing(.unsupported("listDomains", provider: provider)) }
+    public func listDomains() -> DomainList { .failing(.unsupported(.listDomains, provider: provider)) }
 
     /// Throws `unsupportedOperation`: the provider publishes no verify endpoint.
     public func verifyDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        throw .unsupported("verifyDomain", provider: provider)
+        throw .unsupported(.verifyDomain, provider: provider)
     }
 
     /// Throws `unsupportedOperation`: the provider publishes no delete endpoint.
     public func deleteDomain(id: String) async throws(SendingDomainsError) {
-        throw .unsupported("deleteDomain", provider: provider)
+        throw .unsupported(.deleteDomain, provider: provider)
     }
 
 }

@@ -68,7 +68,7 @@ extension DomainProvisioning {
         id: String, timeout: Duration = .seconds(600), policy: PollingPolicy = .default,
         progress: (@Sendable (VerificationProgress) -> Void)? = nil
     ) async throws(SendingDomainsError) -> SendingDomain {
-        try require(.verify, "waitUntilVerified")
+        try require(.verify, .waitUntilVerified)
         let clock = timeSource
         let start = clock.now()
         var attempt = 0
@@ -76,7 +76,7 @@ extension DomainProvisioning {
             if Task.isCancelled {
                 throw SendingDomainsError(
                     kind: .cancelled, message: "Waiting for verification was cancelled", provider: provider,
-                    operation: "waitUntilVerified", attempts: max(attempt, 1))
+                    operation: OperationName.waitUntilVerified.rawValue, attempts: max(attempt, 1))
             }
             attempt += 1
             let domain =
@@ -98,14 +98,14 @@ extension DomainProvisioning {
                     kind: .timeout,
                     message:
                         "\(domain.name) was still \(domain.status) after \(attempt) checks in \(elapsed.seconds.rounded()) s",
-                    provider: provider, operation: "waitUntilVerified", attempts: attempt)
+                    provider: provider, operation: OperationName.waitUntilVerified.rawValue, attempts: attempt)
             }
             do {
                 try await clock.sleep(wait)
             } catch {
                 throw SendingDomainsError(
                     kind: .cancelled, message: "Waiting for verification was cancelled", provider: provider,
-                    operation: "waitUntilVerified", attempts: attempt)
+                    operation: OperationName.waitUntilVerified.rawValue, attempts: attempt)
             }
         }
     }

@@ -28,7 +28,7 @@ public struct AhaSendProvisioner: DomainProvisioning {
 
     /// `POST …/domains` with an idempotency key (the request's, or a minted one).
     public func createDomain(_ request: DomainRequest) async throws(SendingDomainsError) -> SendingDomain {
-        try client.api.run("createDomain") { () throws(SendingDomainsError) in
+        try client.api.run(.createDomain) { () throws(SendingDomainsError) in
             try request.check(against: capabilities, provider: provider)
         }
         let domain = try await client.createDomain(

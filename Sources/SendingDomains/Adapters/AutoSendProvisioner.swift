@@ -25,7 +25,7 @@ public struct AutoSendProvisioner: DomainProvisioning {
 
     /// `POST /domains`.
     public func createDomain(_ request: DomainRequest) async throws(SendingDomainsError) -> SendingDomain {
-        try client.api.run("createDomain") { () throws(SendingDomainsError) in
+        try client.api.run(.createDomain) { () throws(SendingDomainsError) in
             try request.check(against: capabilities, provider: provider)
         }
         return Self.normalize(try await client.createDomain(.init(name: request.name, regionKey: request.region)))
@@ -49,7 +49,7 @@ public struct AutoSendProvisioner: DomainProvisioning {
         guard var domain = result.domain else {
             throw SendingDomainsError(
                 kind: .decoding, message: "The verify response has no domain", provider: provider,
-                operation: "verifyDomain")
+                operation: OperationName.verifyDomain.rawValue)
         }
         domain.verificationStatus = result.verificationStatus ?? domain.verificationStatus
         domain.verificationInProgress = result.verificationInProgress ?? domain.verificationInProgress

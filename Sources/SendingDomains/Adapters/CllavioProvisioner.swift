@@ -29,7 +29,7 @@ public struct CllavioProvisioner: CreateOnlyProvisioning {
     /// - Throws: `SendingDomainsError` of kind `validation` naming `senderAddress` when the
     ///   address is missing or not on ``DomainRequest/name``, and any provider failure.
     public func createDomain(_ request: DomainRequest) async throws(SendingDomainsError) -> SendingDomain {
-        let generate = try client.api.run("createDomain") { () throws(SendingDomainsError) in
+        let generate = try client.api.run(.createDomain) { () throws(SendingDomainsError) in
             try request.check(against: capabilities, provider: provider)
             let domain = try DomainName.normalize(request.name, field: "domain")
             let sender = Cllavio.GenerateDomainRequest(

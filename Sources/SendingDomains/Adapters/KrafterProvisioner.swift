@@ -26,7 +26,7 @@ public struct KrafterProvisioner: DomainProvisioning, VerificationRefreshing {
 
     /// `POST /domains`.
     public func createDomain(_ request: DomainRequest) async throws(SendingDomainsError) -> SendingDomain {
-        try client.api.run("createDomain") { () throws(SendingDomainsError) in
+        try client.api.run(.createDomain) { () throws(SendingDomainsError) in
             try request.check(against: capabilities, provider: provider)
         }
         return Self.normalize(

@@ -31,7 +31,7 @@ public struct SendKitProvisioner: CreateOnlyProvisioning {
 
     /// Creates the domain with `POST /domains`.
     public func createDomain(_ request: DomainRequest) async throws(SendingDomainsError) -> SendingDomain {
-        try client.api.run("createDomain") { () throws(SendingDomainsError) in
+        try client.api.run(.createDomain) { () throws(SendingDomainsError) in
             try request.check(against: capabilities, provider: provider)
         }
         let domain = try await client.createDomain(

@@ -41,7 +41,7 @@ enum TestProvider {
             options: options)
     }
 
-    static let get = APIOperation(name: "getDomain", method: .get, path: ["domains", "example.com"])
+    static let get = APIOperation(name: .getDomain, method: .get, path: ["domains", "example.com"])
     static let post = APIOperation(
-        name: "createDomain", method: .post, path: ["domains"], body: Data(#"{"domain":"example.com"}"#.utf8))
+        name: .createDomain, method: .post, path: ["domains"], body: Data(#"{"domain":"example.com"}"#.utf8))
 }
