@@ -98,15 +98,15 @@ import Foundation
         // The built-in steps run as direct calls in two functions rather than as a chain of
         // closures: every link of a chain is an async frame that each call in flight keeps.
         let idempotency = profile.idempotency.map {
-            IdempotencyKeyMiddleware(support: $0, makeKey: options.makeIdempotencyKey)
+            IdempotencyKeyStep(support: $0, makeKey: options.makeIdempotencyKey)
         }
         let retry = RetryMiddleware(policy: retryPolicy, timeSource: time, logger: logger)
         let attempt = Attempt(
             limiter: rateLimiter.map {
-                RateLimitMiddleware(bucket: $0, headerNames: profile.rateLimitHeaders, timeSource: time)
+                RateLimitStep(bucket: $0, headerNames: profile.rateLimitHeaders, timeSource: time)
             },
             authentication: authentication,
-            mapping: ErrorMappingMiddleware(
+            mapping: ErrorMapping(
                 decoder: profile.errorDecoder, rateLimitHeaders: profile.rateLimitHeaders,
                 maximumBodySize: options.maximumBodySize, timeSource: time, logger: logger),
             transport: options.transport)
@@ -122,9 +122,9 @@ import Foundation
     /// One attempt, in the documented order: rate limit → authentication → error mapping and
     /// logging → transport.
     private struct Attempt: Sendable {
-        let limiter: RateLimitMiddleware?
+        let limiter: RateLimitStep?
         let authentication: Authentication
-        let mapping: ErrorMappingMiddleware
+        let mapping: ErrorMapping
         let transport: any Transport
 
         @Sendable func send(

@@ -71,24 +71,3 @@
         }
     }
 }
-
-/// Adds the client's credentials to each attempt. It runs inside the retry loop, so the
-/// credentials are never part of anything the retry or logging layers above it see.
-@_spi(ProviderAuthoring) public struct AuthenticationMiddleware: CallMiddleware {
-    /// The credentials.
-    public var authentication: Authentication
-
-    /// Creates the middleware.
-    public init(_ authentication: Authentication) {
-        self.authentication = authentication
-    }
-
-    /// Adds the credential headers and calls `next`.
-    public func intercept(
-        _ request: TransportRequest, context: MiddlewareContext, next: Next
-    ) async throws -> TransportResponse {
-        var request = request
-        authentication.apply(to: &request.headers)
-        return try await next(request, context)
-    }
-}

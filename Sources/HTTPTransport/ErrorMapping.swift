@@ -96,11 +96,11 @@ extension SendingDomainsError {
     }
 }
 
-/// Turns everything below it into typed results, per attempt: transport errors into
+/// The pipeline's error-mapping step, per attempt: it turns transport errors into
 /// ``SendingDomainsError``, non-2xx responses into errors through the provider's
 /// ``ErrorDecoder``, and bodies over the cap into a ``SendingDomainsError/Kind/decoding`` error.
 /// It also logs each request and response with secret headers redacted.
-@_spi(ProviderAuthoring) public struct ErrorMappingMiddleware: CallMiddleware {
+@_spi(ProviderAuthoring) public struct ErrorMapping: Sendable {
     /// Reads the provider's error bodies.
     public var decoder: ErrorDecoder
     /// Where the provider reports its rate-limit reset, used for a 429 without another hint.
@@ -111,7 +111,7 @@ extension SendingDomainsError {
     public var timeSource: TimeSource
     package var logger: CallLogger
 
-    /// Creates the middleware.
+    /// Creates the step.
     public init(
         decoder: @escaping ErrorDecoder, rateLimitHeaders: RateLimitHeaderNames? = nil,
         maximumBodySize: Int = ClientOptions.defaultMaximumBodySize, redactor: Redactor = .none,
@@ -131,20 +131,6 @@ extension SendingDomainsError {
         self.maximumBodySize = maximumBodySize
         self.timeSource = timeSource
         self.logger = logger
-    }
-
-    /// Sends the attempt and maps its outcome.
-    public func intercept(
-        _ request: TransportRequest, context: MiddlewareContext, next: Next
-    ) async throws -> TransportResponse {
-        let started = willSend(request, context: context)
-        let response: TransportResponse
-        do {
-            response = try await next(request, context)
-        } catch {
-            throw failure(error, request: request, context: context)
-        }
-        return try check(response, request: request, context: context, started: started)
     }
 
     private func meta(_ context: MiddlewareContext) -> [String: String] {

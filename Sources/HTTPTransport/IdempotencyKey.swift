@@ -74,27 +74,17 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
 /// call, before the retry loop, so every attempt carries the same key.
 ///
 /// The key is the caller's (``MiddlewareContext/idempotencyKey`` already set) or a fresh one
-/// from `makeKey`. For any other request this middleware does nothing.
-@_spi(ProviderAuthoring) public struct IdempotencyKeyMiddleware: CallMiddleware {
+/// from `makeKey`. For any other request the step does nothing.
+@_spi(ProviderAuthoring) public struct IdempotencyKeyStep: Sendable {
     /// How the provider supports keys.
     public var support: IdempotencySupport
     /// Mints a key when the caller gave none. Inject a deterministic one in tests.
     public var makeKey: @Sendable () -> IdempotencyKey
 
-    /// Creates the middleware.
+    /// Creates the step.
     public init(support: IdempotencySupport, makeKey: @escaping @Sendable () -> IdempotencyKey = { .random() }) {
         self.support = support
         self.makeKey = makeKey
-    }
-
-    /// Sets the key header and ``MiddlewareContext/idempotencyKey``, then calls `next` once.
-    public func intercept(
-        _ request: TransportRequest, context: MiddlewareContext, next: Next
-    ) async throws -> TransportResponse {
-        var request = request
-        var context = context
-        prepare(&request, &context)
-        return try await next(request, context)
     }
 
     /// Sets the key header (the caller's key, or a new one) and ``MiddlewareContext/idempotencyKey``

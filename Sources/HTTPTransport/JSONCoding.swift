@@ -67,7 +67,7 @@ import Foundation
     ) -> SendingDomainsError {
         SendingDomainsError(
             kind: .decoding, message: message, provider: provider, operation: operation, status: response.status,
-            requestID: ErrorMappingMiddleware.requestID(in: response.headers),
+            requestID: ErrorMapping.requestID(in: response.headers),
             rawBody: SendingDomainsError.excerpt(of: response.body))
     }
 

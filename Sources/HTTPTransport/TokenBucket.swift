@@ -117,7 +117,7 @@ public struct RateLimit: Sendable, Hashable {
 /// Takes a token from the client's ``TokenBucket`` before each attempt, and pauses the bucket
 /// when the provider says the quota is spent (remaining = 0 with a reset time, or a 429 with a
 /// retry-after hint).
-@_spi(ProviderAuthoring) public struct RateLimitMiddleware: CallMiddleware {
+@_spi(ProviderAuthoring) public struct RateLimitStep: Sendable {
     /// The shared bucket.
     public var bucket: TokenBucket
     /// Where the provider reports its state, if it does.
@@ -127,7 +127,7 @@ public struct RateLimit: Sendable, Hashable {
     /// The longest pause learned from a header; longer reports are capped.
     public var maximumPause: Duration
 
-    /// Creates the middleware.
+    /// Creates the step.
     public init(
         bucket: TokenBucket, headerNames: RateLimitHeaderNames?, timeSource: TimeSource = .system,
         maximumPause: Duration = .seconds(60)
@@ -136,21 +136,6 @@ public struct RateLimit: Sendable, Hashable {
         self.headerNames = headerNames
         self.timeSource = timeSource
         self.maximumPause = maximumPause
-    }
-
-    /// Waits for a token, calls `next`, and learns from the outcome.
-    public func intercept(
-        _ request: TransportRequest, context: MiddlewareContext, next: Next
-    ) async throws -> TransportResponse {
-        try await acquire(context)
-        do {
-            let response = try await next(request, context)
-            await learn(from: response)
-            return response
-        } catch let error as SendingDomainsError {
-            await learn(from: error)
-            throw error
-        }
     }
 
     /// Waits for a token.

@@ -30,7 +30,7 @@ func createRequest(_ provider: ProviderID, _ domain: String = "example.com") -> 
 /// Counts what a hostile writer managed to send, and says when it gave up.
 final class WriterLog: Sendable {
     let bytes = Locked(0)
-    let finished = HygieneAndCancellationTests.Signal()
+    let finished = Signal()
 
     /// Writes `data`, counting it; `false` once the client is gone.
     func write(_ wire: LoopbackWire, _ data: Data) -> Bool {

@@ -7,22 +7,6 @@ import Testing
 
 @Suite("Reliability: cancellation and secret hygiene", .serialized, .timeLimit(.minutes(1)))
 struct HygieneAndCancellationTests {
-    /// A one-shot signal a test waits on: the server saw a request, the client logged a retry.
-    final class Signal: Sendable {
-        private let stream: AsyncStream<Void>
-        private let continuation: AsyncStream<Void>.Continuation
-
-        init() {
-            (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        }
-
-        func fire() { continuation.yield() }
-
-        func wait() async {
-            for await _ in stream { return }
-        }
-    }
-
     @Test("cancelling a task during a request ends it with cancelled, without waiting for the server or retrying")
     func cancelInRequest() async throws {
         let seen = Locked(0)
