@@ -18,7 +18,7 @@ extension AhaSend {
         @_spi(ProviderAuthoring) public let api: APIClient
         /// The account the domains belong to (a UUID), as given.
         public let accountID: String
-        private let checkedAccountID: String?
+        private let account: AccountResult
 
         /// Creates a client.
         ///
@@ -30,32 +30,12 @@ extension AhaSend {
         public init(apiKey: Secret, accountID: String, options: ClientOptions = ClientOptions()) {
             api = APIClient(profile: AhaSend.profile, authentication: .bearer(apiKey), options: options)
             self.accountID = accountID
-            do {
-                checkedAccountID = try ResourceID.uuid(accountID, field: "account_id")
-            } catch {
-                checkedAccountID = nil
-            }
+            account = Result { () throws(SendingDomainsError) in try AhaSend.AccountID(accountID) }
         }
 
         /// Creates a client from a key held in a `String`.
         public init(apiKey: String, accountID: String, options: ClientOptions = ClientOptions()) {
             self.init(apiKey: Secret(apiKey), accountID: accountID, options: options)
-        }
-
-        private func domainsPath(_ operation: OperationName) throws(SendingDomainsError) -> [String] {
-            if let checkedAccountID { return ["v2", "accounts", checkedAccountID, "domains"] }
-            let account = try api.run(operation) { () throws(SendingDomainsError) in
-                try ResourceID.uuid(accountID, field: "account_id")
-            }
-            return ["v2", "accounts", account, "domains"]
-        }
-
-        private func domainPath(_ operation: OperationName, _ name: String) throws(SendingDomainsError) -> [String] {
-            let base = try domainsPath(operation)
-            let normalized = try api.run(operation) { () throws(SendingDomainsError) in
-                try DomainName.normalize(name, field: "domain")
-            }
-            return base + [normalized]
         }
 
         /// Creates a domain: `POST …/domains` (201), with an idempotency key.
@@ -77,11 +57,7 @@ extension AhaSend {
         public func createDomain(
             _ request: CreateDomainRequest, idempotencyKey: IdempotencyKey? = nil
         ) async throws(SendingDomainsError) -> Domain {
-            let path = try domainsPath(.createDomain)
-            let operation = try api.run(.createDomain) { () throws(SendingDomainsError) in
-                try APIOperation(name: .createDomain, method: .post, path: path, json: request.validated())
-            }
-            return try await api.send(operation, idempotencyKey: idempotencyKey, decoding: Domain.self)
+            try await api.call(.createDomain(account: account, request), idempotencyKey: idempotencyKey)
         }
 
         /// Fetches one page of domains: `GET …/domains?dns_valid=&limit=&after=&before=`.
@@ -100,10 +76,7 @@ extension AhaSend {
         ) async throws(SendingDomainsError)
             -> DomainPage
         {
-            let path = try domainsPath(.listDomains)
-            let items = try api.run(.listDomains) { () throws(SendingDomainsError) in try query.queryItems() }
-            let operation = APIOperation(name: .listDomains, method: .get, path: path, query: items)
-            return try await api.send(operation, decoding: DomainPage.self)
+            try await api.call(.listDomains(account: account, query))
         }
 
         /// Every domain, fetched page by page as you iterate: a page is requested only when the
@@ -137,8 +110,7 @@ extension AhaSend {
         /// - Throws: `SendingDomainsError`: `validation` for an invalid name, `notFound`, and
         ///   the usual API and transport failures.
         public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
-            let operation = APIOperation(name: .getDomain, method: .get, path: try domainPath(.getDomain, id))
-            return try await api.send(operation, decoding: Domain.self)
+            try await api.call(.getDomain(account: account, id: id))
         }
 
         /// Updates a domain's subdomains, DKIM rotation interval or selector:
@@ -153,11 +125,7 @@ extension AhaSend {
         public func updateDomain(
             id: String, _ update: UpdateDomainRequest
         ) async throws(SendingDomainsError) -> Domain {
-            let path = try domainPath(.updateDomain, id)
-            let operation = try api.run(.updateDomain) { () throws(SendingDomainsError) in
-                try APIOperation(name: .updateDomain, method: .put, path: path, json: update.validated())
-            }
-            return try await api.send(operation, decoding: Domain.self)
+            try await api.call(.updateDomain(account: account, id: id, update))
         }
 
         /// Deletes a domain: `DELETE …/domains/{domain}`.
@@ -170,9 +138,7 @@ extension AhaSend {
         ///   `permission` (the key lacks `domains:delete`), `decoding` when the answer is not
         ///   AhaSend's success message, and the usual failures.
         public func deleteDomain(id: String) async throws(SendingDomainsError) {
-            let operation = APIOperation(
-                name: .deleteDomain, method: .delete, path: try domainPath(.deleteDomain, id))
-            _ = try await api.send(operation, decoding: SuccessMessage.self)
+            try await api.call(.deleteDomain(account: account, id: id))
         }
 
         /// Asks AhaSend to check the domain's DNS now: `POST …/domains/{domain}/check-dns` (no
@@ -187,9 +153,7 @@ extension AhaSend {
         /// - Throws: `SendingDomainsError`: `validation` for an invalid name, `notFound`,
         ///   `server` (503 when managed DNS is unavailable), and the usual failures.
         public func verifyDomain(id: String) async throws(SendingDomainsError) -> Domain {
-            let operation = APIOperation(
-                name: .verifyDomain, method: .post, path: try domainPath(.verifyDomain, id) + ["check-dns"])
-            return try await api.send(operation, decoding: Domain.self)
+            try await api.call(.verifyDomain(account: account, id: id))
         }
     }
 }

@@ -41,10 +41,7 @@ extension AutoSend {
         ///   or AutoSend's `VALIDATION_FAILED` with field details), `authentication`,
         ///   `permission` (402/403), `rateLimited`, `server`, transport failures.
         public func createDomain(_ request: CreateDomainRequest) async throws(SendingDomainsError) -> Domain {
-            let operation = try api.run(.createDomain) { () throws(SendingDomainsError) in
-                try APIOperation(name: .createDomain, method: .post, path: ["domains"], json: request.validated())
-            }
-            return try unwrap(Domain.self, from: try await api.send(operation), operation.operationName)
+            try await api.call(.createDomain(request))
         }
 
         /// Lists every domain of the project: `GET /domains` (AutoSend documents no pagination).
@@ -55,8 +52,7 @@ extension AutoSend {
         ///
         /// - Throws: `SendingDomainsError` (`authentication`, `rateLimited`, `server`, …).
         public func listDomains() async throws(SendingDomainsError) -> [Domain] {
-            let operation = APIOperation(name: .listDomains, method: .get, path: ["domains"])
-            return try unwrap(DomainList.self, from: try await api.send(operation), operation.operationName).domains
+            try await api.call(.listDomains)
         }
 
         /// Reads one domain: `GET /domains/{domainId}`. The body is not published; it is read
@@ -69,11 +65,7 @@ extension AutoSend {
         /// - Throws: `SendingDomainsError`: `validation` when `id` is not 24 hex characters,
         ///   `notFound`, and the usual API and transport failures.
         public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
-            let id = try api.run(.getDomain) { () throws(SendingDomainsError) in
-                try ResourceID.hex(id, length: 24, field: "domainId")
-            }
-            let operation = APIOperation(name: .getDomain, method: .get, path: ["domains", id])
-            return try unwrap(Domain.self, from: try await api.send(operation), operation.operationName)
+            try await api.call(.getDomain(id: id))
         }
 
         /// Starts verification and returns the current state: `POST /domains/{domainId}/verify`.
@@ -89,24 +81,7 @@ extension AutoSend {
         /// - Throws: `SendingDomainsError`: `validation` for a malformed id, `notFound`, and
         ///   the usual API and transport failures.
         public func verifyDomain(id: String) async throws(SendingDomainsError) -> VerificationResult {
-            let id = try api.run(.verifyDomain) { () throws(SendingDomainsError) in
-                try ResourceID.hex(id, length: 24, field: "domainId")
-            }
-            let operation = APIOperation(name: .verifyDomain, method: .post, path: ["domains", id, "verify"])
-            let response = try await api.send(operation)
-            var result = try unwrap(VerificationResult.self, from: response, operation.operationName)
-            struct Message: Decodable { let message: String? }
-            result.message = (try? JSONCoding.decoder.decode(Message.self, from: response.body))?.message
-            return result
-        }
-
-        /// Unwraps the envelope; its errors are stamped and scrubbed of the key like the pipeline's.
-        private func unwrap<T: Decodable>(
-            _ type: T.Type, from response: TransportResponse, _ operation: OperationName
-        ) throws(SendingDomainsError) -> T {
-            try api.run(operation) { () throws(SendingDomainsError) in
-                try AutoSend.unwrap(T.self, from: response, operation: operation.rawValue)
-            }
+            try await api.call(.verifyDomain(id: id))
         }
 
         /// Deletes a domain: `DELETE /domains/{domainId}`. It cannot be undone. The response body
@@ -119,10 +94,7 @@ extension AutoSend {
         /// - Throws: `SendingDomainsError`: `validation` for a malformed id, `notFound`, and
         ///   the usual API and transport failures.
         public func deleteDomain(id: String) async throws(SendingDomainsError) {
-            let id = try api.run(.deleteDomain) { () throws(SendingDomainsError) in
-                try ResourceID.hex(id, length: 24, field: "domainId")
-            }
-            _ = try await api.send(APIOperation(name: .deleteDomain, method: .delete, path: ["domains", id]))
+            try await api.call(.deleteDomain(id: id))
         }
     }
 }

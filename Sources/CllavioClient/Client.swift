@@ -48,13 +48,7 @@ extension Cllavio {
         public func generateDomain(
             _ request: GenerateDomainRequest
         ) async throws(SendingDomainsError) -> GeneratedDomain {
-            let (body, domain) = try api.run(.generateDomain) { () throws(SendingDomainsError) in
-                (try request.validated(), try request.domain())
-            }
-            let operation = try APIOperation(
-                name: .generateDomain, method: .post, path: ["api", "v1", "emails", "domains", "generate"], json: body)
-            let entries = try await api.send(operation, decoding: [String: String].self)
-            return GeneratedDomain(name: domain, entries: entries)
+            try await api.call(.generateDomain(request))
         }
     }
 }

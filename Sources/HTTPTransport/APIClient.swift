@@ -16,19 +16,27 @@ import Foundation
     public var query: [QueryItem]
     /// The JSON body, if any.
     public var body: Data?
+    /// Whether sending the request twice is harmless (the retry policy may replay it after a
+    /// timeout or a lost connection): the method's own answer unless the operation says otherwise.
+    public var isIdempotent: Bool
 
     /// ``name`` as an ``OperationName``.
     public var operationName: OperationName { OperationName(rawValue: name) }
 
     /// Creates an operation.
+    ///
+    /// - Parameter idempotent: Whether sending it twice is harmless; `nil` for
+    ///   ``RequestMethod/isIdempotent``.
     public init(
-        name: OperationName, method: RequestMethod, path: [String], query: [QueryItem] = [], body: Data? = nil
+        name: OperationName, method: RequestMethod, path: [String], query: [QueryItem] = [], body: Data? = nil,
+        idempotent: Bool? = nil
     ) {
         self.name = name.rawValue
         self.method = method
         self.path = path
         self.query = query
         self.body = body
+        self.isIdempotent = idempotent ?? method.isIdempotent
     }
 
     /// Creates an operation whose body is `body` encoded as JSON.
@@ -187,7 +195,8 @@ import Foundation
         if operation.body != nil { headers["Content-Type"] = "application/json" }
         let request = TransportRequest(
             method: operation.method, baseURL: baseURL.url, path: operation.path, query: operation.query,
-            headers: headers, body: operation.body, timeout: options.timeout, maximumBodySize: options.maximumBodySize)
+            headers: headers, body: operation.body, timeout: options.timeout, isReplayable: operation.isIdempotent,
+            maximumBodySize: options.maximumBodySize)
         try run(operation.operationName) { () throws(SendingDomainsError) in
             try TransportRequest.checkSegments(operation.path)
         }
@@ -210,6 +219,28 @@ import Foundation
         let response = try await send(operation, idempotencyKey: idempotencyKey)
         return try run(operation.operationName) { () throws(SendingDomainsError) in
             try JSONCoding.decode(T.self, from: response, provider: profile.id, operation: operation.name)
+        }
+    }
+
+    /// Sends an ``Endpoint`` and decodes its response: the one call a client method makes.
+    ///
+    /// ```swift
+    /// public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
+    ///     try await api.call(.getDomain(id: id))
+    /// }
+    /// ```
+    ///
+    /// - Throws: the validation error kept while building the endpoint (nothing is sent), then
+    ///   everything ``send(_:idempotencyKey:)`` throws, and ``SendingDomainsError/Kind/decoding``
+    ///   when the body does not decode; every error stamped with the provider and the
+    ///   operation's name and scrubbed of the client's secrets.
+    public func call<Response>(
+        _ endpoint: Endpoint<Response>, idempotencyKey: IdempotencyKey? = nil
+    ) async throws(SendingDomainsError) -> Response {
+        let operation = try run(endpoint.name) { () throws(SendingDomainsError) in try endpoint.request.get() }
+        let response = try await send(operation, idempotencyKey: idempotencyKey)
+        return try run(endpoint.name) { () throws(SendingDomainsError) in
+            try endpoint.decoding.decode(response, endpoint.name)
         }
     }
 

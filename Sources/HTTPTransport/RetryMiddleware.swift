@@ -56,7 +56,8 @@
                 let decision = policy.decide(
                     .init(
                         method: request.method, hasIdempotencyKey: context.idempotencyKey != nil, error: failure,
-                        number: attempt, remaining: remaining, random: timeSource.random()))
+                        number: attempt, remaining: remaining, random: timeSource.random(),
+                        isIdempotent: request.isReplayable))
                 switch decision {
                 case .giveUp(let reason):
                     if attempt > 1 || reason == .hintTooLong || reason == .deadlineExceeded {

@@ -16,8 +16,8 @@
 /// | 7 | timeout, connection lost, other network failures | only if replayable |
 /// | 8 | anything else (501, 505, TLS, a redirect) | never |
 ///
-/// *Replayable* means an idempotent method (GET, HEAD, PUT, DELETE) or a request carrying an
-/// idempotency key the provider honours. A POST without one is never replayed after it may
+/// *Replayable* means an idempotent operation (GET, HEAD, PUT, DELETE, or a POST that only asks
+/// the provider to check DNS again) or a request carrying an idempotency key the provider honours. A POST without one is never replayed after it may
 /// have reached the server: that could create a domain twice.
 ///
 /// ```swift
@@ -132,6 +132,9 @@ public struct RetryPolicy: Sendable, Hashable {
         public var method: RequestMethod
         /// Whether the request carries an idempotency key the provider honours.
         public var hasIdempotencyKey: Bool
+        /// Whether the operation is harmless to repeat even without a key: an idempotent method,
+        /// or a POST that only asks the provider to look again (a DNS check).
+        public var isIdempotent: Bool
         /// How the attempt failed.
         public var error: SendingDomainsError
         /// The attempt that failed, from 1.
@@ -144,9 +147,10 @@ public struct RetryPolicy: Sendable, Hashable {
         /// Describes a failed attempt.
         public init(
             method: RequestMethod, hasIdempotencyKey: Bool, error: SendingDomainsError, number: Int,
-            remaining: Duration? = nil, random: Double = 0.5
+            remaining: Duration? = nil, random: Double = 0.5, isIdempotent: Bool? = nil
         ) {
             self.method = method
+            self.isIdempotent = isIdempotent ?? method.isIdempotent
             self.hasIdempotencyKey = hasIdempotencyKey
             self.error = error
             self.number = number
@@ -179,7 +183,7 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// Decides about one failed attempt: the table, then the limits, then the delay.
     public func decide(_ attempt: Attempt) -> Decision {
-        let replayable = attempt.method.isIdempotent || attempt.hasIdempotencyKey
+        let replayable = attempt.isIdempotent || attempt.hasIdempotencyKey
         switch Self.rule(for: attempt.error).verdict {
         case .never: return .giveUp(.notRetryable)
         case .ifReplayable where !replayable: return .giveUp(.unsafeToReplay)

@@ -41,10 +41,7 @@ extension Krafter {
         ///   (before sending, or Krafter's 422 with field details), `authentication` (401),
         ///   `permission` (403, missing scope), `rateLimited` (429), `server`, transport failures.
         public func createDomain(_ request: CreateDomainRequest) async throws(SendingDomainsError) -> Domain {
-            let operation = try api.run(.createDomain) { () throws(SendingDomainsError) in
-                try APIOperation(name: .createDomain, method: .post, path: ["domains"], json: request.validated())
-            }
-            return try await api.send(operation, decoding: Envelope<Domain>.self).data
+            try await api.call(.createDomain(request))
         }
 
         /// Lists the team's domains, without their DNS records: `GET /domains`.
@@ -55,8 +52,7 @@ extension Krafter {
         ///
         /// - Throws: `SendingDomainsError` (`authentication`, `permission`, `rateLimited`, …).
         public func listDomains() async throws(SendingDomainsError) -> [Domain] {
-            let operation = APIOperation(name: .listDomains, method: .get, path: ["domains"])
-            return try await api.send(operation, decoding: Envelope<[Domain]>.self).data
+            try await api.call(.listDomains)
         }
 
         /// Reads one domain with its full record list and status: `GET /domains/:id`.
@@ -68,11 +64,7 @@ extension Krafter {
         /// - Throws: `SendingDomainsError`: `validation` when `id` is not a UUID, `notFound`,
         ///   and the usual API and transport failures.
         public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
-            let id = try api.run(.getDomain) { () throws(SendingDomainsError) in
-                try ResourceID.uuid(id, field: "id")
-            }
-            let operation = APIOperation(name: .getDomain, method: .get, path: ["domains", id])
-            return try await api.send(operation, decoding: Envelope<Domain>.self).data
+            try await api.call(.getDomain(id: id))
         }
 
         /// Triggers a verification check: `POST /domains/:id/verify`. The returned domain is
@@ -87,11 +79,7 @@ extension Krafter {
         /// - Throws: `SendingDomainsError`: `validation` when `id` is not a UUID, `notFound`,
         ///   and the usual API and transport failures.
         public func verifyDomain(id: String) async throws(SendingDomainsError) -> Domain {
-            let id = try api.run(.verifyDomain) { () throws(SendingDomainsError) in
-                try ResourceID.uuid(id, field: "id")
-            }
-            let operation = APIOperation(name: .verifyDomain, method: .post, path: ["domains", id, "verify"])
-            return try await api.send(operation, decoding: Envelope<Domain>.self).data
+            try await api.call(.verifyDomain(id: id))
         }
 
         /// Removes a domain from the team: `DELETE /domains/:id`.
@@ -104,11 +92,7 @@ extension Krafter {
         ///   `decoding` when the answer is not Krafter's `{ "deleted": true }`, and the usual API
         ///   and transport failures.
         public func deleteDomain(id: String) async throws(SendingDomainsError) {
-            let id = try api.run(.deleteDomain) { () throws(SendingDomainsError) in
-                try ResourceID.uuid(id, field: "id")
-            }
-            let operation = APIOperation(name: .deleteDomain, method: .delete, path: ["domains", id])
-            _ = try await api.send(operation, decoding: Envelope<Deletion>.self)
+            try await api.call(.deleteDomain(id: id))
         }
     }
 }

@@ -45,10 +45,7 @@ extension SendKit {
         ///   `authentication` (401); `rateLimited` (429, with `retryAfter`); and any transport
         ///   failure.
         public func createDomain(_ request: CreateDomainRequest) async throws(SendingDomainsError) -> Domain {
-            let operation = try api.run(.createDomain) { () throws(SendingDomainsError) in
-                try APIOperation(name: .createDomain, method: .post, path: ["domains"], json: request.validated())
-            }
-            return try await api.send(operation, decoding: Domain.self)
+            try await api.call(.createDomain(request))
         }
     }
 }

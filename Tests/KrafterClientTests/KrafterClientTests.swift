@@ -51,6 +51,42 @@ struct KrafterClientTests {
         #expect(records[6].purpose == "DMARC — email authentication policy. Improves inbox placement.")
     }
 
+    @Test(
+        "a DNS check (POST …/verify) is replayed after a 503, a create (POST) is not: the endpoint says which is idempotent"
+    )
+    func endpointIdempotency() async throws {
+        let verify = MockTransport.script([
+            .respond(.json(503, #"{"error":"busy"}"#)),
+            .respond(.json(200, DocumentedExamples.Krafter.verifyResponse)),
+        ])
+        let checked = try await client(verify).verifyDomain(id: Self.id)
+        #expect(checked.id == Self.id)
+        #expect(verify.requests.count == 2)
+        #expect(verify.requests.allSatisfy { $0.isReplayable && $0.method == .post })
+
+        let create = MockTransport.always(.json(503, #"{"error":"busy"}"#))
+        let error = await captureError { try await client(create).createDomain(.init(name: "example.com")) }
+        #expect(error?.kind == .server)
+        #expect(create.requests.count == 1)
+        #expect(create.requests.first?.isReplayable == false)
+    }
+
+    @Test("a malformed id is refused before anything is sent, stamped with the operation")
+    func malformedIDNothingSent() async {
+        let mock = MockTransport.always(.json(200, "{}"))
+        for (operation, call) in [
+            ("getDomain", { () async throws -> Void in _ = try await client(mock).getDomain(id: "nope") }),
+            ("verifyDomain", { () async throws -> Void in _ = try await client(mock).verifyDomain(id: "nope") }),
+            ("deleteDomain", { () async throws -> Void in try await client(mock).deleteDomain(id: "nope") }),
+        ] {
+            let error = await captureError(call)
+            #expect(error?.kind == .validation)
+            #expect(error?.operation == operation)
+            #expect(error?.provider == .krafter)
+        }
+        #expect(mock.requests.isEmpty)
+    }
+
     @Test("list, get, verify, delete: methods, paths and documented bodies")
     func operations() async throws {
         let mock = MockTransport { request in
