@@ -75,7 +75,10 @@ import Foundation
     public let rateLimiter: TokenBucket?
     private let authentication: Authentication
     private let redactor: Redactor
-    private let chain: CallMiddleware.Next
+    private let pipeline: Pipeline
+    /// The user's middleware chained in front of the pipeline; `nil` without any, so that a call
+    /// goes straight to the pipeline.
+    private let chain: CallMiddleware.Next?
     private let userAgent: String
 
     /// The SDK's version, sent in the `User-Agent` header.
@@ -103,53 +106,118 @@ import Foundation
         let logger = CallLogger(
             sink: options.logger, redactor: redactor,
             sensitiveHeaders: authentication.headerNames)
-        // The built-in steps run as direct calls in two functions rather than as a chain of
-        // closures: every link of a chain is an async frame that each call in flight keeps.
-        let idempotency = profile.idempotency.map {
-            IdempotencyKeyStep(support: $0, makeKey: options.makeIdempotencyKey)
-        }
-        let retry = RetryMiddleware(policy: retryPolicy, timeSource: time, logger: logger)
-        let attempt = Attempt(
-            limiter: rateLimiter.map {
-                RateLimitStep(bucket: $0, headerNames: profile.rateLimitHeaders, timeSource: time)
+        // The built-in steps run as direct calls rather than as a chain of closures: every link
+        // of a chain is an async frame that each call in flight keeps.
+        let pipeline = Pipeline(
+            idempotency: profile.idempotency.map {
+                IdempotencyKeyStep(support: $0, makeKey: options.makeIdempotencyKey)
             },
-            authentication: authentication,
-            mapping: ErrorMapping(
-                decoder: profile.errorDecoder, rateLimitHeaders: profile.rateLimitHeaders,
-                maximumBodySize: options.maximumBodySize, timeSource: time, logger: logger),
-            transport: options.transport)
-        let core: CallMiddleware.Next = { request, context in
+            retry: RetryMiddleware(policy: retryPolicy, timeSource: time, logger: logger),
+            attempt: Attempt(
+                limiter: rateLimiter.map {
+                    RateLimitStep(bucket: $0, headerNames: profile.rateLimitHeaders, timeSource: time)
+                },
+                authentication: authentication,
+                mapping: ErrorMapping(
+                    decoder: profile.errorDecoder, rateLimitHeaders: profile.rateLimitHeaders,
+                    maximumBodySize: options.maximumBodySize, timeSource: time, logger: logger),
+                transport: options.transport))
+        self.pipeline = pipeline
+        self.chain =
+            options.middlewares.isEmpty
+            ? nil
+            : options.middlewares.chained(to: { request, context in try await pipeline.run(request, context) })
+    }
+
+    /// The built-in steps: idempotency key, then the retry loop over attempts.
+    private final class Pipeline: Sendable {
+        let idempotency: IdempotencyKeyStep?
+        let retry: RetryMiddleware
+        let attempt: Attempt
+
+        init(idempotency: IdempotencyKeyStep?, retry: RetryMiddleware, attempt: Attempt) {
+            self.idempotency = idempotency
+            self.retry = retry
+            self.attempt = attempt
+        }
+
+        /// The retry loop over attempts. Only `self`, the request and the context (a reference
+        /// each) stay in this frame while an attempt is in flight.
+        func run(
+            _ request: TransportRequest, _ context: MiddlewareContext
+        ) async throws(SendingDomainsError) -> TransportResponse {
+            var (request, context) = start(request, context)
+            while true {
+                let attemptRequest = try retry.nextAttempt(request, &context)
+                do {
+                    return try await attempt.send(attemptRequest, context)
+                } catch {
+                    try await retry.wait(after: error, request: request, context: context)
+                    context.attempt += 1
+                }
+            }
+        }
+
+        /// Adds the idempotency key where the provider honours one and sets the deadline.
+        @inline(never) private func start(
+            _ request: TransportRequest, _ context: MiddlewareContext
+        ) -> (TransportRequest, MiddlewareContext) {
             var request = request
             var context = context
             idempotency?.prepare(&request, &context)
-            return try await retry.intercept(request, context: context, next: attempt.send)
+            retry.begin(&context)
+            return (request, context)
         }
-        self.chain = options.middlewares.chained(to: core)
     }
 
     /// One attempt, in the documented order: rate limit → authentication → error mapping and
-    /// logging → transport.
-    private struct Attempt: Sendable {
+    /// logging → transport. The work between awaits is in helpers that are not inlined, so that
+    /// the frame each call in flight keeps stays small.
+    private final class Attempt: Sendable {
         let limiter: RateLimitStep?
         let authentication: Authentication
         let mapping: ErrorMapping
         let transport: any Transport
 
-        @Sendable func send(
+        init(limiter: RateLimitStep?, authentication: Authentication, mapping: ErrorMapping, transport: any Transport) {
+            self.limiter = limiter
+            self.authentication = authentication
+            self.mapping = mapping
+            self.transport = transport
+        }
+
+        // Only the frames on the path to the transport stay alive while a call waits for its
+        // response, so the steps before and after it are functions of their own.
+        @inline(never) func send(
             _ request: TransportRequest, _ context: MiddlewareContext
-        ) async throws
-            -> TransportResponse
-        {
-            if let limiter { try await limiter.acquire(context) }
-            var request = request
-            authentication.apply(to: &request.headers)
-            let started = mapping.willSend(request, context: context)
-            let response: TransportResponse
+        ) async throws(SendingDomainsError) -> TransportResponse {
+            if limiter != nil { try await acquire(context) }
+            let (request, started) = prepare(request, context)
+            let response = try await transmit(request, context)
+            if limiter == nil {
+                return try mapping.check(response, request: request, context: context, started: started)
+            }
+            return try await checkAndLearn(response, request, context, started)
+        }
+
+        @inline(never) private func acquire(_ context: MiddlewareContext) async throws(SendingDomainsError) {
+            try await limiter?.acquire(context)
+        }
+
+        @inline(never) private func transmit(
+            _ request: TransportRequest, _ context: MiddlewareContext
+        ) async throws(SendingDomainsError) -> TransportResponse {
             do {
-                response = try await transport.send(request)
+                return try await transport.send(request)
             } catch {
                 throw mapping.failure(error, request: request, context: context)
             }
+        }
+
+        @inline(never) private func checkAndLearn(
+            _ response: TransportResponse, _ request: TransportRequest, _ context: MiddlewareContext,
+            _ started: Duration
+        ) async throws(SendingDomainsError) -> TransportResponse {
             do {
                 let checked = try mapping.check(response, request: request, context: context, started: started)
                 await limiter?.learn(from: checked)
@@ -158,6 +226,14 @@ import Foundation
                 await limiter?.learn(from: error)
                 throw error
             }
+        }
+
+        @inline(never) private func prepare(
+            _ request: TransportRequest, _ context: MiddlewareContext
+        ) -> (TransportRequest, Duration) {
+            var request = request
+            authentication.apply(to: &request.headers)
+            return (request, mapping.willSend(request, context: context))
         }
     }
 
@@ -174,6 +250,19 @@ import Foundation
     public func send(
         _ operation: APIOperation, idempotencyKey: IdempotencyKey? = nil
     ) async throws(SendingDomainsError) -> TransportResponse {
+        let (request, context) = try prepare(operation, idempotencyKey: idempotencyKey)
+        guard let chain else { return try await pipeline.run(request, context) }
+        do {
+            return try await chain(request, context)
+        } catch {
+            throw SendingDomainsError.wrapping(error, provider: profile.id, operation: operation.name)
+        }
+    }
+
+    /// Checks the credentials and the path, and builds the request and its context.
+    @inline(never) private func prepare(
+        _ operation: APIOperation, idempotencyKey: IdempotencyKey?
+    ) throws(SendingDomainsError) -> (TransportRequest, MiddlewareContext) {
         if authentication.secrets.contains(where: \.isBlank) {
             throw SendingDomainsError(
                 kind: .authentication,
@@ -201,11 +290,7 @@ import Foundation
             try TransportRequest.checkSegments(operation.path)
         }
         let context = MiddlewareContext(provider: profile.id, operation: operation.name, idempotencyKey: idempotencyKey)
-        do {
-            return try await chain(request, context)
-        } catch {
-            throw SendingDomainsError.wrapping(error, provider: profile.id, operation: operation.name)
-        }
+        return (request, context)
     }
 
     /// Sends an operation and decodes its body as `T`.
@@ -237,10 +322,20 @@ import Foundation
     public func call<Response>(
         _ endpoint: Endpoint<Response>, idempotencyKey: IdempotencyKey? = nil
     ) async throws(SendingDomainsError) -> Response {
-        let operation = try run(endpoint.name) { () throws(SendingDomainsError) in try endpoint.request.get() }
-        let response = try await send(operation, idempotencyKey: idempotencyKey)
-        return try run(endpoint.name) { () throws(SendingDomainsError) in
-            try endpoint.decoding.decode(response, endpoint.name)
+        let response = try await send(try operation(of: endpoint), idempotencyKey: idempotencyKey)
+        return try decode(response, endpoint)
+    }
+
+    @inline(never) private func operation<Response>(
+        of endpoint: Endpoint<Response>
+    ) throws(SendingDomainsError) -> APIOperation {
+        try run(endpoint.name) { () throws(SendingDomainsError) in try endpoint.request.get() }
+    }
+
+    @inline(never) private func decode<Response>(
+        _ response: TransportResponse, _ endpoint: Endpoint<Response>
+    ) throws(SendingDomainsError) -> Response {
+        try run(endpoint.name) { () throws(SendingDomainsError) in try endpoint.decoding.decode(response, endpoint.name)
         }
     }
 

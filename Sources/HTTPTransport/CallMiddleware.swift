@@ -1,27 +1,57 @@
 /// What a middleware knows about the call it is part of, beyond the request itself.
 public struct MiddlewareContext: Sendable {
+    // One pointer wide, like `TransportRequest`: async frames of calls in flight hold a reference.
+    private struct Fields: Sendable {
+        var provider: ProviderID
+        var operation: String
+        var idempotencyKey: IdempotencyKey?
+        var attempt: Int
+        var deadline: Duration?
+    }
+
+    private var box: CopyOnWriteBox<Fields>
+
+    private mutating func mutate(_ change: (inout Fields) -> Void) {
+        if !isKnownUniquelyReferenced(&box) { box = CopyOnWriteBox(box.value) }
+        change(&box.value)
+    }
+
     /// The provider the call goes to.
-    public var provider: ProviderID
+    public var provider: ProviderID {
+        get { box.value.provider }
+        set { mutate { $0.provider = newValue } }
+    }
     /// The operation's name, for example `"createDomain"`.
-    public var operation: String
+    public var operation: String {
+        get { box.value.operation }
+        set { mutate { $0.operation = newValue } }
+    }
     /// The call's idempotency key, if the provider honours one for this request. Set by the
     /// caller or by the pipeline where the provider honours keys; the retry policy reads it.
-    public var idempotencyKey: IdempotencyKey?
+    public var idempotencyKey: IdempotencyKey? {
+        get { box.value.idempotencyKey }
+        set { mutate { $0.idempotencyKey = newValue } }
+    }
     /// The attempt number, from 1; set by the retry loop.
-    public var attempt: Int
+    public var attempt: Int {
+        get { box.value.attempt }
+        set { mutate { $0.attempt = newValue } }
+    }
     /// The monotonic instant (on the client's ``TimeSource``) by which the whole call must end.
-    public var deadline: Duration?
+    public var deadline: Duration? {
+        get { box.value.deadline }
+        set { mutate { $0.deadline = newValue } }
+    }
 
     /// Creates a context.
     public init(
         provider: ProviderID, operation: String, idempotencyKey: IdempotencyKey? = nil, attempt: Int = 1,
         deadline: Duration? = nil
     ) {
-        self.provider = provider
-        self.operation = operation
-        self.idempotencyKey = idempotencyKey
-        self.attempt = attempt
-        self.deadline = deadline
+        box = CopyOnWriteBox(
+            Fields(
+                provider: provider, operation: operation, idempotencyKey: idempotencyKey, attempt: attempt,
+                deadline: deadline))
     }
 }
 

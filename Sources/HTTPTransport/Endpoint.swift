@@ -23,8 +23,9 @@ import Foundation
 ///
 /// The description is built eagerly; a validation failure while building it (a malformed id, a
 /// body that does not validate) is kept and thrown by ``APIClient/call(_:idempotencyKey:)``
-/// before anything is sent, stamped with the provider and the operation's name.
-@_spi(ProviderAuthoring) public struct Endpoint<Response> {
+/// before anything is sent, stamped with the provider and the operation's name. An endpoint is a
+/// reference, so the async frames of a call in flight hold a pointer rather than the request.
+@_spi(ProviderAuthoring) public final class Endpoint<Response> {
     /// The operation's name, for errors and logs.
     public let name: OperationName
     /// The request, or the validation failure that prevented building it.
@@ -70,7 +71,7 @@ import Foundation
     ///     something again, such as a DNS check, is idempotent.
     ///   - decoding: How the response decodes.
     ///   - parts: Builds the path, query and body; a validation error it throws is kept.
-    public init(
+    @inline(never) public init(
         _ name: OperationName, _ method: RequestMethod, idempotent: Bool? = nil,
         decoding: ResponseDecoding<Response>, parts: () throws(SendingDomainsError) -> Parts
     ) {

@@ -138,7 +138,7 @@ extension SendingDomainsError {
     }
 
     /// Logs the attempt about to be sent; returns when it started.
-    package func willSend(_ request: TransportRequest, context: MiddlewareContext) -> Duration {
+    @inline(never) package func willSend(_ request: TransportRequest, context: MiddlewareContext) -> Duration {
         logger.log(
             .debug, "→ \(request.method) \(request.encodedPath) (attempt \(context.attempt))",
             meta(context).merging(["headers": logger.headersText(request.headers)]) { $1 })
@@ -146,7 +146,7 @@ extension SendingDomainsError {
     }
 
     /// What a transport's failure means: a typed, redacted, logged error.
-    package func failure(
+    @inline(never) package func failure(
         _ error: any Error, request: TransportRequest, context: MiddlewareContext
     ) -> SendingDomainsError {
         let failure = redacted(
@@ -157,7 +157,7 @@ extension SendingDomainsError {
 
     /// Logs the response and returns it when it is a 2xx within the size cap; otherwise throws
     /// the error it means.
-    package func check(
+    @inline(never) package func check(
         _ response: TransportResponse, request: TransportRequest, context: MiddlewareContext, started: Duration
     ) throws(SendingDomainsError) -> TransportResponse {
         let elapsed = timeSource.now() - started

@@ -89,7 +89,7 @@ public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
 
     /// Sets the key header (the caller's key, or a new one) and ``MiddlewareContext/idempotencyKey``
     /// for a method the provider honours keys on; clears the context's key otherwise.
-    package func prepare(_ request: inout TransportRequest, _ context: inout MiddlewareContext) {
+    @inline(never) package func prepare(_ request: inout TransportRequest, _ context: inout MiddlewareContext) {
         guard support.methods.contains(request.method) else {
             context.idempotencyKey = nil
             return

@@ -31,62 +31,88 @@
         _ request: TransportRequest, context: MiddlewareContext, next: Next
     ) async throws -> TransportResponse {
         var context = context
-        let start = timeSource.now()
-        let deadline = policy.deadline.map { start + $0 }
-        context.deadline = deadline
-        var attempt = 1
+        begin(&context)
         while true {
-            context.attempt = attempt
-            if Task.isCancelled { throw cancelled(context, attempts: attempt - 1) }
-            var attemptRequest = request
-            var remaining: Duration?
-            if let deadline {
-                let left = deadline - timeSource.now()
-                guard left > .zero else { throw deadlineError(context, attempts: attempt - 1) }
-                remaining = left
-                attemptRequest.timeout = min(request.timeout ?? left, left)
-            }
+            let attemptRequest = try nextAttempt(request, &context)
             do {
                 return try await next(attemptRequest, context)
             } catch {
-                var failure = SendingDomainsError.wrapping(
-                    error, provider: context.provider, operation: context.operation)
-                failure.attempts = attempt
-                if let deadline { remaining = deadline - timeSource.now() }
-                let decision = policy.decide(
-                    .init(
-                        method: request.method, hasIdempotencyKey: context.idempotencyKey != nil, error: failure,
-                        number: attempt, remaining: remaining, random: timeSource.random(),
-                        isIdempotent: request.isReplayable))
-                switch decision {
-                case .giveUp(let reason):
-                    if attempt > 1 || reason == .hintTooLong || reason == .deadlineExceeded {
-                        logger.log(
-                            .warning, "✗ \(context.operation) gave up: \(reason.rawValue)",
-                            [
-                                "provider": context.provider.rawValue, "attempt": "\(attempt)",
-                                "kind": failure.kind.rawValue,
-                                "reason": reason.rawValue,
-                            ])
-                    }
-                    throw failure
-                case .retry(let delay):
-                    logger.log(
-                        .info,
-                        "↻ \(context.operation) retrying in \(delay.formattedSeconds) after \(failure.kind.rawValue)",
-                        [
-                            "provider": context.provider.rawValue, "attempt": "\(attempt)",
-                            "delay": delay.formattedSeconds,
-                            "kind": failure.kind.rawValue, "rule": RetryPolicy.rule(for: failure).name,
-                        ])
-                    do {
-                        try await timeSource.sleep(delay)
-                    } catch {
-                        throw cancelled(context, attempts: attempt)
-                    }
-                    attempt += 1
-                }
+                try await wait(after: error, request: request, context: context)
+                context.attempt += 1
             }
+        }
+    }
+
+    /// Sets the call's deadline and the first attempt's number.
+    @inline(never) package func begin(_ context: inout MiddlewareContext) {
+        context.deadline = policy.deadline.map { timeSource.now() + $0 }
+        context.attempt = 1
+    }
+
+    /// Checks cancellation and the deadline before an attempt and gives the attempt no more time
+    /// than is left.
+    @inline(never) package func nextAttempt(
+        _ request: TransportRequest, _ context: inout MiddlewareContext
+    ) throws(SendingDomainsError) -> TransportRequest {
+        if Task.isCancelled { throw cancelled(context, attempts: context.attempt - 1) }
+        var attemptRequest = request
+        if let deadline = context.deadline {
+            let left = deadline - timeSource.now()
+            guard left > .zero else { throw deadlineError(context, attempts: context.attempt - 1) }
+            attemptRequest.timeout = min(request.timeout ?? left, left)
+        }
+        return attemptRequest
+    }
+
+    /// Decides about a failed attempt: returns after the backoff when the policy retries, throws
+    /// the failure (or `cancelled` when the wait is cancelled) when it does not.
+    @inline(never) package func wait(
+        after error: any Error, request: TransportRequest, context: MiddlewareContext
+    ) async throws(SendingDomainsError) {
+        let delay = try decide(after: error, request: request, context: context)
+        do {
+            try await timeSource.sleep(delay)
+        } catch {
+            throw cancelled(context, attempts: context.attempt)
+        }
+    }
+
+    /// The policy's decision about a failed attempt, logged: the delay before the next one, or
+    /// the failure thrown.
+    @inline(never) private func decide(
+        after error: any Error, request: TransportRequest, context: MiddlewareContext
+    ) throws(SendingDomainsError) -> Duration {
+        var failure = SendingDomainsError.wrapping(error, provider: context.provider, operation: context.operation)
+        let attempt = context.attempt
+        failure.attempts = attempt
+        let remaining = context.deadline.map { $0 - timeSource.now() }
+        let decision = policy.decide(
+            .init(
+                method: request.method, hasIdempotencyKey: context.idempotencyKey != nil, error: failure,
+                number: attempt, remaining: remaining, random: timeSource.random(),
+                isIdempotent: request.isReplayable))
+        switch decision {
+        case .giveUp(let reason):
+            if attempt > 1 || reason == .hintTooLong || reason == .deadlineExceeded {
+                logger.log(
+                    .warning, "✗ \(context.operation) gave up: \(reason.rawValue)",
+                    [
+                        "provider": context.provider.rawValue, "attempt": "\(attempt)",
+                        "kind": failure.kind.rawValue,
+                        "reason": reason.rawValue,
+                    ])
+            }
+            throw failure
+        case .retry(let delay):
+            logger.log(
+                .info,
+                "↻ \(context.operation) retrying in \(delay.formattedSeconds) after \(failure.kind.rawValue)",
+                [
+                    "provider": context.provider.rawValue, "attempt": "\(attempt)",
+                    "delay": delay.formattedSeconds,
+                    "kind": failure.kind.rawValue, "rule": RetryPolicy.rule(for: failure).name,
+                ])
+            return delay
         }
     }
 

@@ -27,31 +27,79 @@ public struct QueryItem: Sendable, Hashable {
 /// )
 /// ```
 public struct TransportRequest: Sendable, Hashable {
+    // One pointer wide: every async frame that holds a request in flight holds a reference, not
+    // a hundred bytes (see Docs/Performance.md, memory per call).
+    private struct Fields: Sendable, Hashable {
+        var method: RequestMethod
+        var baseURL: URL
+        var path: [String]
+        var query: [QueryItem]
+        var headers: HeaderFields
+        var body: Data?
+        var timeout: Duration?
+        var isReplayable: Bool
+        var maximumBodySize: Int?
+    }
+
+    private var box: CopyOnWriteBox<Fields>
+
+    private mutating func mutate(_ change: (inout Fields) -> Void) {
+        if !isKnownUniquelyReferenced(&box) { box = CopyOnWriteBox(box.value) }
+        change(&box.value)
+    }
+
     /// The request method.
-    public var method: RequestMethod
+    public var method: RequestMethod {
+        get { box.value.method }
+        set { mutate { $0.method = newValue } }
+    }
     /// The provider's base URL; may itself have a path prefix such as `/v1`.
-    public var baseURL: URL
+    public var baseURL: URL {
+        get { box.value.baseURL }
+        set { mutate { $0.baseURL = newValue } }
+    }
     /// The path segments after the base URL, unencoded.
-    public var path: [String]
+    public var path: [String] {
+        get { box.value.path }
+        set { mutate { $0.path = newValue } }
+    }
     /// The query parameters, in order.
-    public var query: [QueryItem]
+    public var query: [QueryItem] {
+        get { box.value.query }
+        set { mutate { $0.query = newValue } }
+    }
     /// The header fields.
-    public var headers: HeaderFields
+    public var headers: HeaderFields {
+        get { box.value.headers }
+        set { mutate { $0.headers = newValue } }
+    }
     /// The body, if any.
-    public var body: Data?
+    public var body: Data? {
+        get { box.value.body }
+        set { mutate { $0.body = newValue } }
+    }
     /// The attempt's limit, from connecting to the last byte of the response, or `nil` for the
     /// transport's default. The pipeline sets it to ``ClientOptions/timeout``, shortened to what
     /// is left of the retry policy's deadline; a transport must end the attempt when it passes.
-    public var timeout: Duration?
+    public var timeout: Duration? {
+        get { box.value.timeout }
+        set { mutate { $0.timeout = newValue } }
+    }
     /// Whether sending the request twice is harmless: an idempotent method, or a request that
     /// carries an idempotency key the provider honours (the pipeline sets this when it adds
     /// one). A transport must never resend a request that is not replayable on its own —
     /// ``URLSessionTransport`` sends such a request on a connection that is not reused.
-    public var isReplayable: Bool
+    public var isReplayable: Bool {
+        get { box.value.isReplayable }
+        set { mutate { $0.isReplayable = newValue } }
+    }
     /// The largest response body the caller accepts, in bytes, or `nil` for the transport's own
     /// limit; the pipeline sets it to ``ClientOptions/maximumBodySize``. A transport stops
     /// reading — and fails the attempt — as soon as the body passes the smaller of the two.
-    public var maximumBodySize: Int?
+    public var maximumBodySize: Int? {
+        get { box.value.maximumBodySize }
+        set { mutate { $0.maximumBodySize = newValue } }
+    }
 
     /// Creates a request.
     public init(
@@ -65,15 +113,20 @@ public struct TransportRequest: Sendable, Hashable {
         isReplayable: Bool? = nil,
         maximumBodySize: Int? = nil
     ) {
-        self.method = method
-        self.baseURL = baseURL
-        self.path = path
-        self.query = query
-        self.headers = headers
-        self.body = body
-        self.timeout = timeout
-        self.isReplayable = isReplayable ?? method.isIdempotent
-        self.maximumBodySize = maximumBodySize
+        box = CopyOnWriteBox(
+            Fields(
+                method: method, baseURL: baseURL, path: path, query: query, headers: headers, body: body,
+                timeout: timeout, isReplayable: isReplayable ?? method.isIdempotent, maximumBodySize: maximumBodySize))
+    }
+
+    /// Whether two requests have the same fields.
+    public static func == (lhs: TransportRequest, rhs: TransportRequest) -> Bool {
+        lhs.box === rhs.box || lhs.box.value == rhs.box.value
+    }
+
+    /// Hashes the fields.
+    public func hash(into hasher: inout Hasher) {
+        box.value.hash(into: &hasher)
     }
 
     /// Refuses an empty path segment: it would change the path's shape (`domains//verify`).
@@ -152,4 +205,15 @@ public struct TransportResponse: Sendable, Hashable {
 public protocol Transport: Sendable {
     /// Sends `request` and returns the response. Must honour task cancellation.
     func send(_ request: TransportRequest) async throws -> TransportResponse
+}
+
+/// Copy-on-write storage for a value type: the value's layout is one reference, and a copy is
+/// made only when a shared box is about to change. Mutated only while uniquely referenced, so
+/// sharing a box across tasks is safe.
+package final class CopyOnWriteBox<Value: Sendable>: @unchecked Sendable {
+    package var value: Value
+
+    package init(_ value: Value) {
+        self.value = value
+    }
 }
