@@ -14,11 +14,24 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p .build/docs
 status=0
+# The guides in Docs/ are the catalogs' articles: each module's landing page lists its own
+# under "Guides", and they are copied in here (as <Name>Guide.md, so that no article takes a
+# symbol's name) so that one text serves GitHub and DocC.
+guides() {
+  case "$1" in
+    HTTPTransport) echo Transport ErrorsAndRetries Security Performance ;;
+    SendingDomains) echo GettingStarted UnifiedAPI ChoosingAProvider CLI APIGuidelines ;;
+    SendingDomainsTesting | SendingDomainsSandbox) echo Testing ;;
+    *Client) echo "Providers/${1%Client}" ;;
+  esac
+}
 for module in "${modules[@]}"; do
   mkdir -p "$work/$module"
+  cp -R "Sources/$module/$module.docc" "$work/$module.docc"
+  for guide in $(guides "$module"); do cp "Docs/$guide.md" "$work/$module.docc/$(basename "$guide")Guide.md"; done
   cp "$graphs/$module.symbols.json" "$work/$module/"
   cp "$graphs/$module"@*.symbols.json "$work/$module/" 2>/dev/null || true
-  if ! docc convert "Sources/$module/$module.docc" --additional-symbol-graph-dir "$work/$module" \
+  if ! docc convert "$work/$module.docc" --additional-symbol-graph-dir "$work/$module" \
     --fallback-display-name "$module" --fallback-bundle-identifier "org.sendingdomains.$module" \
     --output-path ".build/docs/$module.doccarchive" --warnings-as-errors >"$work/$module.log" 2>&1; then
     echo "docs: $module has warnings or errors:"

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Type-checks every ```swift snippet in README.md and Docs/ against the built modules.
+"""Type-checks every ```swift snippet in README.md, Docs/, the DocC catalogs and the DocC
+comments in Sources/ against the built modules.
 
 Each Markdown page becomes one Swift file: the imports its snippets write, then each snippet in
 a `do { }` scope of its own inside one async throwing function. A snippet that goes on from the
@@ -18,13 +19,26 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-PAGES = [ROOT / "README.md"] + sorted((ROOT / "Docs").rglob("*.md"))
+PAGES = (
+    [ROOT / "README.md"]
+    + sorted((ROOT / "Docs").rglob("*.md"))
+    + sorted((ROOT / "Sources").rglob("*.docc/*.md"))
+    + sorted((ROOT / "Sources").rglob("*.swift"))
+)
+TOP_LEVEL = re.compile(r"^(struct|enum|extension|final class|class|actor|protocol|func|typealias) ")
+IMPORT = re.compile(r"^(@_spi\(\w+\) )?import \w+")
+# A snippet that declares something (a type, an extension, a function) is checked at the top
+# level of its own file rather than inside a function.
+DECLARATION = re.compile(r"^(@\w+(\(.*\))? )*(public |package |private |fileprivate |final )*(struct|enum|extension|class|actor|protocol|func|typealias) ")
 OUT = ROOT / ".build" / "snippets"
 
 
 def blocks(page):
     """Yields (line number, code, continues) for each checked swift block of `page`."""
     lines = page.read_text().split("\n")
+    if page.suffix == ".swift":
+        # DocC comments: the `///` lines, with the marker, whatever their indentation.
+        lines = [re.sub(r"^\s*/// ?", "", line) if line.lstrip().startswith("///") else "" for line in lines]
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -41,13 +55,46 @@ def blocks(page):
             index += 1
 
 
+# A DocC comment's snippet may use what its own module declares, SPI included.
+MODULE_IMPORTS = {
+    "import Foundation",
+    "@_spi(ProviderAuthoring) import HTTPTransport",
+    "@_spi(ProviderAuthoring) import AhaSendClient",
+    "@_spi(ProviderAuthoring) import AutoSendClient",
+    "@_spi(ProviderAuthoring) import CllavioClient",
+    "@_spi(ProviderAuthoring) import KrafterClient",
+    "@_spi(ProviderAuthoring) import SendKitClient",
+    "import SendingDomains",
+    "import SendingDomainsSandbox",
+    "import SendingDomainsTesting",
+}
+
+
 def swift_file(page):
     imports = set()
     scopes = []
+    declarations = []
     for line_number, code, continues in blocks(page):
+        first = next(
+            (line for line in code.split("\n") if line.strip() and not line.startswith("//") and not IMPORT.match(line)),
+            "",
+        )
+        if DECLARATION.match(first):
+            kept = []
+            for line in code.split("\n"):
+                if IMPORT.match(line):
+                    imports.add(line.strip())
+                elif TOP_LEVEL.match(line):
+                    # Each page's declarations stay in its file, so that two pages may both
+                    # declare a `Widget`.
+                    kept.append("fileprivate " + line)
+                else:
+                    kept.append(line.replace("#expect(", "assert("))
+            declarations.append(f"// {page.relative_to(ROOT)}:{line_number}\n" + "\n".join(kept))
+            continue
         body = []
         for line in code.split("\n"):
-            if re.match(r"^(@_spi\(\w+\) )?import \w+", line):
+            if IMPORT.match(line):
                 imports.add(line.strip())
             else:
                 body.append(line.replace("#expect(", "assert("))
@@ -56,10 +103,13 @@ def swift_file(page):
             scopes[-1] += "\n" + text
         else:
             scopes.append(text)
-    if not scopes:
+    if not scopes and not declarations:
         return None
     name = re.sub(r"\W", "_", str(page.relative_to(ROOT)))
+    if page.suffix == ".swift" or page.parent.suffix == ".docc":
+        imports |= MODULE_IMPORTS
     source = "\n".join(sorted(imports)) + "\n\n"
+    source += "\n\n".join(declarations) + "\n\n"
     source += f"@Sendable func snippets_{name}() async throws {{\n"
     source += "\n".join("    do {\n" + scope + "\n    }" for scope in scopes)
     source += "\n}\n"

@@ -1,8 +1,14 @@
 // Names the documentation's snippets leave to the reader, so that scripts/check-snippets.py can
 // type-check them. Nothing here is part of the package.
 import Foundation
+import AhaSendClient
+import AutoSendClient
+import CllavioClient
 import HTTPTransport
+import KrafterClient
+import SendKitClient
 import SendingDomains
+import SendingDomainsTesting
 
 /// An API key, as a reader would load it from their configuration.
 let key = "aha-sk-example-key"
@@ -22,3 +28,22 @@ func log(_ text: String) {}
 /// Cllavio's two tokens.
 let access = "cllavio-access-token"
 let secret = "cllavio-secret-token"
+/// The provider clients the DocC comments' snippets call.
+let ahaSend = AhaSend.Client(apiKey: key, accountID: accountID)
+let autoSend = AutoSend.Client(apiKey: key)
+let krafter = Krafter.Client(apiKey: key)
+let sendKit = SendKit.Client(apiKey: key)
+let cllavio = Cllavio.Client(accessToken: access, secretToken: secret)
+/// The unified API's provider and a domain it returned.
+let provider: any DomainProvisioning = ProviderFactory.make(.krafter(apiKey: Secret(key)))
+let domain = SendingDomain(
+    id: "550e8400-e29b-41d4-a716-446655440000", name: "example.com", provider: .krafter, status: .pending,
+    records: [],
+    providerDomain: .krafter(Krafter.Domain(id: "550e8400-e29b-41d4-a716-446655440000", name: "example.com", status: .pending)))
+/// A caught error, as a `catch` block names it.
+let error = SendingDomainsError(kind: .conflict, message: "The domain already exists")
+/// A test's transport and an id.
+let mock = MockTransport.always(.json(200, "{}"))
+let id = accountID
+func showExisting() {}
+func retryLater(_ delay: Duration?) {}

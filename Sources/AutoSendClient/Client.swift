@@ -74,7 +74,7 @@ extension AutoSend {
         /// `verificationStatus` is `VERIFIED`.
         ///
         /// ```swift
-        /// let result = try await autoSend.verifyDomain(id: domain.id)
+        /// let result = try await autoSend.verifyDomain(id: "60d5ec49f1b2c72d9c8b2222")
         /// if result.verificationStatus == .verified { print("ready to send") }
         /// ```
         ///
@@ -88,7 +88,7 @@ extension AutoSend {
         /// is not published, so any 2xx counts as success and the body is ignored.
         ///
         /// ```swift
-        /// try await autoSend.deleteDomain(id: domain.id)
+        /// try await autoSend.deleteDomain(id: "60d5ec49f1b2c72d9c8b2222")
         /// ```
         ///
         /// - Throws: `SendingDomainsError`: `validation` for a malformed id, `notFound`, and

@@ -3,7 +3,7 @@ import Foundation
 /// One typed request a client method makes: what to send, before any middleware runs.
 ///
 /// ```swift
-/// let operation = APIOperation(name: .getDomain, method: .get, path: ["domains", id])
+/// let operation = APIOperation(name: .getDomain, method: .get, path: ["domains", "example.com"])
 /// ```
 @_spi(ProviderAuthoring) public struct APIOperation: Sendable, Hashable {
     /// The operation's name, for errors and logs, for example `"createDomain"`.
@@ -59,7 +59,7 @@ import Foundation
 /// Provider clients wrap one; you only meet it when you write a client for another provider:
 ///
 /// ```swift
-/// let api = APIClient(profile: profile, authentication: .bearer(key), options: ClientOptions())
+/// let api = APIClient(profile: AhaSend.profile, authentication: .bearer(Secret(key)), options: ClientOptions())
 /// let response = try await api.send(APIOperation(name: .listDomains, method: .get, path: ["domains"]))
 /// ```
 @_spi(ProviderAuthoring) public struct APIClient: Sendable {
@@ -310,9 +310,10 @@ import Foundation
     /// Sends an ``Endpoint`` and decodes its response: the one call a client method makes.
     ///
     /// ```swift
-    /// public func getDomain(id: String) async throws(SendingDomainsError) -> Domain {
-    ///     try await api.call(.getDomain(id: id))
+    /// let endpoint = Endpoint<AhaSend.Domain>(.getDomain, .get, decoding: .json) {
+    ///     .init(path: ["v2", "accounts", accountID, "domains", "example.com"])
     /// }
+    /// let domain = try await ahaSend.api.call(endpoint)
     /// ```
     ///
     /// - Throws: the validation error kept while building the endpoint (nothing is sent), then
@@ -345,7 +346,8 @@ import Foundation
     /// secrets.
     ///
     /// ```swift
-    /// let body = try api.run(.createDomain) { () throws(SendingDomainsError) in try request.validated() }
+    /// let request = AhaSend.CreateDomainRequest(name: "example.com")
+    /// let body = try ahaSend.api.run(.createDomain) { () throws(SendingDomainsError) in try request.validated() }
     /// ```
     public func run<T>(
         _ operation: OperationName, _ body: () throws(SendingDomainsError) -> T

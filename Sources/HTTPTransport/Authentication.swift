@@ -3,8 +3,8 @@
 /// ```swift
 /// let bearer = Authentication.bearer("aha-sk-…")
 /// let cllavio = Authentication.headers([
-///     .init(name: "X-Api-Access-Token", value: accessToken),
-///     .init(name: "X-Api-Secret-Token", value: secretToken),
+///     .init(name: "X-Api-Access-Token", value: Secret(access)),
+///     .init(name: "X-Api-Secret-Token", value: Secret(secret)),
 /// ])
 /// ```
 @_spi(ProviderAuthoring) public enum Authentication: Sendable, Hashable {

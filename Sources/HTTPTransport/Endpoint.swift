@@ -7,17 +7,24 @@ import Foundation
 /// ``APIClient/call(_:idempotencyKey:)``, so that a client method is one line:
 ///
 /// ```swift
+/// struct Widget: Decodable, Sendable {
+///     let id: String
+/// }
+///
 /// extension Endpoint where Response == Widget {
-///     static func getWidget(id: String) -> Self {
+///     static func getWidget(id: String) -> Endpoint<Widget> {
 ///         Endpoint(.getDomain, .get, decoding: .json) { () throws(SendingDomainsError) in
 ///             .init(path: ["widgets", try ResourceID.uuid(id, field: "id")])
 ///         }
 ///     }
 /// }
 ///
-/// // In the client:
-/// public func getWidget(id: String) async throws(SendingDomainsError) -> Widget {
-///     try await api.call(.getWidget(id: id))
+/// struct WidgetClient {
+///     let api: APIClient
+///
+///     func getWidget(id: String) async throws(SendingDomainsError) -> Widget {
+///         try await api.call(.getWidget(id: id))
+///     }
 /// }
 /// ```
 ///

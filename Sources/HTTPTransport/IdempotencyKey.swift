@@ -8,7 +8,7 @@ import Foundation
 /// **before** its retry loop; pass your own to make a call idempotent across process restarts:
 ///
 /// ```swift
-/// let key = try IdempotencyKey("onboarding-\(customer.id)-create-domain")
+/// let key = try IdempotencyKey("onboarding-customer-42-create-domain")
 /// let domain = try await ahaSend.createDomain(.init(name: "example.com"), idempotencyKey: key)
 /// ```
 public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {

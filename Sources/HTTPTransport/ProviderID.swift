@@ -1,7 +1,7 @@
 /// Names the email provider a client talks to; errors and log events carry it.
 ///
 /// ```swift
-/// if error.provider == .ahaSend { … }
+/// if error.provider == .ahaSend { print("at AhaSend") }
 /// ```
 public struct ProviderID: Hashable, Sendable, CustomStringConvertible {
     /// A stable lower-case identifier, for example `"ahasend"`; the `domains` command uses it.

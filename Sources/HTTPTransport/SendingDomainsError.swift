@@ -8,7 +8,7 @@ import Foundation
 ///
 /// ```swift
 /// do {
-///     let domain = try await client.createDomain(.init(name: "example.com", region: "us-east-1"))
+///     let domain = try await autoSend.createDomain(.init(name: "example.com", regionKey: "us-east-1"))
 /// } catch let error as SendingDomainsError {
 ///     switch error.kind {
 ///     case .validation: showFieldErrors(error.fieldErrors)

@@ -3,7 +3,7 @@
 /// A DNS record to publish, normalised across providers.
 ///
 /// ```swift
-/// for record in domain.records where record.required {
+/// for record in domain.records ?? [] where record.required {
 ///     print(record.type, record.relativeName, record.value)   // TXT _dmarc v=DMARC1; p=none;
 /// }
 /// ```

@@ -10,7 +10,7 @@
 ///
 /// let provider = try ProviderFactory.fromEnvironment(.ahaSend)
 /// let domain = try await provider.createDomain(DomainRequest(name: "example.com"))
-/// print(RecordExport.table(domain.records))            // show the customer what to publish
+/// print(RecordExport.table(domain.records ?? []))            // show the customer what to publish
 /// let verified = try await provider.waitUntilVerified(id: domain.id, timeout: .seconds(600)) { progress in
 ///     print("check \(progress.attempt): \(progress.status)")
 /// }

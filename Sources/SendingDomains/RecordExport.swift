@@ -5,7 +5,7 @@ import Foundation
 /// fragment, a plain-text table, or JSON.
 ///
 /// ```swift
-/// print(RecordExport.zoneFile(domain.records, origin: domain.name))
+/// print(RecordExport.zoneFile(domain.records ?? [], origin: domain.name))
 /// // $ORIGIN example.com.
 /// // $TTL 3600
 /// // ahasend._domainkey.example.com. IN CNAME dkim.ahasend.com.

@@ -57,7 +57,7 @@ extension DomainProvisioning {
     /// let final = try await provider.waitUntilVerified(id: domain.id, timeout: .seconds(900)) { progress in
     ///     print("check \(progress.attempt): \(progress.status)")
     /// }
-    /// if final.status == .failed { showMissingRecords(final.records.filter { $0.status != .verified }) }
+    /// if final.status == .failed { showMissingRecords((final.records ?? []).filter { $0.status != .verified }) }
     /// ```
     ///
     /// - Returns: The domain once its status is verified **or failed** (check ``SendingDomain/status``).

@@ -4,7 +4,7 @@
 /// (mapped as the pipeline maps errors), or `nil` if it returns normally.
 ///
 /// ```swift
-/// let error = await captureError { try await client.getDomain(id: "not-a-uuid") }
+/// let error = await captureError { try await krafter.getDomain(id: "not-a-uuid") }
 /// #expect(error?.kind == .validation)
 /// ```
 public func captureError<T>(_ body: () async throws -> T) async -> SendingDomainsError? {

@@ -7,7 +7,7 @@ import Foundation
 /// reason that names the tool and how to install it. CI installs every tool and sets
 /// `SENDINGDOMAINS_REQUIRE_TOOLS=1`, under which a missing tool fails its tests instead:
 ///
-/// ```swift
+/// ```
 /// @Test("…", .enabled(if: ExternalTool.namedCheckzone.shouldRun, Comment(rawValue: ExternalTool.namedCheckzone.skipReason)))
 /// func check() throws {
 ///     try ExternalTool.namedCheckzone.require()   // fails, naming the tool, when CI required it
