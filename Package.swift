@@ -10,13 +10,18 @@ let providers = ["SendKitClient", "AutoSendClient", "KrafterClient", "AhaSendCli
 
 let libraries: [Target] = [
     .target(name: "HTTPTransport", swiftSettings: swiftSettings),
+    // A DNS client with no dependencies: the record check's eyes on the world's resolvers.
+    .target(name: "SendingDomainsDNS", dependencies: ["HTTPTransport"], swiftSettings: swiftSettings),
     .target(
         name: "SendingDomains",
-        dependencies: ["HTTPTransport"] + providers.map { .target(name: $0) },
+        dependencies: ["HTTPTransport", "SendingDomainsDNS"] + providers.map { .target(name: $0) },
         swiftSettings: swiftSettings
     ),
-    // Test helpers that need only the core: mock transport, virtual clock, loopback server, JSON.
-    .target(name: "SendingDomainsTesting", dependencies: ["HTTPTransport"], swiftSettings: swiftSettings),
+    // Test helpers that need only the core: mock transport, virtual clock, loopback server, JSON,
+    // and a loopback DNS server (UDP and TCP) serving an in-memory zone.
+    .target(
+        name: "SendingDomainsTesting", dependencies: ["HTTPTransport", "SendingDomainsDNS"],
+        swiftSettings: swiftSettings),
     // The five providers' simulators: the offline sandbox, for tests and for an app's demo mode.
     .target(
         name: "SendingDomainsSandbox", dependencies: ["HTTPTransport", "SendingDomains", "SendingDomainsTesting"],
@@ -60,6 +65,13 @@ let tests: [Target] = [
     .testTarget(
         name: "SendingDomainsTestingTests",
         dependencies: ["SendingDomainsTesting", "SendingDomainsSandbox", "SendingDomains", "HTTPTransport"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "DNSTests",
+        dependencies: [
+            "SendingDomainsDNS", "SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport",
+        ],
         swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -113,10 +125,12 @@ let examples: [Target] = [
     ),
 ]
 
-let libraryProducts: [Product] = ["HTTPTransport", "SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox"]
-    .map {
-        .library(name: $0, targets: [$0])
-    }
+let libraryProducts: [Product] = [
+    "HTTPTransport", "SendingDomainsDNS", "SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox",
+]
+.map {
+    .library(name: $0, targets: [$0])
+}
 let providerProducts: [Product] = providers.map { .library(name: $0, targets: [$0]) }
 
 let package = Package(

@@ -492,7 +492,8 @@ extension Duration {
         return .milliseconds(Int64((max(0, min(value, 1e9)) * 1000).rounded()))
     }
 
-    var formattedSeconds: String {
+    /// `2s`, `0.25s`: for messages and logs.
+    package var formattedSeconds: String {
         let value = seconds
         if value == value.rounded() { return "\(Int64(value))s" }
         return String(format: "%.3gs", value)

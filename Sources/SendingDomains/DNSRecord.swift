@@ -61,36 +61,6 @@ public struct DNSRecord: Sendable, Hashable, Codable {
     }
 }
 
-/// A DNS record type.
-public enum DNSRecordType: OpenEnum {
-    /// Text.
-    case txt
-    /// Canonical name.
-    case cname
-    /// Mail exchanger.
-    case mx
-    /// IPv4 address.
-    case a
-    /// IPv6 address.
-    case aaaa
-    /// Any other type.
-    case unknown(String)
-
-    /// The known types.
-    public static let knownCases: [DNSRecordType] = [.txt, .cname, .mx, .a, .aaaa]
-    /// The type as written in a zone file.
-    public var rawValue: String {
-        switch self {
-        case .txt: "TXT"
-        case .cname: "CNAME"
-        case .mx: "MX"
-        case .a: "A"
-        case .aaaa: "AAAA"
-        case .unknown(let raw): raw.uppercased()
-        }
-    }
-}
-
 /// What a record is for.
 public enum RecordPurpose: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     /// Proves domain ownership (AutoSend `_autosend-verify`, Krafter `_amazonses`).

@@ -16,3 +16,9 @@
 @_exported import struct HTTPTransport.TimeSource
 @_exported import protocol HTTPTransport.Transport
 @_exported import class HTTPTransport.URLSessionTransport
+@_exported import protocol SendingDomainsDNS.DNSLookup
+// The DNS record type is the DNS module's; the record check's lookups are named through it.
+@_exported import enum SendingDomainsDNS.DNSRecordType
+@_exported import struct SendingDomainsDNS.DNSResolver
+@_exported import struct SendingDomainsDNS.DNSServer
+@_exported import struct SendingDomainsDNS.DNSZone

@@ -27,6 +27,21 @@ package struct ExternalTool: Sendable {
         probe: ["named-checkzone", "-v"])
 
     /// python3 with the PyYAML and jsonschema packages (the OpenAPI schema checks).
+    /// BIND's DNS server, for the resolver's tests against a real server on loopback.
+    package static let named = ExternalTool(
+        name: "named (BIND 9)", install: "apt-get install bind9",
+        probe: ["sh", "-c", "command -v named >/dev/null 2>&1 || test -x /usr/sbin/named"])
+
+    /// Where `named` is: on `PATH`, or `/usr/sbin/named` (outside root's `PATH`).
+    package static var namedPath: String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        for directory in path.split(separator: ":") + ["/usr/sbin", "/usr/local/sbin"] {
+            let candidate = "\(directory)/named"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
     package static let pythonJSONSchema = ExternalTool(
         name: "python3 with PyYAML and jsonschema", install: "python3 -m pip install pyyaml jsonschema",
         probe: ["python3", "-c", "import yaml, jsonschema"])

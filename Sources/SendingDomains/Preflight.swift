@@ -1,0 +1,624 @@
+import Foundation
+@_spi(ProviderAuthoring) import HTTPTransport
+import SendingDomainsDNS
+
+/// Checks what the world's resolvers see of a domain's records before the provider is asked:
+/// which record is missing, which differs, which SPF record must be merged rather than added,
+/// and what must be fixed before any record can work.
+///
+/// Every record is looked up concurrently. TXT strings are joined before comparing; names
+/// compare case-insensitively without trailing dots; `CNAME` chains are followed (at most 8
+/// links) and a `CNAME` that the DNS host flattened counts when the name answers with the
+/// target's data; `MX` compares host and preference.
+///
+/// ```swift
+/// let preflight = try DNSPreflight(lookup: DNSResolver.system())
+/// let report = try await preflight.check(domain)
+/// if !report.ready {
+///     for record in report.blocking { print(record.state, record.record.name, record.detail) }
+/// }
+/// ```
+public struct DNSPreflight: Sendable {
+    /// Where the lookups go.
+    public var lookup: any DNSLookup
+    /// The most `CNAME` links followed from a record's name.
+    public var maximumCNAMEDepth: Int
+    /// The SPF evaluation limit (RFC 7208 §4.6.4): 10 DNS-querying terms.
+    public static let spfLookupLimit = 10
+
+    /// A check that asks `lookup`: a ``DNSResolver`` (the system's, given servers, DNS over
+    /// HTTPS, or a zone's authoritative servers) or an in-memory ``DNSZone``.
+    public init(lookup: any DNSLookup, maximumCNAMEDepth: Int = 8) {
+        self.lookup = lookup
+        self.maximumCNAMEDepth = max(1, maximumCNAMEDepth)
+    }
+
+    /// Checks a domain's records as the provider reported them.
+    ///
+    /// - Throws: ``SendingDomainsError``: ``SendingDomainsError/Kind/validation`` when the
+    ///   domain carries no records (call `getDomain(id:)` for them), and what ``DNSLookup``
+    ///   throws when DNS cannot be asked (a timeout, no reachable server, `SERVFAIL`).
+    public func check(_ domain: SendingDomain) async throws(SendingDomainsError) -> PreflightReport {
+        guard let records = domain.records else {
+            throw SendingDomainsError(
+                kind: .validation,
+                message:
+                    "The domain \(domain.name) carries no records (a list or verify response); get the domain first",
+                provider: domain.provider, operation: "dnsPreflight")
+        }
+        return try await check(records, domain: domain.name)
+    }
+
+    /// Checks `records` of `domain`, each concurrently.
+    ///
+    /// - Throws: what ``DNSLookup`` throws when DNS cannot be asked.
+    public func check(_ records: [DNSRecord], domain: String) async throws(SendingDomainsError) -> PreflightReport {
+        let checker = Checker(lookup: lookup, maximumDepth: maximumCNAMEDepth)
+        let results: [PreflightReport.Record]
+        do {
+            results = try await withThrowingTaskGroup(of: (Int, PreflightReport.Record).self) { group in
+                for (index, record) in records.enumerated() {
+                    group.addTask { (index, try await checker.check(record)) }
+                }
+                var out = [PreflightReport.Record?](repeating: nil, count: records.count)
+                for try await (index, result) in group { out[index] = result }
+                return out.compactMap { $0 }
+            }
+        } catch {
+            throw SendingDomainsError.wrapping(error, provider: nil, operation: "dnsPreflight")
+        }
+        return PreflightReport(domain: DNSName.normalized(domain), records: results, resolver: lookup.description)
+    }
+}
+
+/// What a ``DNSPreflight`` found: a state per record, and whether every required record is in
+/// place.
+public struct PreflightReport: Sendable, Hashable, Encodable {
+    /// The domain, lower-cased, without a trailing dot.
+    public var domain: String
+    /// One entry per record checked, in the order given.
+    public var records: [Record]
+    /// Who answered the queries (see Docs/Preflight.md on privacy).
+    public var resolver: String
+
+    /// A report.
+    public init(domain: String, records: [Record], resolver: String) {
+        self.domain = domain
+        self.records = records
+        self.resolver = resolver
+    }
+
+    /// Whether every required record is in place (`ok`). A `conflict` on a record that is not
+    /// required still counts: it breaks the others (two SPF records, too many SPF lookups).
+    public var ready: Bool { blocking.isEmpty }
+
+    /// The records that keep the domain from verifying: required ones not `ok`, and every
+    /// `conflict`.
+    public var blocking: [Record] {
+        records.filter { ($0.record.required && $0.state != .ok) || $0.state == .conflict }
+    }
+
+    /// One record's result.
+    public struct Record: Sendable, Hashable, Encodable {
+        /// The record expected, as the provider gave it.
+        public var record: DNSRecord
+        /// What was found.
+        public var state: PreflightState
+        /// The values found at the name for the record's type (TXT strings joined; `MX` as
+        /// `"10 host"`; a `CNAME`'s target).
+        public var observed: [String]
+        /// The record to publish instead, where one can be computed (a merged SPF record).
+        public var suggested: String?
+        /// What was found and what to change at the DNS host, in a sentence.
+        public var detail: String
+
+        /// A result.
+        public init(
+            record: DNSRecord, state: PreflightState, observed: [String] = [], suggested: String? = nil,
+            detail: String
+        ) {
+            self.record = record
+            self.state = state
+            self.observed = observed
+            self.suggested = suggested
+            self.detail = detail
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case type, name, expected, required, state, observed, suggested, detail
+        }
+
+        /// `{"type", "name", "expected", "required", "state", "observed", "suggested"?, "detail"}`.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(record.type.rawValue, forKey: .type)
+            try container.encode(record.name, forKey: .name)
+            try container.encode(PreflightReport.expected(record), forKey: .expected)
+            try container.encode(record.required, forKey: .required)
+            try container.encode(state.rawValue, forKey: .state)
+            try container.encode(observed, forKey: .observed)
+            try container.encodeIfPresent(suggested, forKey: .suggested)
+            try container.encode(detail, forKey: .detail)
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case domain, ready, records
+    }
+
+    /// `{"domain", "ready", "records": […]}`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(domain, forKey: .domain)
+        try container.encode(ready, forKey: .ready)
+        try container.encode(records, forKey: .records)
+    }
+
+    /// The value as it is published: `MX` with its preference.
+    static func expected(_ record: DNSRecord) -> String {
+        if record.type == .mx, let priority = record.priority, !record.value.contains(" ") {
+            return "\(priority) \(DNSName.normalized(record.value))"
+        }
+        return record.value
+    }
+}
+
+/// The state of one record.
+public enum PreflightState: String, Sendable, Hashable, CaseIterable, Encodable {
+    /// Published as expected (or, for SPF and DMARC, an existing record that already does the job).
+    case ok
+    /// `NXDOMAIN`, or no data of that type at the name.
+    case missing
+    /// Other data of that type at the name: a `CNAME` to another target, a different DKIM key.
+    case mismatch
+    /// The name already has one different SPF record: publish ``PreflightReport/Record/suggested``
+    /// instead of adding a second one.
+    case merge
+    /// Something to fix before any record can work: two SPF or two DMARC records, a `CNAME`
+    /// beside other data, or an SPF record needing more than 10 DNS lookups.
+    case conflict
+}
+
+// MARK: - The checks
+
+/// The per-record logic; one instance serves a whole report.
+struct Checker: Sendable {
+    let lookup: any DNSLookup
+    let maximumDepth: Int
+
+    func check(_ record: DNSRecord) async throws(SendingDomainsError) -> PreflightReport.Record {
+        switch record.type {
+        case .txt:
+            if SPF.isSPF(record.value) { return try await checkSPF(record) }
+            if record.name.hasPrefix("_dmarc.") || record.value.lowercased().hasPrefix("v=dmarc1") {
+                return try await checkDMARC(record)
+            }
+            return try await checkTXT(record)
+        case .cname: return try await checkCNAME(record)
+        case .mx: return try await checkMX(record)
+        case .a, .aaaa: return try await checkAddress(record)
+        default:
+            return .init(
+                record: record, state: .missing,
+                detail: "\(record.type.rawValue) records cannot be checked by the SDK; check \(record.name) by hand")
+        }
+    }
+
+    /// The records of `type` at the end of `name`'s `CNAME` chain (at most `maximumDepth` links),
+    /// the chain, and the answer's code.
+    func resolve(
+        _ name: String, _ type: DNSRecordType
+    ) async throws(SendingDomainsError) -> (records: [DNSResourceRecord], chain: [String], code: DNSResponseCode) {
+        let start = DNSName.normalized(name)
+        var current = start
+        var chain: [String] = []
+        var code = DNSResponseCode.noError
+        while chain.count < maximumDepth {
+            let answer = try await lookup.query(current, type: type)
+            code = answer.responseCode
+            // Walk the chain as far as this answer goes.
+            var steps = 0
+            while chain.count < maximumDepth {
+                let here = answer.records.filter { $0.name == current }
+                let matching = here.filter { $0.type == type }
+                if !matching.isEmpty { return (matching, chain, code) }
+                guard type != .cname, let alias = here.first(where: { $0.type == .cname }),
+                    case .name(let target) = alias.data, target != start, !chain.contains(target)
+                else { break }
+                chain.append(target)
+                current = target
+                steps += 1
+            }
+            // Nothing more in this answer: done, unless it stopped at an alias whose target it
+            // did not include, which is asked for next.
+            if steps == 0 { return ([], chain, code) }
+        }
+        return ([], chain, code)
+    }
+
+    // MARK: TXT
+
+    func checkTXT(_ record: DNSRecord) async throws(SendingDomainsError) -> PreflightReport.Record {
+        let (records, _, code) = try await resolve(record.name, .txt)
+        let observed = records.map(\.data.value)
+        let expected = Self.normalizedTXT(record.value)
+        if observed.contains(where: { Self.normalizedTXT($0) == expected }) {
+            return .init(record: record, state: .ok, observed: observed, detail: "Published.")
+        }
+        if observed.isEmpty {
+            return .init(
+                record: record, state: .missing,
+                detail: missingDetail(record, code))
+        }
+        // The same kind of record with another value (a DKIM key, a verification token of the
+        // same provider) is a mismatch; unrelated TXT records at the name are not.
+        let kind = Self.kind(of: record.value)
+        let sameKind = observed.filter { Self.kind(of: $0) == kind && kind != nil }
+        if !sameKind.isEmpty || record.name.contains("._domainkey.") {
+            return .init(
+                record: record, state: .mismatch, observed: observed,
+                detail:
+                    "\(record.name) has another \(kind ?? "TXT") value; replace it with the expected one (a DKIM key must be copied whole, its strings joined with nothing between them)"
+            )
+        }
+        return .init(
+            record: record, state: .missing, observed: observed,
+            detail: "\(record.name) has other TXT records but not this one; add it beside them")
+    }
+
+    /// Whitespace around `;` and runs of whitespace do not matter (DKIM tag lists).
+    static func normalizedTXT(_ value: String) -> String {
+        var text = value.trimmingCharacters(in: .whitespaces)
+        if text.hasPrefix("\""), text.hasSuffix("\""), let strings = DNSZoneText.quotedStrings(text) {
+            text = strings.joined()
+        }
+        let parts = text.split(separator: ";", omittingEmptySubsequences: false).map {
+            $0.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        var joined = parts.joined(separator: ";")
+        while joined.hasSuffix(";") { joined.removeLast() }
+        return joined
+    }
+
+    /// What a TXT value is: `v=DKIM1`, `google-site-verification`, `amazonses`… — the part
+    /// before its first `=` or `:`; `nil` for a value without one.
+    static func kind(of value: String) -> String? {
+        let lower = value.lowercased().trimmingCharacters(in: .whitespaces)
+        if lower.hasPrefix("v=") { return String(lower.prefix { $0 != ";" && $0 != " " }) }
+        if lower.hasPrefix("k=") || lower.hasPrefix("p=") { return "v=dkim1" }
+        guard let separator = lower.firstIndex(where: { $0 == "=" || $0 == ":" }) else { return nil }
+        return String(lower[..<separator])
+    }
+
+    func missingDetail(_ record: DNSRecord, _ code: DNSResponseCode) -> String {
+        let what =
+            code == .nameError
+            ? "\(record.name) does not exist (NXDOMAIN)" : "\(record.name) has no \(record.type.rawValue) record"
+        return "\(what); add \(record.type.rawValue) \(record.relativeName) with the expected value at the DNS host. "
+            + "A record published moments ago may look missing until resolvers' negative cache expires."
+    }
+
+    // MARK: SPF
+
+    func checkSPF(_ record: DNSRecord) async throws(SendingDomainsError) -> PreflightReport.Record {
+        let (records, _, code) = try await resolve(record.name, .txt)
+        let observed = records.map(\.data.value)
+        let spfs = observed.filter(SPF.isSPF)
+        let counter = SPF.LookupCounter(lookup: lookup)
+        switch spfs.count {
+        case 0:
+            let lookups = try await counter.count(record.value)
+            if lookups > DNSPreflight.spfLookupLimit {
+                return .init(
+                    record: record, state: .conflict, observed: observed,
+                    detail: "The SPF record would need \(lookups) DNS lookups, over the limit of 10 (RFC 7208 §4.6.4)")
+            }
+            return .init(record: record, state: .missing, observed: observed, detail: missingDetail(record, code))
+        case 1:
+            let existing = spfs[0]
+            let merged = SPF.merge(existing: existing, provider: record.value)
+            let alreadyIncluded = SPF.normalized(merged) == SPF.normalized(existing)
+            let candidate = alreadyIncluded ? existing : merged
+            let lookups = try await counter.count(candidate)
+            if lookups > DNSPreflight.spfLookupLimit {
+                return .init(
+                    record: record, state: .conflict, observed: observed, suggested: alreadyIncluded ? nil : merged,
+                    detail:
+                        "\(alreadyIncluded ? "The SPF record" : "The merged SPF record") needs \(lookups) DNS lookups, over the limit of 10 (RFC 7208 §4.6.4): receivers treat it as a permanent error. Remove includes the domain no longer sends through, or replace them with ip4:/ip6: ranges"
+                )
+            }
+            if alreadyIncluded {
+                let exact = SPF.normalized(existing) == SPF.normalized(record.value)
+                return .init(
+                    record: record, state: .ok, observed: observed,
+                    detail: exact
+                        ? "Published."
+                        : "The existing SPF record already includes the provider's mechanisms; keep it as it is.")
+            }
+            return .init(
+                record: record, state: .merge, observed: observed, suggested: merged,
+                detail:
+                    "\(record.name) already has an SPF record; a second one would break both (RFC 7208 §4.5). Replace the existing record with the suggested one, which adds the provider's mechanisms before its `all`."
+            )
+        default:
+            let merged = spfs.dropFirst().reduce(spfs[0]) { SPF.merge(existing: $0, provider: $1) }
+            let suggested = SPF.merge(existing: merged, provider: record.value)
+            return .init(
+                record: record, state: .conflict, observed: observed, suggested: suggested,
+                detail:
+                    "\(record.name) has \(spfs.count) SPF records: receivers treat that as a permanent error (RFC 7208 §4.5) and no SPF check passes. Delete them all and publish the suggested single record."
+            )
+        }
+    }
+
+    // MARK: DMARC
+
+    func checkDMARC(_ record: DNSRecord) async throws(SendingDomainsError) -> PreflightReport.Record {
+        let (records, _, code) = try await resolve(record.name, .txt)
+        let observed = records.map(\.data.value)
+        let dmarcs = observed.filter { $0.lowercased().trimmingCharacters(in: .whitespaces).hasPrefix("v=dmarc1") }
+        switch dmarcs.count {
+        case 0:
+            return .init(record: record, state: .missing, observed: observed, detail: missingDetail(record, code))
+        case 1:
+            let existing = DMARC.policy(dmarcs[0])
+            let suggested = DMARC.policy(record.value)
+            let detail: String
+            if DMARC.strictness(existing) > DMARC.strictness(suggested) {
+                detail =
+                    "A DMARC record with p=\(existing ?? "?") exists; it is stricter than the suggested p=\(suggested ?? "none") and is kept. Do not replace it."
+            } else if SPF.normalized(dmarcs[0]) == SPF.normalized(record.value) {
+                detail = "Published."
+            } else {
+                detail = "A DMARC record exists (p=\(existing ?? "none")); it is kept as it is."
+            }
+            return .init(record: record, state: .ok, observed: observed, detail: detail)
+        default:
+            let strictest = dmarcs.max { DMARC.strictness(DMARC.policy($0)) < DMARC.strictness(DMARC.policy($1)) }
+            return .init(
+                record: record, state: .conflict, observed: observed, suggested: strictest,
+                detail:
+                    "\(record.name) has \(dmarcs.count) DMARC records, so receivers apply none (RFC 7489 §6.6.3). Keep one: the suggested record is the strictest found."
+            )
+        }
+    }
+
+    // MARK: CNAME
+
+    func checkCNAME(_ record: DNSRecord) async throws(SendingDomainsError) -> PreflightReport.Record {
+        let name = DNSName.normalized(record.name)
+        let target = DNSName.normalized(record.value)
+        let answer = try await lookup.query(name, type: .cname)
+        let aliases = answer.records.filter { $0.name == name && $0.type == .cname }.map(\.data.value)
+        if let alias = aliases.first {
+            // A CNAME must stand alone at its name (RFC 1034 §3.6.2).
+            for type in [DNSRecordType.txt, .a] {
+                let other = try await lookup.query(name, type: type)
+                if other.records.contains(where: { $0.name == name && $0.type != .cname }) {
+                    return .init(
+                        record: record, state: .conflict, observed: aliases,
+                        detail:
+                            "\(name) has a CNAME beside \(type.rawValue) data; a CNAME must be alone at its name. Remove the other records."
+                    )
+                }
+            }
+            if alias == target {
+                return .init(record: record, state: .ok, observed: aliases, detail: "Published.")
+            }
+            return .init(
+                record: record, state: .mismatch, observed: aliases,
+                detail: "\(name) is an alias of \(alias), not \(target); change the CNAME's target.")
+        }
+        if answer.responseCode == .nameError {
+            return .init(record: record, state: .missing, detail: missingDetail(record, answer.responseCode))
+        }
+        // No CNAME: a DNS host may flatten it, answering with the target's data.
+        var present: [String] = []
+        for type in [DNSRecordType.txt, .a, .aaaa, .mx] {
+            let here = try await lookup.query(name, type: type).records.filter { $0.type == type }.map(\.data.value)
+            guard !here.isEmpty else { continue }
+            present.append(contentsOf: here)
+            let there = try await resolve(target, type).records.map(\.data.value)
+            if Set(here) == Set(there) {
+                return .init(
+                    record: record, state: .ok, observed: here,
+                    detail:
+                        "\(name) answers with \(target)'s \(type.rawValue) data: the DNS host flattened the CNAME, which works while the target's data stays the same."
+                )
+            }
+        }
+        if !present.isEmpty {
+            return .init(
+                record: record, state: .conflict, observed: present,
+                detail:
+                    "\(name) already has other records, and a CNAME cannot be added beside them. Remove them, then add CNAME \(record.relativeName) → \(target)."
+            )
+        }
+        return .init(record: record, state: .missing, detail: missingDetail(record, answer.responseCode))
+    }
+
+    // MARK: MX and addresses
+
+    func checkMX(_ record: DNSRecord) async throws(SendingDomainsError) -> PreflightReport.Record {
+        var host = DNSName.normalized(record.value)
+        var preference = record.priority.map { UInt16(clamping: $0) }
+        let parts = record.value.split(separator: " ")
+        if parts.count == 2, let value = UInt16(parts[0]) {
+            preference = value
+            host = DNSName.normalized(String(parts[1]))
+        }
+        let (records, _, code) = try await resolve(record.name, .mx)
+        let observed = records.map(\.data.value)
+        let hosts = records.compactMap { record -> (UInt16, String)? in
+            if case .mailExchange(let preference, let exchange) = record.data { return (preference, exchange) }
+            return nil
+        }
+        if hosts.contains(where: { $0.1 == host && (preference == nil || $0.0 == preference) }) {
+            return .init(record: record, state: .ok, observed: observed, detail: "Published.")
+        }
+        if let same = hosts.first(where: { $0.1 == host }) {
+            return .init(
+                record: record, state: .mismatch, observed: observed,
+                detail:
+                    "\(record.name) points at \(host) with preference \(same.0), not \(preference ?? 10); change the preference."
+            )
+        }
+        if hosts.isEmpty {
+            return .init(record: record, state: .missing, observed: observed, detail: missingDetail(record, code))
+        }
+        return .init(
+            record: record, state: .mismatch, observed: observed,
+            detail:
+                "\(record.name)'s mail goes to \(hosts.map(\.1).joined(separator: ", ")), not \(host); add or change the MX record."
+        )
+    }
+
+    func checkAddress(_ record: DNSRecord) async throws(SendingDomainsError) -> PreflightReport.Record {
+        let (records, _, code) = try await resolve(record.name, record.type)
+        let observed = records.map(\.data.value)
+        if observed.contains(record.value.lowercased()) {
+            return .init(record: record, state: .ok, observed: observed, detail: "Published.")
+        }
+        if observed.isEmpty {
+            return .init(record: record, state: .missing, detail: missingDetail(record, code))
+        }
+        return .init(
+            record: record, state: .mismatch, observed: observed,
+            detail: "\(record.name) has other addresses; change them to \(record.value).")
+    }
+}
+
+/// Quoted-string parsing shared with the zone (`"part1" "part2"`).
+enum DNSZoneText {
+    static func quotedStrings(_ text: String) -> [String]? {
+        var strings: [String] = []
+        var current = ""
+        var inside = false
+        var escaped = false
+        for character in text {
+            if escaped {
+                current.append(character)
+                escaped = false
+            } else if character == "\\" && inside {
+                escaped = true
+            } else if character == "\"" {
+                if inside { strings.append(current) }
+                current = ""
+                inside.toggle()
+            } else if inside {
+                current.append(character)
+            } else if !character.isWhitespace {
+                return nil
+            }
+        }
+        return inside ? nil : strings
+    }
+}
+
+// MARK: - SPF (RFC 7208)
+
+enum SPF {
+    static func isSPF(_ value: String) -> Bool {
+        let lower = value.lowercased().trimmingCharacters(in: .whitespaces)
+        return lower == "v=spf1" || lower.hasPrefix("v=spf1 ")
+    }
+
+    static func terms(_ value: String) -> [String] {
+        Array(value.split(whereSeparator: \.isWhitespace).dropFirst().map(String.init))
+    }
+
+    static func normalized(_ value: String) -> String {
+        value.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// A term without its qualifier, lower-cased: `~all` → `all`.
+    static func bare(_ term: String) -> String {
+        var term = term.lowercased()
+        if let first = term.first, "+-~?".contains(first) { term.removeFirst() }
+        return term
+    }
+
+    /// The existing record with the provider's mechanisms added before its `all` (or its
+    /// `redirect=`), duplicates dropped, the existing `all` qualifier kept.
+    static func merge(existing: String, provider: String) -> String {
+        var terms = self.terms(existing)
+        let present = Set(terms.map(bare))
+        let added = self.terms(provider).filter { term in
+            let bare = self.bare(term)
+            return bare != "all" && !bare.hasPrefix("redirect=") && !bare.hasPrefix("exp=") && !present.contains(bare)
+        }
+        let insertAt =
+            terms.firstIndex { bare($0) == "all" } ?? terms.firstIndex { bare($0).hasPrefix("redirect=") }
+            ?? terms.count
+        terms.insert(contentsOf: added, at: insertAt)
+        let hasEnd = terms.contains { bare($0) == "all" || bare($0).hasPrefix("redirect=") }
+        if !hasEnd, let all = self.terms(provider).first(where: { bare($0) == "all" }) { terms.append(all) }
+        return (["v=spf1"] + terms).joined(separator: " ")
+    }
+
+    /// Counts the DNS-querying terms of a record, recursively through `include:` and
+    /// `redirect=` (RFC 7208 §4.6.4), stopping as soon as the count passes the limit.
+    struct LookupCounter: Sendable {
+        let lookup: any DNSLookup
+
+        func count(_ record: String) async throws(SendingDomainsError) -> Int {
+            var visited: Set<String> = []
+            return try await count(record, depth: 0, visited: &visited)
+        }
+
+        private func count(
+            _ record: String, depth: Int, visited: inout Set<String>
+        ) async throws(SendingDomainsError) -> Int {
+            var total = 0
+            for term in SPF.terms(record) {
+                let bare = SPF.bare(term)
+                var target: String?
+                if bare.hasPrefix("include:") {
+                    total += 1
+                    target = String(bare.dropFirst(8))
+                } else if bare.hasPrefix("redirect=") {
+                    total += 1
+                    target = String(bare.dropFirst(9))
+                } else if bare == "a" || bare.hasPrefix("a:") || bare.hasPrefix("a/") || bare == "mx"
+                    || bare.hasPrefix("mx:") || bare.hasPrefix("mx/") || bare == "ptr" || bare.hasPrefix("ptr:")
+                    || bare.hasPrefix("exists:")
+                {
+                    total += 1
+                }
+                guard total <= DNSPreflight.spfLookupLimit else { return total }
+                // Macros (%{…}) are expanded at evaluation time: counted, not followed.
+                guard let domain = target, !domain.contains("%"), depth < DNSPreflight.spfLookupLimit,
+                    !visited.contains(domain), (try? DNSName.validate(domain)) != nil
+                else { continue }
+                visited.insert(domain)
+                let answer = try await lookup.query(domain, type: .txt)
+                guard let nested = answer.records.map(\.data.value).first(where: SPF.isSPF) else { continue }
+                total += try await count(nested, depth: depth + 1, visited: &visited)
+                guard total <= DNSPreflight.spfLookupLimit else { return total }
+            }
+            return total
+        }
+    }
+}
+
+// MARK: - DMARC (RFC 7489)
+
+enum DMARC {
+    static func policy(_ record: String) -> String? {
+        for tag in record.split(separator: ";") {
+            let parts = tag.split(separator: "=", maxSplits: 1).map {
+                $0.trimmingCharacters(in: .whitespaces).lowercased()
+            }
+            if parts.count == 2, parts[0] == "p" { return parts[1] }
+        }
+        return nil
+    }
+
+    static func strictness(_ policy: String?) -> Int {
+        switch policy {
+        case "reject": 2
+        case "quarantine": 1
+        default: 0
+        }
+    }
+}
