@@ -74,12 +74,15 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         public static let decoding = Kind(rawValue: "decoding")
         /// The provider does not offer this operation.
         public static let unsupportedOperation = Kind(rawValue: "unsupportedOperation")
+        /// A DNS server answered the record check with an error (`SERVFAIL`, `REFUSED`) or a
+        /// DNS-over-HTTPS endpoint with a non-200 status.
+        public static let dns = Kind(rawValue: "dns")
 
         /// Every kind this version knows.
         public static let allCases: [Kind] = [
             .validation, .authentication, .permission, .notFound, .conflict, .idempotencyInProgress,
             .idempotencyMismatch, .rateLimited, .server, .transport, .timeout, .cancelled, .decoding,
-            .unsupportedOperation,
+            .unsupportedOperation, .dns,
         ]
 
         /// The name, e.g. `rateLimited`.
@@ -133,6 +136,10 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
                 "Retry later or raise the timeout; a create may have succeeded, so check before creating again."
             ),
             .cancelled: ("cancelled", "Nothing to do: the calling task was cancelled."),
+            .dns: (
+                "DNS failure",
+                "The DNS server could not answer; try another resolver (or DNS over HTTPS), or check the zone at its DNS host."
+            ),
             .decoding: (
                 "unreadable response",
                 "The provider answered in an unexpected shape; report it with the request id and raw body excerpt."

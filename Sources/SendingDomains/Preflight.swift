@@ -591,7 +591,15 @@ enum SPF {
                     !visited.contains(domain), (try? DNSName.validate(domain)) != nil
                 else { continue }
                 visited.insert(domain)
-                let answer = try await lookup.query(domain, type: .txt)
+                // An include that cannot be looked up is counted but not followed: receivers
+                // would see a temporary error, which the check does not make worse.
+                let answer: DNSAnswer
+                do {
+                    answer = try await lookup.query(domain, type: .txt)
+                } catch {
+                    if error.kind == .cancelled { throw error }
+                    continue
+                }
                 guard let nested = answer.records.map(\.data.value).first(where: SPF.isSPF) else { continue }
                 total += try await count(nested, depth: depth + 1, visited: &visited)
                 guard total <= DNSPreflight.spfLookupLimit else { return total }

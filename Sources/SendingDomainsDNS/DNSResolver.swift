@@ -8,7 +8,7 @@ public protocol DNSLookup: Sendable {
     ///
     /// - Throws: ``SendingDomainsError``: ``SendingDomainsError/Kind/timeout`` when no server
     ///   answered, ``SendingDomainsError/Kind/transport`` when none could be reached,
-    ///   ``SendingDomainsError/Kind/server`` for `SERVFAIL` or `REFUSED` from every server,
+    ///   ``SendingDomainsError/Kind/dns`` for `SERVFAIL` or `REFUSED` from every server,
     ///   ``SendingDomainsError/Kind/decoding`` for a malformed answer. `NXDOMAIN` and an empty
     ///   answer are answers, not errors.
     func query(_ name: String, type: DNSRecordType) async throws(SendingDomainsError) -> DNSAnswer
@@ -275,7 +275,7 @@ public struct DNSResolver: DNSLookup {
         }
         guard response.status == 200 else {
             throw SendingDomainsError(
-                kind: response.status == 429 ? .rateLimited : .server,
+                kind: response.status == 429 ? .rateLimited : .dns,
                 message: "The DNS-over-HTTPS endpoint \(url) answered HTTP \(response.status)", operation: "dnsQuery",
                 status: response.status)
         }
@@ -309,7 +309,7 @@ public struct DNSResolver: DNSLookup {
                 authorities: response.authorities, isAuthoritative: response.isAuthoritative, server: server)
         default:
             throw SendingDomainsError(
-                kind: .server,
+                kind: .dns,
                 message: "\(server) answered \(response.responseCode) for \(question.name) \(question.type.rawValue)",
                 operation: "dnsQuery", code: response.responseCode.description)
         }

@@ -79,6 +79,11 @@ package struct ExternalTool: Sendable {
     package struct Missing: Error, CustomStringConvertible {
         /// What is missing and how to install it.
         package let description: String
+
+        /// A missing tool, described.
+        package init(description: String) {
+            self.description = description
+        }
     }
 
     private static let probed = Locked<[String: Bool]>([:])

@@ -72,7 +72,7 @@ struct ResolverTests {
     func allFail() async throws {
         let failing = try LoopbackDNSServer(zone: Self.zone, behavior: .responseCode(.refused))
         let error = await captureError { try await resolver(failing).query("send.example.com", type: .txt) }
-        #expect(error?.kind == .server)
+        #expect(error?.kind == .dns)
         #expect(error?.code == "REFUSED")
 
         let silent = try LoopbackDNSServer(zone: Self.zone, behavior: .dropUDP)
