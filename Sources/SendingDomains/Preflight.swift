@@ -630,3 +630,21 @@ enum DMARC {
         }
     }
 }
+
+extension DNSZone {
+    /// Publishes `records` as a customer would at their DNS host: TXT values longer than 255
+    /// bytes split into several strings, `MX` with its preference, `CNAME` to its target.
+    ///
+    /// ```swift
+    /// var zone = DNSZone()
+    /// zone.publish(domain.records ?? [])
+    /// let report = try await DNSPreflight(lookup: zone).check(domain)
+    /// assert(report.ready)
+    /// ```
+    public mutating func publish(_ records: [DNSRecord]) {
+        for record in records {
+            let value = record.type == .mx ? PreflightReport.expected(record) : record.value
+            add(record.name, record.type, value)
+        }
+    }
+}

@@ -15,7 +15,9 @@ final class NamedServer {
     static let dkimKey = String(repeating: "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA", count: 9)
 
     init() throws {
-        guard let named = ExternalTool.namedPath else { throw ExternalTool.Missing(description: ExternalTool.named.skipReason) }
+        guard let named = ExternalTool.namedPath else {
+            throw ExternalTool.Missing(description: ExternalTool.named.skipReason)
+        }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("named-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let port = try LoopbackServer.closedPort()
@@ -88,7 +90,9 @@ final class NamedServer {
     "The resolver against BIND's named on loopback",
     .enabled(if: ExternalTool.named.shouldRun, Comment(rawValue: ExternalTool.named.skipReason)))
 struct NamedTests {
-    @Test("TXT strings joined, MX, CNAME chains, NXDOMAIN with its negative TTL, TCP on truncation", .timeLimit(.minutes(2)))
+    @Test(
+        "TXT strings joined, MX, CNAME chains, NXDOMAIN with its negative TTL, TCP on truncation",
+        .timeLimit(.minutes(2)))
     func realServer() async throws {
         try ExternalTool.named.require()
         let named = try NamedServer()
@@ -130,11 +134,21 @@ struct NamedTests {
         let domain = "example.test"
         let report = try await preflight.check(
             [
-                DNSRecord(type: .txt, name: "send.example.test", domain: domain, value: "v=spf1 include:amazonses.com ~all", purpose: .spf),
-                DNSRecord(type: .txt, name: "dkim._domainkey.example.test", domain: domain, value: "v=DKIM1; k=rsa; p=\(NamedServer.dkimKey)", purpose: .dkim),
-                DNSRecord(type: .mx, name: "send.example.test", domain: domain, value: "feedback-smtp.us-east-1.amazonses.com", priority: 10, purpose: .returnPath),
-                DNSRecord(type: .txt, name: "_dmarc.example.test", domain: domain, value: "v=DMARC1; p=none;", purpose: .dmarc, required: false),
-                DNSRecord(type: .cname, name: "track.example.test", domain: domain, value: "links.provider.net", purpose: .tracking),
+                DNSRecord(
+                    type: .txt, name: "send.example.test", domain: domain, value: "v=spf1 include:amazonses.com ~all",
+                    purpose: .spf),
+                DNSRecord(
+                    type: .txt, name: "dkim._domainkey.example.test", domain: domain,
+                    value: "v=DKIM1; k=rsa; p=\(NamedServer.dkimKey)", purpose: .dkim),
+                DNSRecord(
+                    type: .mx, name: "send.example.test", domain: domain,
+                    value: "feedback-smtp.us-east-1.amazonses.com", priority: 10, purpose: .returnPath),
+                DNSRecord(
+                    type: .txt, name: "_dmarc.example.test", domain: domain, value: "v=DMARC1; p=none;",
+                    purpose: .dmarc, required: false),
+                DNSRecord(
+                    type: .cname, name: "track.example.test", domain: domain, value: "links.provider.net",
+                    purpose: .tracking),
             ], domain: domain)
         #expect(report.records.map(\.state) == [.ok, .ok, .ok, .ok, .missing])
         #expect(report.records[3].detail.contains("p=reject"))
