@@ -157,6 +157,6 @@ extension CreateOnlyProvisioning {
 /// A provider whose check during waiting is not its verify call (Krafter: a get, and a new verify
 /// only when the domain fell back to pending).
 protocol VerificationRefreshing: DomainProvisioning {
-    /// One check of ``DomainProvisioning/waitUntilVerified(id:timeout:policy:progress:)``.
+    /// One check of ``DomainProvisioning/waitUntilVerified(id:timeout:policy:preflight:progress:)``.
     func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain
 }

@@ -1,6 +1,6 @@
 @_spi(ProviderAuthoring) import HTTPTransport
 
-/// How ``DomainProvisioning/waitUntilVerified(id:timeout:policy:progress:)`` polls.
+/// How ``DomainProvisioning/waitUntilVerified(id:timeout:policy:preflight:progress:)`` polls.
 public struct PollingPolicy: Sendable, Hashable {
     /// The wait before the second check.
     public var initialInterval: Duration
@@ -8,14 +8,20 @@ public struct PollingPolicy: Sendable, Hashable {
     public var maximumInterval: Duration
     /// How much the wait grows after each check.
     public var multiplier: Double
+    /// With a DNS preflight, the longest time the provider goes unasked while the records do
+    /// not look right yet (5 minutes by default): DNS is checked at every interval, the provider
+    /// only once the records are in place or at this slow pace.
+    public var providerFallbackInterval: Duration
 
     /// Creates a policy.
     public init(
-        initialInterval: Duration = .seconds(5), maximumInterval: Duration = .seconds(60), multiplier: Double = 1.5
+        initialInterval: Duration = .seconds(5), maximumInterval: Duration = .seconds(60), multiplier: Double = 1.5,
+        providerFallbackInterval: Duration = .seconds(300)
     ) {
         self.initialInterval = max(initialInterval, .milliseconds(1))
         self.maximumInterval = max(maximumInterval, self.initialInterval)
         self.multiplier = multiplier.isFinite ? max(multiplier, 1) : 1
+        self.providerFallbackInterval = max(providerFallbackInterval, .zero)
     }
 
     /// 5 s, growing by half each time, at most 60 s between checks — gentle on every provider's
@@ -30,7 +36,7 @@ public struct PollingPolicy: Sendable, Hashable {
     }
 }
 
-/// One report of ``DomainProvisioning/waitUntilVerified(id:timeout:policy:progress:)``.
+/// One report of ``DomainProvisioning/waitUntilVerified(id:timeout:policy:preflight:progress:)``.
 public struct VerificationProgress: Sendable, Hashable {
     /// The check's number, from 1.
     public var attempt: Int
@@ -42,6 +48,25 @@ public struct VerificationProgress: Sendable, Hashable {
     public var elapsed: Duration
     /// The wait before the next check, or `nil` when waiting is over.
     public var nextCheckIn: Duration?
+    /// The latest DNS preflight, when waiting with one: which record is missing or wrong.
+    public var preflight: PreflightReport?
+    /// Whether this check asked the provider; with a preflight, the provider is asked only when
+    /// the records look right or at ``PollingPolicy/providerFallbackInterval``.
+    public var askedProvider: Bool
+
+    /// A progress report.
+    public init(
+        attempt: Int, status: DomainStatus, domain: SendingDomain, elapsed: Duration, nextCheckIn: Duration?,
+        preflight: PreflightReport? = nil, askedProvider: Bool = true
+    ) {
+        self.attempt = attempt
+        self.status = status
+        self.domain = domain
+        self.elapsed = elapsed
+        self.nextCheckIn = nextCheckIn
+        self.preflight = preflight
+        self.askedProvider = askedProvider
+    }
 }
 
 extension DomainProvisioning {
@@ -50,12 +75,19 @@ extension DomainProvisioning {
     ///
     /// Each check asks the provider to re-check DNS (``verifyDomain(id:)``; for Krafter, whose
     /// verify only enqueues a background check, a get and a new verify when the domain fell back
-    /// to pending); waits grow
-    /// per `policy` and run on the client's `TimeSource`, so tests wait in virtual time.
+    /// to pending); waits grow per `policy` and run on the client's `TimeSource`, so tests wait
+    /// in virtual time.
+    ///
+    /// With a `preflight`, every check first looks the records up in DNS, and the provider is
+    /// asked only when every required record is in place — or at the policy's slow
+    /// ``PollingPolicy/providerFallbackInterval``, or when DNS cannot be asked. Fewer provider
+    /// calls, and each progress report says which record is wrong.
     ///
     /// ```swift
-    /// let final = try await provider.waitUntilVerified(id: domain.id, timeout: .seconds(900)) { progress in
-    ///     print("check \(progress.attempt): \(progress.status)")
+    /// let preflight = DNSPreflight(lookup: try DNSResolver.system())
+    /// let final = try await provider.waitUntilVerified(id: domain.id, timeout: .seconds(900), preflight: preflight) {
+    ///     progress in
+    ///     for record in progress.preflight?.blocking ?? [] { print(record.state, record.record.name) }
     /// }
     /// if final.status == .failed { showMissingRecords((final.records ?? []).filter { $0.status != .verified }) }
     /// ```
@@ -63,50 +95,83 @@ extension DomainProvisioning {
     /// - Returns: The domain once its status is verified **or failed** (check ``SendingDomain/status``).
     /// - Throws: `SendingDomainsError`: `timeout` (with the last status in the message) when
     ///   `timeout` passes first, `cancelled` when the task is cancelled, `unsupportedOperation`
-    ///   for a provider without verification, and any failure of a check.
+    ///   for a provider without verification, and any failure of a provider check (a failing
+    ///   DNS lookup is not an error: the provider is asked instead).
     public func waitUntilVerified(
         id: String, timeout: Duration = .seconds(600), policy: PollingPolicy = .default,
-        progress: (@Sendable (VerificationProgress) -> Void)? = nil
+        preflight: DNSPreflight? = nil, progress: (@Sendable (VerificationProgress) -> Void)? = nil
     ) async throws(SendingDomainsError) -> SendingDomain {
         try require(.verify, .waitUntilVerified)
         let clock = timeSource
         let start = clock.now()
         var attempt = 0
+        var domain: SendingDomain?
+        var records: [DNSRecord]?
+        var lastAsked: Duration?
         while true {
-            if Task.isCancelled {
-                throw SendingDomainsError(
-                    kind: .cancelled, message: "Waiting for verification was cancelled", provider: provider,
-                    operation: OperationName.waitUntilVerified.rawValue, attempts: max(attempt, 1))
-            }
+            if Task.isCancelled { throw cancelledWaiting(attempt) }
             attempt += 1
-            let domain =
-                if let refreshing = self as? any VerificationRefreshing {
-                    try await refreshing.refreshVerification(id: id)
-                } else {
-                    try await verifyDomain(id: id)
-                }
+            var report: PreflightReport?
+            if let preflight, let records, let name = domain?.name {
+                report = try? await preflight.check(records, domain: name)
+            }
+            let fallbackDue = lastAsked.map { clock.now() - $0 >= policy.providerFallbackInterval } ?? true
+            let ask = domain == nil || report == nil || report?.ready == true || fallbackDue
+            if ask {
+                let checked = try await providerCheck(id: id)
+                lastAsked = clock.now()
+                domain = checked
+                if preflight != nil, records == nil { records = try await recordsForPreflight(checked) }
+            }
+            guard let current = domain else { continue }
             let elapsed = clock.now() - start
             var wait: Duration? = policy.interval(afterCheck: attempt)
-            if domain.status.isTerminal { wait = nil }
+            if current.status.isTerminal { wait = nil }
             if let pending = wait, elapsed + pending > timeout { wait = nil }
             progress?(
                 VerificationProgress(
-                    attempt: attempt, status: domain.status, domain: domain, elapsed: elapsed, nextCheckIn: wait))
-            if domain.status.isTerminal { return domain }
+                    attempt: attempt, status: current.status, domain: current, elapsed: elapsed, nextCheckIn: wait,
+                    preflight: report, askedProvider: ask))
+            if current.status.isTerminal { return current }
             guard let wait else {
+                var message =
+                    "\(current.name) was still \(current.status) after \(attempt) checks in \(elapsed.seconds.rounded()) s"
+                if let blocking = report?.blocking, !blocking.isEmpty {
+                    message +=
+                        "; DNS: "
+                        + blocking.map { "\($0.record.type.rawValue) \($0.record.name) \($0.state.rawValue)" }
+                        .joined(separator: ", ")
+                }
                 throw SendingDomainsError(
-                    kind: .timeout,
-                    message:
-                        "\(domain.name) was still \(domain.status) after \(attempt) checks in \(elapsed.seconds.rounded()) s",
-                    provider: provider, operation: OperationName.waitUntilVerified.rawValue, attempts: attempt)
+                    kind: .timeout, message: message, provider: provider,
+                    operation: OperationName.waitUntilVerified.rawValue, attempts: attempt)
             }
             do {
                 try await clock.sleep(wait)
             } catch {
-                throw SendingDomainsError(
-                    kind: .cancelled, message: "Waiting for verification was cancelled", provider: provider,
-                    operation: OperationName.waitUntilVerified.rawValue, attempts: attempt)
+                throw cancelledWaiting(attempt)
             }
         }
+    }
+
+    private func cancelledWaiting(_ attempt: Int) -> SendingDomainsError {
+        SendingDomainsError(
+            kind: .cancelled, message: "Waiting for verification was cancelled", provider: provider,
+            operation: OperationName.waitUntilVerified.rawValue, attempts: max(attempt, 1))
+    }
+
+    /// One provider check: verify (or Krafter's refresh).
+    private func providerCheck(id: String) async throws(SendingDomainsError) -> SendingDomain {
+        if let refreshing = self as? any VerificationRefreshing {
+            return try await refreshing.refreshVerification(id: id)
+        }
+        return try await verifyDomain(id: id)
+    }
+
+    /// The records to check in DNS: the check's own, or a get's where the check carries none.
+    private func recordsForPreflight(_ domain: SendingDomain) async throws(SendingDomainsError) -> [DNSRecord]? {
+        if let records = domain.records { return records }
+        guard capabilities.supports(.get) else { return nil }
+        return try await getDomain(id: domain.id).records
     }
 }
