@@ -99,7 +99,9 @@ let tests: [Target] = [
 let examples: [Target] = [
     .executableTarget(
         name: "domains",
-        dependencies: ["SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport"],
+        dependencies: [
+            "SendingDomains", "SendingDomainsDNS", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport",
+        ],
         path: "Examples/domains",
         swiftSettings: swiftSettings
     ),

@@ -5,14 +5,14 @@ import SendingDomains
 struct Invocation {
     /// A command on one provider's domains.
     enum Command: String, CaseIterable {
-        case create, list, get, verify, delete, records, wait
+        case create, list, get, verify, delete, records, wait, check, publish
 
         /// The ``DomainOperation`` the command needs the provider to offer.
         var operation: DomainOperation {
             switch self {
             case .create: .create
             case .list: .list
-            case .get, .records: .get
+            case .get, .records, .check, .publish: .get
             case .verify, .wait: .verify
             case .delete: .delete
             }
@@ -23,6 +23,8 @@ struct Invocation {
     enum Target {
         case provider(ProviderID, Command?)
         case sandboxReset(ProviderID?)
+        /// `domains check --records FILE`: records from a file, no provider.
+        case checkRecords
     }
 
     var target: Target?
@@ -36,6 +38,17 @@ struct Invocation {
     var interval: Double = 5
     var requestTimeout: Double?
     var request = DomainRequest(name: "")
+    /// `--resolver HOST[:PORT]`, in order.
+    var resolvers: [DNSServer] = []
+    /// `--doh URL`.
+    var doh: String?
+    /// `--authoritative`: ask the zone's own name servers.
+    var authoritative = false
+    /// `--records FILE` (`-` for stdin).
+    var recordsFile: String?
+
+    /// Whether a DNS source was named on the command line.
+    var namesResolver: Bool { !resolvers.isEmpty || doh != nil || authoritative }
 
     var provider: ProviderID? {
         if case .provider(let provider, _) = target { return provider }
@@ -45,6 +58,11 @@ struct Invocation {
     var command: Command? {
         if case .provider(_, let command) = target { return command }
         return nil
+    }
+
+    var isCheckRecords: Bool {
+        if case .checkRecords = target { return true }
+        return false
     }
 }
 
@@ -85,7 +103,11 @@ enum Help {
           delete <id>         delete a domain
           records <id>        print a domain's DNS records (--format table|zone|json)
           wait <id>           poll until the domain is verified (--timeout SECONDS)
+          check <id>          look the domain's records up in DNS: what is missing, wrong or in conflict
+          publish <id>        sandbox only: publish the domain's records in the sandbox's DNS zone
           sandbox reset       forget the offline sandbox's domains (one provider's, or all)
+
+          domains check --records FILE   check the records `create --json` or `records --format json` printed
 
         OPTIONS
         \(globalOptions)
@@ -95,18 +117,22 @@ enum Help {
           CLLAVIO_ACCESS_TOKEN + CLLAVIO_SECRET_TOKEN
           Without credentials and without --base-url, domains runs against an offline sandbox: a
           simulator of the provider's API whose state is kept per user in $SENDINGDOMAINS_SANDBOX_DIR
-          (default: \(SandboxStore.defaultFolderDescription)). A sandbox domain verifies on its
-          second check (verify, or wait).
+          (default: \(SandboxStore.defaultFolderDescription)). The sandbox keeps a DNS zone per
+          provider: `publish <id>` puts a domain's records there, `check <id>` reads it, and a
+          sandbox domain verifies once its records are published.
 
         EXIT STATUS
-          0 success · 1 the API, the network or the sandbox state failed · 2 usage error
-          (including a command the provider does not offer; nothing is sent)
+          0 success · 1 the API, the network, DNS or the sandbox state failed · 2 usage error
+          (including a command the provider does not offer; nothing is sent) · 3 check: at least
+          one required record is missing, wrong or in conflict
 
         EXAMPLES
           domains ahasend create example.com
           domains sendkit create example.com --region us-east-1 --open-tracking
           domains krafter records 550e8400-e29b-41d4-a716-446655440000 --format zone
           domains autosend wait 60d5ec49f1b2c72d9c8b2222 --timeout 900
+          domains ahasend check example.com --resolver 1.1.1.1 --json
+          domains check --records records.json --doh https://dns.google/dns-query
           domains sandbox reset ahasend
         """
 
@@ -163,7 +189,9 @@ enum Help {
             case .verify: "verify <id>                        ask the provider to check the domain's DNS now"
             case .delete: "delete <id>                        delete a domain"
             case .records: "records <id> [--format F]         print the DNS records to publish"
-            case .wait: "wait <id> [--timeout S] [--interval S]   poll until verified"
+            case .wait: "wait <id> [--timeout S] [--interval S] [DNS options]   poll until verified"
+            case .check: "check <id> [DNS options]          look the domain's records up in DNS"
+            case .publish: "publish <id>                       publish the records in the sandbox's DNS zone"
             }
         var sections: [String] = []
         switch command {
@@ -179,7 +207,18 @@ enum Help {
                 WAIT OPTIONS
                   --timeout SECONDS    give up after this long (default 600)
                   --interval SECONDS   the first wait between checks, growing to 60 s (default 5)
+                With DNS options (or in the sandbox), every check first looks the records up in DNS
+                and asks the provider only once they are in place (or every 5 minutes).
+
+                \(dnsOptions)
                 """)
+        case .check:
+            sections.append(
+                dnsOptions
+                    + "\n\nEXIT STATUS\n  0 every required record in place · 3 at least one is missing, wrong or in conflict\n  1 the API, the network or DNS failed · 2 usage"
+            )
+        case .publish:
+            sections.append("Only in the offline sandbox: with credentials, publish the records at your DNS host.")
         default: break
         }
         let idLine =
@@ -195,6 +234,30 @@ enum Help {
             \(globalOptions)
             """
     }
+
+    static let dnsOptions = """
+        DNS OPTIONS
+          --resolver HOST[:PORT]   ask this DNS server (repeatable); default: /etc/resolv.conf's
+          --doh URL                ask a DNS-over-HTTPS endpoint instead (e.g. https://dns.google/dns-query)
+          --authoritative          ask the zone's own name servers, to see a change before caches expire
+          The sandbox, without these options, answers from its own zone (see `publish`).
+        """
+
+    static let checkRecords = """
+        USAGE
+          domains check --records FILE [--resolver HOST[:PORT]]… [--doh URL] [--authoritative] [--json]
+
+        Looks up the records in FILE — what `domains <provider> create --json` or
+        `domains <provider> records <id> --format json` printed (either form; `-` reads stdin) —
+        and says for each whether it is published, missing, different, to be merged (SPF) or in
+        conflict, and what to change at the DNS host.
+
+        \(dnsOptions)
+
+        EXIT STATUS
+          0 every required record in place · 3 at least one is missing, wrong or in conflict
+          1 the file, the network or DNS failed · 2 usage
+        """
 
     static let sandbox = """
         USAGE
@@ -244,6 +307,7 @@ enum Parser {
         var sandboxGroup = false
         func help() -> String {
             if sandboxGroup { return Help.sandbox }
+            if invocation.isCheckRecords { return Help.checkRecords }
             if let provider = invocation.provider, let command = invocation.command {
                 return Help.command(command, provider: provider)
             }
@@ -299,6 +363,16 @@ enum Parser {
             case "--open-tracking": invocation.request.openTracking = true
             case "--click-tracking": invocation.request.clickTracking = true
             case "--inbound": invocation.request.inbound = true
+            case "--resolver":
+                let text = try take(flag)
+                do {
+                    invocation.resolvers.append(try DNSServer(parsing: text))
+                } catch {
+                    throw UsageError(message: "--resolver: \(error.message)", help: help())
+                }
+            case "--doh": invocation.doh = try take(flag)
+            case "--authoritative": invocation.authoritative = true
+            case "--records": invocation.recordsFile = try take(flag)
             case "--idempotency-key":
                 let text = try take(flag)
                 do {
@@ -315,6 +389,8 @@ enum Parser {
                 case (1, _):
                     if argument == "sandbox" {
                         sandboxGroup = true
+                    } else if argument == "check" {
+                        invocation.target = .checkRecords
                     } else if let provider = ProviderID(named: argument) {
                         invocation.target = .provider(provider, nil)
                     } else {
@@ -336,6 +412,10 @@ enum Parser {
                             help: help())
                     }
                     invocation.target = .sandboxReset(provider)
+                case (_, false) where invocation.isCheckRecords:
+                    throw UsageError(
+                        message: "check takes --records FILE, not \"\(Terminal.safe(argument))\"",
+                        help: Help.checkRecords)
                 case (2, false):
                     guard let provider = invocation.provider, let command = Invocation.Command(rawValue: argument)
                     else {
@@ -351,6 +431,23 @@ enum Parser {
             index += 1
         }
         if invocation.help { return invocation }
+        let dnsCommand = invocation.isCheckRecords || invocation.command == .check || invocation.command == .wait
+        if !dnsCommand && (invocation.namesResolver || invocation.recordsFile != nil) {
+            throw UsageError(message: "DNS options apply only to check and wait", help: help())
+        }
+        if invocation.doh != nil && !invocation.resolvers.isEmpty {
+            throw UsageError(message: "use --resolver or --doh, not both", help: help())
+        }
+        if invocation.isCheckRecords {
+            guard invocation.recordsFile != nil else {
+                throw UsageError(
+                    message: "check needs --records FILE (or a provider and an id)", help: Help.checkRecords)
+            }
+            return invocation
+        }
+        if invocation.recordsFile != nil {
+            throw UsageError(message: "--records applies to `domains check`, without a provider", help: help())
+        }
         if sandboxGroup {
             guard invocation.target != nil else { throw UsageError(message: "missing sandbox command", help: help()) }
             return invocation

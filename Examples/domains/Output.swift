@@ -193,6 +193,40 @@ enum Render {
 
     /// Pretty-printed JSON with sorted keys. DEL and C1 control characters, which JSON allows
     /// raw inside strings but some terminals obey, are escaped as `\u00XX` too.
+    /// A preflight report for people: the verdict, then each record's state, what was found and
+    /// what to change at the DNS host. Everything DNS returned passes through ``Terminal/safe(_:)``.
+    static func preflight(_ report: PreflightReport) -> String {
+        let required = report.records.filter(\.record.required).count
+        let fine = report.records.filter { $0.record.required && $0.state == .ok }.count
+        var lines = [
+            report.ready
+                ? "\(report.domain): READY — every required record is in place (\(fine) of \(required))."
+                : "\(report.domain): NOT READY — \(report.blocking.count) record\(report.blocking.count == 1 ? "" : "s") to fix (\(fine) of \(required) required records in place).",
+            "Looked up through \(Terminal.safe(report.resolver)).",
+            "",
+        ]
+        for result in report.records {
+            let mark =
+                switch result.state {
+                case .ok: "ok      "
+                case .missing: "MISSING "
+                case .mismatch: "MISMATCH"
+                case .merge: "MERGE   "
+                case .conflict: "CONFLICT"
+                }
+            let optional = result.record.required ? "" : " (optional)"
+            lines.append("\(mark)  \(result.record.type.rawValue) \(Terminal.safe(result.record.name))\(optional)")
+            if result.state != .ok {
+                lines.append(
+                    "          expected: \(Terminal.safe(PreflightReport.Record.expectedValue(result.record)))")
+                for value in result.observed { lines.append("          found:    \(Terminal.safe(value))") }
+                if let suggested = result.suggested { lines.append("          publish:  \(Terminal.safe(suggested))") }
+            }
+            if result.detail != "Published." { lines.append("          \(Terminal.safe(result.detail))") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
     static func json(_ value: some Encodable, pretty: Bool = true) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys]

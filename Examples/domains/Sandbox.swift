@@ -1,5 +1,6 @@
 import Foundation
 import SendingDomains
+import SendingDomainsDNS
 import SendingDomainsSandbox
 import SendingDomainsTesting
 
@@ -51,7 +52,8 @@ struct SandboxStore {
                     "cannot create the sandbox folder \(folder.path): \(error.localizedDescription). Set SENDINGDOMAINS_SANDBOX_DIR to a writable folder."
             )
         }
-        let simulator = ProviderSimulator.sandbox(for: provider)
+        // A sandbox domain verifies once its records are published in the sandbox's zone.
+        let simulator = ProviderSimulator.sandbox(for: provider, checksToVerify: .max)
         let file = file(for: provider)
         guard FileManager.default.fileExists(atPath: file.path) else { return simulator }
         do {
@@ -86,15 +88,75 @@ struct SandboxStore {
     func reset(_ providers: [ProviderID]) throws(Failure) -> [ProviderID] {
         var removed: [ProviderID] = []
         for provider in providers {
-            let file = file(for: provider)
-            guard FileManager.default.fileExists(atPath: file.path) else { continue }
-            do {
-                try FileManager.default.removeItem(at: file)
-            } catch {
-                throw Failure(message: "cannot remove \(file.path): \(error.localizedDescription)")
+            var any = false
+            for file in [file(for: provider), zoneFile(for: provider)]
+            where FileManager.default.fileExists(atPath: file.path) {
+                do {
+                    try FileManager.default.removeItem(at: file)
+                } catch {
+                    throw Failure(message: "cannot remove \(file.path): \(error.localizedDescription)")
+                }
+                any = true
             }
-            removed.append(provider)
+            if any { removed.append(provider) }
         }
         return removed
+    }
+
+    /// The file of the provider's sandbox DNS zone.
+    func zoneFile(for provider: ProviderID) -> URL {
+        folder.appendingPathComponent("\(provider.rawValue).zone.json")
+    }
+
+    /// One published record, as the zone file keeps it.
+    struct ZoneEntry: Codable {
+        let name: String
+        let type: String
+        let value: String
+    }
+
+    /// The provider's sandbox DNS zone: what `publish` put there.
+    func loadZone(_ provider: ProviderID) throws(Failure) -> DNSZone {
+        let file = zoneFile(for: provider)
+        var zone = DNSZone()
+        guard FileManager.default.fileExists(atPath: file.path) else { return zone }
+        do {
+            for entry in try JSONDecoder().decode([ZoneEntry].self, from: Data(contentsOf: file)) {
+                zone.add(entry.name, DNSRecordType(rawValue: entry.type), entry.value)
+            }
+        } catch {
+            throw Failure(
+                message:
+                    "the \(provider.displayName) sandbox zone at \(file.path) is unreadable; run `domains sandbox reset \(provider.rawValue)` to start afresh"
+            )
+        }
+        return zone
+    }
+
+    /// Saves the zone.
+    func saveZone(_ zone: DNSZone, for provider: ProviderID) throws(Failure) {
+        let file = zoneFile(for: provider)
+        let entries = zone.records.map {
+            ZoneEntry(name: $0.name, type: $0.type.rawValue, value: Self.zoneText($0.data))
+        }
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try encoder.encode(entries).write(to: file, options: .atomic)
+        } catch {
+            throw Failure(message: "cannot save the sandbox zone to \(file.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Record data as `DNSZone.add` reads it back: TXT as quoted strings, so a split stays split.
+    static func zoneText(_ data: DNSRecordData) -> String {
+        if case .text(let strings) = data {
+            return strings.map {
+                "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                    + "\""
+            }
+            .joined(separator: " ")
+        }
+        return data.value
     }
 }

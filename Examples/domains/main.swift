@@ -3,11 +3,13 @@
 //     swift run domains ahasend create example.com        # offline sandbox, no account needed
 //     AHASEND_API_KEY=… AHASEND_ACCOUNT_ID=… swift run domains ahasend create example.com
 //
-// Exit status: 0 success, 1 an API, network or sandbox-state failure, 2 a usage error.
+// Exit status: 0 success, 1 an API, network, DNS or sandbox-state failure, 2 a usage error,
+// 3 `check`: at least one required record is missing, wrong or in conflict.
 // Docs/CLI.md documents every command, option, JSON shape and exit status.
 
 import Foundation
 import SendingDomains
+import SendingDomainsDNS
 import SendingDomainsSandbox
 import SendingDomainsTesting
 
@@ -36,6 +38,7 @@ if invocation.help {
     case .provider(let provider, let command?): Console.out(Help.command(command, provider: provider))
     case .provider(let provider, nil): Console.out(Help.provider(provider))
     case .sandboxReset: Console.out(Help.sandbox)
+    case .checkRecords: Console.out(Help.checkRecords)
     case nil: Console.out(arguments.first == "sandbox" ? Help.sandbox : Help.main)
     }
     exit(0)
@@ -62,7 +65,56 @@ if case .sandboxReset(let only) = invocation.target {
     }
 }
 
+/// Where DNS lookups go: the servers or endpoint named on the command line, the sandbox's zone,
+/// or the system's resolvers; `--authoritative` then asks `domain`'s own name servers.
+func dnsLookup(sandboxZone: DNSZone?, domain: String) async throws(SendingDomainsError) -> any DNSLookup {
+    if let zone = sandboxZone, !invocation.namesResolver { return zone }
+    var resolver: DNSResolver
+    if let doh = invocation.doh {
+        resolver = try DNSResolver(dnsOverHTTPS: doh)
+    } else if !invocation.resolvers.isEmpty {
+        resolver = DNSResolver(servers: invocation.resolvers)
+    } else {
+        resolver = try DNSResolver.system()
+    }
+    if invocation.authoritative { resolver = try await resolver.authoritative(for: domain) }
+    return resolver
+}
+
+/// Prints a preflight report and exits: 0 ready, 3 not.
+func finish(_ report: PreflightReport) -> Never {
+    Console.out(invocation.json ? Render.json(report) : Render.preflight(report))
+    exit(report.ready ? 0 : 3)
+}
+
+if case .checkRecords = invocation.target {
+    let (records, domain): ([DNSRecord], String)
+    do {
+        (records, domain) = try RecordsFile.read(invocation.recordsFile ?? "-")
+    } catch {
+        fail(1, kind: "validation", error.message)
+    }
+    do {
+        let lookup = try await dnsLookup(sandboxZone: nil, domain: domain)
+        finish(try await DNSPreflight(lookup: lookup).check(records, domain: domain))
+    } catch {
+        if invocation.json {
+            Console.err(Render.json(Render.ErrorJSON(error, hint: nil), pretty: false))
+        } else {
+            Console.err("domains: \(Terminal.safe(error.description))")
+        }
+        exit(1)
+    }
+}
+
 guard let provider = invocation.provider, let command = invocation.command else { exit(2) }
+
+if command == .publish, ProviderFactory.hasCredentials(for: provider, in: environment) || invocation.baseURL != nil {
+    fail(
+        2, kind: "usage",
+        "publish writes to the offline sandbox's DNS zone; with a real account, publish the records at your DNS host",
+        help: Help.command(.publish, provider: provider), provider: provider)
+}
 
 var options = ClientOptions()
 if let seconds = invocation.requestTimeout, let timeout = Duration.clampedSeconds(seconds) {
@@ -164,6 +216,25 @@ do {
     }
 }
 
+/// The sandbox's DNS zone for this provider.
+@MainActor func loadSandboxZone() throws(SendingDomainsError) -> DNSZone {
+    do {
+        return try store.loadZone(provider)
+    } catch {
+        fail(1, kind: "sandbox", error.message, provider: provider)
+    }
+}
+
+/// Saves the simulator's state (before `finish` exits).
+@MainActor func saveSandbox() async throws(SendingDomainsError) {
+    guard let sandbox else { return }
+    do {
+        try await store.save(sandbox)
+    } catch {
+        fail(1, kind: "sandbox", error.message, provider: provider)
+    }
+}
+
 let id = invocation.argument ?? ""
 var status: Int32 = 0
 do {
@@ -193,15 +264,58 @@ do {
         case .zone: Console.out(RecordExport.zoneFile(records.map(Render.safe), origin: Terminal.safe(domain.name)))
         case .table: Console.out(Render.table(records))
         }
+    case .check:
+        let domain = try await provisioner.getDomain(id: id)
+        let zone = try sandbox.map { _ throws(SendingDomainsError) in try loadSandboxZone() }
+        let lookup = try await dnsLookup(sandboxZone: zone, domain: domain.name)
+        let report = try await DNSPreflight(lookup: lookup).check(domain)
+        try await saveSandbox()
+        finish(report)
+    case .publish:
+        let domain = try await provisioner.getDomain(id: id)
+        var zone = try loadSandboxZone()
+        for record in domain.records ?? [] { zone.remove(record.name, record.type) }
+        zone.publish(domain.records ?? [])
+        do {
+            try store.saveZone(zone, for: provider)
+        } catch {
+            fail(1, kind: "sandbox", error.message, provider: provider)
+        }
+        await sandbox?.publishRecords(for: domain.name)
+        let count = domain.records?.count ?? 0
+        Console.out(
+            invocation.json
+                ? Render.json(["published": domain.name], pretty: false)
+                : "Published \(count) record\(count == 1 ? "" : "s") of \(Terminal.safe(domain.name)) in the \(provider.displayName) sandbox's DNS zone."
+        )
     case .wait:
         let policy = PollingPolicy(
             initialInterval: Duration.clampedSeconds(invocation.interval) ?? .seconds(5),
             maximumInterval: .seconds(max(60, invocation.interval)))
+        var preflight: DNSPreflight?
+        if sandbox != nil || invocation.namesResolver {
+            let zone = try sandbox.map { _ throws(SendingDomainsError) in try loadSandboxZone() }
+            let name = sandbox == nil ? try await provisioner.getDomain(id: id).name : ""
+            preflight = DNSPreflight(lookup: try await dnsLookup(sandboxZone: zone, domain: name))
+        }
         let domain = try await provisioner.waitUntilVerified(
-            id: id, timeout: Duration.clampedSeconds(invocation.timeout) ?? .seconds(600), policy: policy
+            id: id, timeout: Duration.clampedSeconds(invocation.timeout) ?? .seconds(600), policy: policy,
+            preflight: preflight
         ) { progress in
             let next = progress.nextCheckIn.map { "; next check in \($0.seconds) s" } ?? ""
-            Console.err("domains: check \(progress.attempt): \(Terminal.safe(progress.status.description))\(next)")
+            var dns = ""
+            if let report = progress.preflight {
+                dns =
+                    report.ready
+                    ? "; DNS: every required record in place"
+                    : "; DNS: "
+                        + report.blocking.map { "\($0.record.type.rawValue) \($0.record.name) \($0.state.rawValue)" }
+                        .joined(separator: ", ")
+            }
+            let asked = progress.askedProvider ? "" : " (provider not asked)"
+            Console.err(
+                "domains: check \(progress.attempt): \(Terminal.safe(progress.status.description))\(asked)\(Terminal.safe(dns))\(next)"
+            )
         }
         Console.out(invocation.json ? Render.json(Render.DomainJSON(domain)) : Render.summary(domain))
         if domain.status == .failed {

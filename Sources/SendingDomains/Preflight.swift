@@ -124,6 +124,11 @@ public struct PreflightReport: Sendable, Hashable, Encodable {
             self.detail = detail
         }
 
+        /// The value as it is published (`MX` with its preference): the JSON's `expected`.
+        public static func expectedValue(_ record: DNSRecord) -> String {
+            PreflightReport.expected(record)
+        }
+
         private enum CodingKeys: String, CodingKey {
             case type, name, expected, required, state, observed, suggested, detail
         }

@@ -108,7 +108,8 @@ struct DomainsCLITests {
         let supportsRest = provider != "sendkit" && provider != "cllavio"
         for arguments in [
             ["list"], ["get", id], ["verify", id], ["records", id, "--format", "zone"],
-            ["records", id, "--format", "json"], ["wait", id, "--timeout", "30", "--interval", "0.01"], ["delete", id],
+            ["records", id, "--format", "json"], ["publish", id], ["check", id],
+            ["wait", id, "--timeout", "30", "--interval", "0.01"], ["delete", id],
         ] {
             let result = try cli.run([provider] + arguments)
             if supportsRest {
@@ -146,10 +147,106 @@ struct DomainsCLITests {
         #expect(table.stdout.hasPrefix("TYPE"))
         let json = try cli.run(["krafter", "records", id, "--json"])
         #expect(JSONValue(json: json.stdout) != nil)
+        #expect(try cli.run(["krafter", "publish", id]).status == 0)
         let wait = try cli.run(["krafter", "wait", id, "--interval", "0.01", "--json"])
         #expect(wait.status == 0)
         #expect(wait.stderr.contains("check 1:"))
         #expect(JSONValue(json: wait.stdout)?["status"] == "verified")
+    }
+
+    @Test("check: exit 3 until the records are published in the sandbox's zone, then 0; the JSON shape")
+    func checkAndPublish() throws {
+        let cli = try CLI()
+        #expect(try cli.run(["ahasend", "create", "example.com"]).status == 0)
+        let missing = try cli.run(["ahasend", "check", "example.com"])
+        #expect(missing.status == 3, "\(missing.stderr)")
+        #expect(missing.stdout.contains("NOT READY"))
+        #expect(missing.stdout.contains("MISSING"))
+        let json = try cli.run(["ahasend", "check", "example.com", "--json"])
+        #expect(json.status == 3)
+        let report = try #require(JSONValue(json: json.stdout))
+        #expect(report["domain"] == "example.com")
+        #expect(report["ready"] == false)
+        let first = try #require(report["records"]?.arrayValue?.first)
+        for key in ["type", "name", "expected", "required", "state", "observed", "detail"] {
+            #expect(first[key] != nil, "\(key)")
+        }
+        #expect(first["state"] == "missing")
+        #expect(first["suggested"] == nil)
+
+        // Not verified while nothing is published, whatever the number of checks.
+        _ = try cli.run(["ahasend", "verify", "example.com"])
+        let unverified = try #require(
+            JSONValue(json: try cli.run(["ahasend", "verify", "example.com", "--json"]).stdout))
+        #expect(unverified["status"] != "verified")
+
+        #expect(try cli.run(["ahasend", "publish", "example.com"]).status == 0)
+        let ready = try cli.run(["ahasend", "check", "example.com", "--json"])
+        #expect(ready.status == 0)
+        #expect(JSONValue(json: ready.stdout)?["ready"] == true)
+        let verified = try #require(
+            JSONValue(json: try cli.run(["ahasend", "verify", "example.com", "--json"]).stdout))
+        #expect(verified["status"] == "verified")
+    }
+
+    @Test("check --records FILE: either JSON form, against a loopback DNS server; exit 3 with a merge suggestion")
+    func checkRecordsFile() throws {
+        let cli = try CLI()
+        let created = try cli.run(["sendkit", "create", "example.com", "--region", "us-east-1", "--json"])
+        let domain = try #require(JSONValue(json: created.stdout))
+        let records = try #require(domain["records"]?.arrayValue)
+        let objectFile = cli.sandbox.appendingPathComponent("created.json")
+        try Data(created.stdout.utf8).write(to: objectFile)
+
+        // A zone where everything is published, except that the SPF name already has another SPF record.
+        var zone = DNSZone()
+        for record in records {
+            guard let type = record["type"]?.stringValue, let name = record["name"]?.stringValue,
+                let value = record["value"]?.stringValue
+            else { continue }
+            let priority = record["priority"]?.intValue.map { "\($0) " } ?? ""
+            if value.hasPrefix("v=spf1") {
+                zone.add(name, .txt, "v=spf1 include:_spf.google.com ~all")
+            } else {
+                zone.add(name, DNSRecordType(rawValue: type), priority + value)
+            }
+        }
+        let server = try LoopbackDNSServer(zone: zone)
+        let result = try cli.run([
+            "check", "--records", objectFile.path, "--resolver", server.address.description, "--json",
+        ])
+        #expect(result.status == 3, "\(result.stderr)")
+        let report = try #require(JSONValue(json: result.stdout))
+        let states = report["records"]?.arrayValue?.compactMap { $0["state"]?.stringValue } ?? []
+        #expect(states.contains("merge"))
+        #expect(states.filter { $0 != "merge" }.allSatisfy { $0 == "ok" }, "\(states)")
+        let merge = report["records"]?.arrayValue?.first { $0["state"] == "merge" }
+        #expect(merge?["suggested"]?.stringValue?.hasPrefix("v=spf1 include:_spf.google.com include:") == true)
+
+        // The array form (`records --format json`), from stdin, all published: exit 0.
+        let arrayForm = try JSONEncoder().encode(records)
+        var published = zone
+        for record in records where record["value"]?.stringValue?.hasPrefix("v=spf1") == true {
+            published.remove(record["name"]?.stringValue ?? "", .txt)
+            published.add(record["name"]?.stringValue ?? "", .txt, record["value"]?.stringValue ?? "")
+        }
+        server.zone = published
+        let fine = try cli.run(["check", "--records", "-", "--resolver", server.address.description], input: arrayForm)
+        #expect(fine.status == 0, "\(fine.stdout)\(fine.stderr)")
+        #expect(fine.stdout.contains("READY"))
+    }
+
+    @Test(
+        "check usage and DNS failures: exit 2 and 1",
+        arguments: [
+            (["check"], Int32(2)), (["check", "--records"], 2), (["check", "extra", "--records", "x"], 2),
+            (["ahasend", "list", "--resolver", "1.1.1.1"], 2),
+            (["ahasend", "check", "x.com", "--resolver", "dns.google"], 2),
+            (["sendkit", "check", "x.com"], 2), (["check", "--records", "/nonexistent.json"], 1),
+        ] as [([String], Int32)])
+    func checkUsage(_ arguments: [String], _ status: Int32) throws {
+        let result = try CLI().run(arguments)
+        #expect(result.status == status, "\(arguments): \(result.stderr)")
     }
 
     @Test(

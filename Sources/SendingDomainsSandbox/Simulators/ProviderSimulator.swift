@@ -118,14 +118,19 @@ public actor ProviderSimulator: Transport {
     }
 
     /// A simulator for `provider` with the sandbox credentials.
+    ///
+    /// - Parameter checksToVerify: How many checks a domain needs before it verifies;
+    ///   `Int.max` for one that verifies only after ``publishRecords(for:)`` (the `domains`
+    ///   command's sandbox, whose verification follows its DNS zone).
     public static func sandbox(
-        for provider: ProviderID, now: @escaping @Sendable () -> Date = { Date() }
+        for provider: ProviderID, checksToVerify: Int = defaultChecksToVerify,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) -> ProviderSimulator {
         switch provider {
-        case .autoSend: .autoSend(now: now)
-        case .krafter: .krafter(now: now)
+        case .autoSend: .autoSend(checksToVerify: checksToVerify, now: now)
+        case .krafter: .krafter(checksToVerify: checksToVerify, now: now)
         case .cllavio: .cllavio(now: now)
-        case .ahaSend: .ahaSend(now: now)
+        case .ahaSend: .ahaSend(checksToVerify: checksToVerify, now: now)
         default: .sendKit(now: now)
         }
     }
