@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
-modules=(HTTPTransport SendingDomains SendKitClient AutoSendClient KrafterClient CllavioClient AhaSendClient
+modules=(HTTPTransport SendingDomainsDNS SendingDomains SendKitClient AutoSendClient KrafterClient CllavioClient AhaSendClient
   SendingDomainsTesting SendingDomainsSandbox)
 swift package dump-symbol-graph --minimum-access-level public >/dev/null
 graphs=$(dirname "$(find .build -path '*symbolgraph/HTTPTransport.symbols.json' | head -n 1)")
@@ -20,7 +20,8 @@ status=0
 guides() {
   case "$1" in
     HTTPTransport) echo Transport ErrorsAndRetries Security Performance ;;
-    SendingDomains) echo GettingStarted UnifiedAPI ChoosingAProvider CLI APIGuidelines ;;
+    SendingDomainsDNS) echo Preflight ;;
+    SendingDomains) echo GettingStarted UnifiedAPI ChoosingAProvider Preflight CLI APIGuidelines ;;
     SendingDomainsTesting | SendingDomainsSandbox) echo Testing ;;
     *Client) echo "Providers/${1%Client}" ;;
   esac

@@ -65,6 +65,7 @@ MODULE_IMPORTS = {
     "@_spi(ProviderAuthoring) import KrafterClient",
     "@_spi(ProviderAuthoring) import SendKitClient",
     "import SendingDomains",
+    "import SendingDomainsDNS",
     "import SendingDomainsSandbox",
     "import SendingDomainsTesting",
 }

@@ -8,6 +8,7 @@ import HTTPTransport
 import KrafterClient
 import SendKitClient
 import SendingDomains
+import SendingDomainsDNS
 import SendingDomainsTesting
 
 /// An API key, as a reader would load it from their configuration.

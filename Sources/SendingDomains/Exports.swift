@@ -22,3 +22,4 @@
 @_exported import struct SendingDomainsDNS.DNSResolver
 @_exported import struct SendingDomainsDNS.DNSServer
 @_exported import struct SendingDomainsDNS.DNSZone
+@_exported import struct SendingDomainsDNS.RateLimitedLookup

@@ -26,8 +26,8 @@ public struct DNSPreflight: Sendable {
     /// The SPF evaluation limit (RFC 7208 §4.6.4): 10 DNS-querying terms.
     public static let spfLookupLimit = 10
 
-    /// A check that asks `lookup`: a ``DNSResolver`` (the system's, given servers, DNS over
-    /// HTTPS, or a zone's authoritative servers) or an in-memory ``DNSZone``.
+    /// A check that asks `lookup`: a `DNSResolver` (the system's, given servers, DNS over
+    /// HTTPS, or a zone's authoritative servers) or an in-memory `DNSZone`.
     public init(lookup: any DNSLookup, maximumCNAMEDepth: Int = 8) {
         self.lookup = lookup
         self.maximumCNAMEDepth = max(1, maximumCNAMEDepth)
@@ -35,8 +35,8 @@ public struct DNSPreflight: Sendable {
 
     /// Checks a domain's records as the provider reported them.
     ///
-    /// - Throws: ``SendingDomainsError``: ``SendingDomainsError/Kind/validation`` when the
-    ///   domain carries no records (call `getDomain(id:)` for them), and what ``DNSLookup``
+    /// - Throws: `SendingDomainsError`: `validation` when the
+    ///   domain carries no records (call `getDomain(id:)` for them), and what `DNSLookup`
     ///   throws when DNS cannot be asked (a timeout, no reachable server, `SERVFAIL`).
     public func check(_ domain: SendingDomain) async throws(SendingDomainsError) -> PreflightReport {
         guard let records = domain.records else {
@@ -51,7 +51,7 @@ public struct DNSPreflight: Sendable {
 
     /// Checks `records` of `domain`, each concurrently.
     ///
-    /// - Throws: what ``DNSLookup`` throws when DNS cannot be asked.
+    /// - Throws: what `DNSLookup` throws when DNS cannot be asked.
     public func check(_ records: [DNSRecord], domain: String) async throws(SendingDomainsError) -> PreflightReport {
         let checker = Checker(lookup: lookup, maximumDepth: maximumCNAMEDepth)
         let results: [PreflightReport.Record]

@@ -126,8 +126,8 @@ public struct DNSQuestion: Hashable, Sendable {
 ///
 /// Encoding writes no compression; decoding follows compression pointers, but only backwards
 /// and at most ``maximumPointerJumps`` times per name, so that a hostile answer cannot make it
-/// loop. Every malformed message is a ``SendingDomainsError`` of kind
-/// ``SendingDomainsError/Kind/decoding`` saying what was wrong, never a crash.
+/// loop. Every malformed message is a `SendingDomainsError` of kind
+/// `SendingDomainsError.Kind.decoding` saying what was wrong, never a crash.
 ///
 /// ```swift
 /// let query = DNSMessage.query(id: 7, name: "_dmarc.example.com", type: .txt)
@@ -245,7 +245,7 @@ public struct DNSMessage: Hashable, Sendable {
 
     /// Parses a message.
     ///
-    /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/decoding`` naming
+    /// - Throws: `SendingDomainsError` of kind `SendingDomainsError.Kind.decoding` naming
     ///   what is malformed: a truncated header or record, a label or name too long, a
     ///   compression pointer that loops or points forward, record data that does not fit its
     ///   type, or more than one OPT record.
@@ -333,7 +333,7 @@ public enum DNSName {
 
     /// Checks that `name` can be asked about: labels of 1–63 bytes, 253 characters in all.
     ///
-    /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation``.
+    /// - Throws: `SendingDomainsError` of kind `SendingDomainsError.Kind.validation`.
     public static func validate(_ name: String) throws(SendingDomainsError) {
         let name = normalized(name)
         guard !name.isEmpty else { throw .invalidInput(field: "name", "is empty") }

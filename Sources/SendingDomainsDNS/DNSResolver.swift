@@ -6,10 +6,10 @@ import HTTPTransport
 public protocol DNSLookup: Sendable {
     /// Asks for the records of `type` at `name`.
     ///
-    /// - Throws: ``SendingDomainsError``: ``SendingDomainsError/Kind/timeout`` when no server
-    ///   answered, ``SendingDomainsError/Kind/transport`` when none could be reached,
-    ///   ``SendingDomainsError/Kind/dns`` for `SERVFAIL` or `REFUSED` from every server,
-    ///   ``SendingDomainsError/Kind/decoding`` for a malformed answer. `NXDOMAIN` and an empty
+    /// - Throws: `SendingDomainsError`: `SendingDomainsError.Kind.timeout` when no server
+    ///   answered, `SendingDomainsError.Kind.transport` when none could be reached,
+    ///   `SendingDomainsError.Kind.dns` for `SERVFAIL` or `REFUSED` from every server,
+    ///   `SendingDomainsError.Kind.decoding` for a malformed answer. `NXDOMAIN` and an empty
     ///   answer are answers, not errors.
     func query(_ name: String, type: DNSRecordType) async throws(SendingDomainsError) -> DNSAnswer
 
@@ -60,7 +60,7 @@ public struct DNSAnswer: Hashable, Sendable {
 /// A stub resolver with no dependencies: RFC 1035 over UDP with EDNS(0) at 1,232 bytes, TCP when
 /// an answer is truncated (RFC 7766), timeouts and retries across servers, the system's
 /// resolvers from `/etc/resolv.conf` or servers you name, and DNS over HTTPS (RFC 8484) through
-/// the SDK's ``Transport`` where UDP is blocked or there is no `/etc/resolv.conf`.
+/// the SDK's `Transport` where UDP is blocked or there is no `/etc/resolv.conf`.
 ///
 /// ```swift
 /// let resolver = try DNSResolver.system()
@@ -111,9 +111,9 @@ public struct DNSResolver: DNSLookup {
 
     /// A resolver that asks a DNS-over-HTTPS endpoint (RFC 8484: `POST`,
     /// `application/dns-message`), through `transport` — the SDK's hardened
-    /// ``URLSessionTransport`` by default.
+    /// `URLSessionTransport` by default.
     ///
-    /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` when
+    /// - Throws: `SendingDomainsError` of kind `SendingDomainsError.Kind.validation` when
     ///   `url` is not `https` (plain `http` only on loopback).
     public init(
         dnsOverHTTPS url: String, transport: any Transport = URLSessionTransport.shared,
@@ -131,7 +131,7 @@ public struct DNSResolver: DNSLookup {
     /// The system's resolvers: the `nameserver` lines of `/etc/resolv.conf` (or `path`), with its
     /// `options timeout:N attempts:N`.
     ///
-    /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` when the
+    /// - Throws: `SendingDomainsError` of kind `SendingDomainsError.Kind.validation` when the
     ///   file cannot be read or names no usable server; use ``init(servers:timeout:attempts:)``
     ///   or ``init(dnsOverHTTPS:transport:timeout:attempts:)`` there.
     public static func system(path: String = "/etc/resolv.conf") throws(SendingDomainsError) -> DNSResolver {
@@ -326,7 +326,7 @@ public struct DNSResolver: DNSLookup {
     /// let answer = try await direct.query("send.example.com", type: .txt)
     /// ```
     ///
-    /// - Throws: what ``query(_:type:)`` throws, and ``SendingDomainsError/Kind/notFound`` when
+    /// - Throws: what ``query(_:type:)`` throws, and `SendingDomainsError.Kind.notFound` when
     ///   no zone or no addressable name server is found.
     public func authoritative(for name: String) async throws(SendingDomainsError) -> DNSResolver {
         var zone = DNSName.normalized(name)

@@ -22,7 +22,7 @@ public struct DNSServer: Hashable, Sendable, CustomStringConvertible {
 
     /// A server at `host` (an IPv4 or IPv6 address; `localhost` means 127.0.0.1).
     ///
-    /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` when
+    /// - Throws: `SendingDomainsError` of kind `SendingDomainsError.Kind.validation` when
     ///   `host` is not an IP address: the resolver sends to addresses, so that finding the
     ///   resolver never needs a resolver.
     public init(host: String, port: UInt16 = 53) throws(SendingDomainsError) {
@@ -36,7 +36,7 @@ public struct DNSServer: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `HOST`, `HOST:PORT`, `IPV6` or `[IPV6]:PORT`.
     ///
-    /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` naming
+    /// - Throws: `SendingDomainsError` of kind `SendingDomainsError.Kind.validation` naming
     ///   what is wrong.
     public init(parsing text: String) throws(SendingDomainsError) {
         let text = text.trimmingCharacters(in: .whitespaces)

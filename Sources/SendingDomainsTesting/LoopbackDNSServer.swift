@@ -9,7 +9,7 @@ import Glibc
 import Darwin
 #endif
 
-/// A DNS server on `127.0.0.1`, over UDP and TCP on the same port, answering from a ``DNSZone``:
+/// A DNS server on `127.0.0.1`, over UDP and TCP on the same port, answering from a `DNSZone`:
 /// so that an app's onboarding flow can test its DNS preflight end to end, offline, and so that
 /// the SDK's resolver meets what a real server will not do on request.
 ///

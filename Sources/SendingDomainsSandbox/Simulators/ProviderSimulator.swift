@@ -119,9 +119,12 @@ public actor ProviderSimulator: Transport {
 
     /// A simulator for `provider` with the sandbox credentials.
     ///
-    /// - Parameter checksToVerify: How many checks a domain needs before it verifies;
-    ///   `Int.max` for one that verifies only after ``publishRecords(for:)`` (the `domains`
-    ///   command's sandbox, whose verification follows its DNS zone).
+    /// - Parameters:
+    ///   - provider: The provider to simulate.
+    ///   - checksToVerify: How many checks a domain needs before it verifies; `Int.max` for one
+    ///     that verifies only after ``publishRecords(for:)`` (the `domains` command's sandbox,
+    ///     whose verification follows its DNS zone).
+    ///   - now: The simulator's clock, for timestamps.
     public static func sandbox(
         for provider: ProviderID, checksToVerify: Int = defaultChecksToVerify,
         now: @escaping @Sendable () -> Date = { Date() }
