@@ -113,7 +113,9 @@ let examples: [Target] = [
     ),
     .executableTarget(
         name: "Benchmarks",
-        dependencies: ["SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport"]
+        dependencies: [
+            "SendingDomains", "SendingDomainsDNS", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport",
+        ]
             + providers.map { .target(name: $0) },
         path: "Examples/Benchmarks",
         exclude: ["count-allocations.sh", "malloc_counter.c"],

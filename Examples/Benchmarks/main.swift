@@ -52,19 +52,29 @@ func progress(_ text: String) {
 
 var rows: [Row] = []
 
-progress("1/6 per-call CPU, SDK vs Foundation baseline")
+if arguments.contains("--preflight-only") {
+    // The DNS rows alone: `Benchmarks --preflight-only [--quick]`.
+    for row in try await PreflightBenchmark.run(runs: quick ? 5 : 15, domains: 1_000, rate: quick ? 2_000 : 1_000) {
+        print(row.benchmark, row.measured, row.baseline ?? 0, row.ratio ?? 0, row.unit)
+    }
+    exit(0)
+}
+
+progress("1/7 per-call CPU, SDK vs Foundation baseline")
 rows += try await ClientBenchmarks.run(runs: runs, iterations: iterations)
-progress("2/6 middleware pipeline alone")
+progress("2/7 middleware pipeline alone")
 rows += try await PipelineBenchmark.run(runs: runs, iterations: iterations * 3)
-progress("3/6 concurrent calls through the unified API")
+progress("3/7 concurrent calls through the unified API")
 rows += try ConcurrencyBenchmark.run(sizes: quick ? [1_000, 2_000] : [1_000, 10_000], runs: quick ? 3 : 5)
 rows += try InFlightMemoryBenchmark.run(calls: 10_000, runs: quick ? 3 : 5)
-progress("4/6 rate limiter accuracy")
+progress("4/7 rate limiter accuracy")
 rows += try await RateLimiterBenchmark.run(runs: quick ? 3 : 5, quick: quick)
-progress("5/6 loopback HTTP throughput")
+progress("5/7 loopback HTTP throughput")
 rows += try await LoopbackBenchmark.run(runs: quick ? 3 : 5, requests: quick ? 100 : 400)
-progress("6/6 large bodies over loopback HTTP")
+progress("6/7 large bodies over loopback HTTP")
 rows += try await LargeBodyBenchmark.run(runs: quick ? 3 : 5)
+progress("7/7 DNS preflight over loopback UDP")
+rows += try await PreflightBenchmark.run(runs: quick ? 5 : 15, domains: 1_000, rate: quick ? 2_000 : 1_000)
 
 if json {
     let encoder = JSONEncoder()
