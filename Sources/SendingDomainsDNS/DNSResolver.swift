@@ -326,9 +326,12 @@ public struct DNSResolver: DNSLookup {
     /// let answer = try await direct.query("send.example.com", type: .txt)
     /// ```
     ///
+    /// - Parameters:
+    ///   - name: A name in the zone, e.g. the domain.
+    ///   - port: The port the zone's servers answer on: 53, except in tests.
     /// - Throws: what ``query(_:type:)`` throws, and `SendingDomainsError.Kind.notFound` when
     ///   no zone or no addressable name server is found.
-    public func authoritative(for name: String) async throws(SendingDomainsError) -> DNSResolver {
+    public func authoritative(for name: String, port: UInt16 = 53) async throws(SendingDomainsError) -> DNSResolver {
         var zone = DNSName.normalized(name)
         var hosts: [String] = []
         while !zone.isEmpty {
@@ -346,7 +349,8 @@ public struct DNSResolver: DNSLookup {
             for type in [DNSRecordType.a, .aaaa] {
                 guard let answer = try? await query(host, type: type) else { continue }
                 for record in answer.records {
-                    if case .address(let address) = record.data, let server = try? DNSServer(host: address) {
+                    if case .address(let address) = record.data, let server = try? DNSServer(host: address, port: port)
+                    {
                         servers.append(server)
                     }
                 }

@@ -71,6 +71,9 @@ public final class LoopbackDNSServer: Sendable {
     /// How many queries the server has received, over both protocols.
     public var queryCount: Int { core.state.withLock { $0.queries } }
 
+    /// Whether the last query asked for recursion (RD); `nil` before any query.
+    public var lastQueryRecursionDesired: Bool? { core.state.withLock { $0.lastRecursionDesired } }
+
     /// How many queries arrived over TCP.
     public var tcpQueryCount: Int { core.state.withLock { $0.tcpQueries } }
 
@@ -120,6 +123,7 @@ public final class LoopbackDNSServer: Sendable {
             var zone: DNSZone
             var queries = 0
             var tcpQueries = 0
+            var lastRecursionDesired: Bool?
             var stopped = false
         }
 
@@ -254,6 +258,7 @@ public final class LoopbackDNSServer: Sendable {
             guard let message = try? DNSMessage(decoding: query), let question = message.questions.first else {
                 return []
             }
+            state.withLock { $0.lastRecursionDesired = message.recursionDesired }
             var response = DNSMessage(
                 id: message.id, isResponse: true, isAuthoritative: true, recursionDesired: message.recursionDesired,
                 recursionAvailable: false, questions: message.questions, udpPayloadSize: message.udpPayloadSize)

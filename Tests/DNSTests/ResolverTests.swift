@@ -124,6 +124,28 @@ struct ResolverTests {
         #expect(error?.kind == .cancelled)
     }
 
+    @Test("authoritative: the zone's name servers found through NS and asked without recursion")
+    func authoritative() async throws {
+        var primary = DNSZone()
+        primary.add("send.example.com", .txt, "just published")
+        let authority = try LoopbackDNSServer(zone: primary)
+        var world = DNSZone()
+        world.add("example.com", .ns, "ns1.example.com")
+        world.add("ns1.example.com", .a, "127.0.0.1")
+        world.add("send.example.com", .txt, "stale cached value")
+        let recursive = try LoopbackDNSServer(zone: world)
+        let direct = try await resolver(recursive).authoritative(for: "send.example.com", port: authority.address.port)
+        #expect(!direct.recursionDesired)
+        #expect(direct.description == authority.address.description)
+        let answer = try await direct.query("send.example.com", type: .txt)
+        #expect(answer.records.map(\.data.value) == ["just published"])
+        #expect(authority.lastQueryRecursionDesired == false)
+
+        let nowhere = try LoopbackDNSServer(zone: DNSZone())
+        let error = await captureError { try await resolver(nowhere).authoritative(for: "example.com") }
+        #expect(error?.kind == .notFound)
+    }
+
     @Test("resolv.conf: nameservers (at most three, scoped IPv6 skipped), timeout and attempts")
     func resolvConf() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
