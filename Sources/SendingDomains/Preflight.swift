@@ -274,7 +274,7 @@ struct Checker: Sendable {
     /// Whitespace around `;` and runs of whitespace do not matter (DKIM tag lists).
     static func normalizedTXT(_ value: String) -> String {
         var text = value.trimmingCharacters(in: .whitespaces)
-        if text.hasPrefix("\""), text.hasSuffix("\""), let strings = DNSZoneText.quotedStrings(text) {
+        if text.hasPrefix("\""), text.hasSuffix("\""), let strings = DNSZone.quotedStrings(text) {
             text = strings.joined()
         }
         let parts = text.split(separator: ";", omittingEmptySubsequences: false).map {
@@ -490,33 +490,6 @@ struct Checker: Sendable {
         return .init(
             record: record, state: .mismatch, observed: observed,
             detail: "\(record.name) has other addresses; change them to \(record.value).")
-    }
-}
-
-/// Quoted-string parsing shared with the zone (`"part1" "part2"`).
-enum DNSZoneText {
-    static func quotedStrings(_ text: String) -> [String]? {
-        var strings: [String] = []
-        var current = ""
-        var inside = false
-        var escaped = false
-        for character in text {
-            if escaped {
-                current.append(character)
-                escaped = false
-            } else if character == "\\" && inside {
-                escaped = true
-            } else if character == "\"" {
-                if inside { strings.append(current) }
-                current = ""
-                inside.toggle()
-            } else if inside {
-                current.append(character)
-            } else if !character.isWhitespace {
-                return nil
-            }
-        }
-        return inside ? nil : strings
     }
 }
 

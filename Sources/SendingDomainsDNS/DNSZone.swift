@@ -115,8 +115,9 @@ public struct DNSZone: DNSLookup, Hashable {
         }
     }
 
-    /// `"a" "b"` → `["a", "b"]`; `nil` when `text` is not a sequence of quoted strings.
-    static func quotedStrings(_ text: String) -> [String]? {
+    /// `"a" "b"` → `["a", "b"]` (backslash escapes kept literal); `nil` when `text` is not a
+    /// sequence of quoted strings.
+    package static func quotedStrings(_ text: String) -> [String]? {
         let text = text.trimmingCharacters(in: .whitespaces)
         guard text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 else { return nil }
         var strings: [String] = []
@@ -135,7 +136,7 @@ public struct DNSZone: DNSLookup, Hashable {
                 inside.toggle()
             } else if inside {
                 current.append(character)
-            } else if character != " " && character != "\t" {
+            } else if !character.isWhitespace {
                 return nil
             }
         }

@@ -1,19 +1,8 @@
 import Foundation
 import HTTPTransport
 import SendingDomainsDNS
+@_spi(ProviderAuthoring) import SendingDomainsTesting
 import Testing
-
-/// A deterministic generator (SplitMix64), so that a fuzz failure reproduces.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("DNS messages: RFC 1035 encoding and hostile decoding")
 struct DNSMessageTests {
@@ -118,7 +107,7 @@ struct DNSMessageTests {
 
     @Test("fuzz: 20,000 mutated messages decode or fail with a decoding error")
     func fuzz() {
-        var generator = SeededGenerator(state: 0x5EED)
+        var generator = SeededRandom(state: 0x5EED)
         let seeds = [
             Self.response.encoded(), DNSMessage.query(id: 1, name: "_dmarc.example.com", type: .txt).encoded(),
         ]

@@ -2,20 +2,8 @@ import Foundation
 @_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomains
 import SendingDomainsSandbox
-import SendingDomainsTesting
+@_spi(ProviderAuthoring) import SendingDomainsTesting
 import Testing
-
-/// SplitMix64: a seeded, reproducible generator.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 enum Mutator {
     static let fragments: [[UInt8]] = [
