@@ -1,0 +1,227 @@
+import Foundation
+@_spi(ProviderAuthoring) import HTTPTransport
+
+extension AhaSend {
+    /// Verifies AhaSend's webhook deliveries and returns their events, whatever web framework
+    /// received them.
+    ///
+    /// AhaSend signs deliveries as Standard Webhooks does — headers `webhook-id`,
+    /// `webhook-timestamp` (Unix seconds) and `webhook-signature` (space-separated `v1,<base64>`
+    /// signatures of `<id>.<timestamp>.<raw body>` with HMAC-SHA256) — with one difference: the
+    /// key is the literal UTF-8 bytes of the whole secret as AhaSend returned it (no base64
+    /// decoding, no prefix stripping). Any of the `v1` signatures may match; they are compared
+    /// in constant time; a timestamp more than ``tolerance`` from now, in either direction, is
+    /// refused.
+    ///
+    /// ```swift
+    /// let verifier = AhaSend.WebhookVerifier(secret: Secret("whsec_from_ahasend"))
+    /// let body = Data(#"{"type":"domain.dns_error","timestamp":"2024-05-06T12:59:46.404433272Z","data":{}}"#.utf8)
+    /// do {
+    ///     let event = try verifier.verify(body: body, headers: ["webhook-id": "msg_1", "webhook-timestamp": "1715000000", "webhook-signature": "v1,…"])
+    ///     print(event.id, event.type)   // drop an id you have already handled: deliveries are retried
+    /// } catch {
+    ///     print(error.code ?? "", error.message)   // which check failed; never the secret or the signature
+    /// }
+    /// ```
+    public struct WebhookVerifier: Sendable, CustomStringConvertible {
+        /// The webhook's signing secret.
+        public let secret: Secret
+        /// How far the delivery's timestamp may be from now, either way (5 minutes by default).
+        public let tolerance: Duration
+        /// The clock, for tests.
+        public let now: @Sendable () -> Date
+        /// The largest body accepted (1 MiB).
+        public static let maximumBodySize = 1 << 20
+
+        /// A verifier for the webhook whose secret is `secret`.
+        public init(
+            secret: Secret, tolerance: Duration = .seconds(300), now: @escaping @Sendable () -> Date = { Date() }
+        ) {
+            self.secret = secret
+            self.tolerance = tolerance
+            self.now = now
+        }
+
+        /// `AhaSend.WebhookVerifier(secret: <redacted>)`.
+        public var description: String { "AhaSend.WebhookVerifier(secret: \(Secret.placeholder))" }
+
+        /// Verifies a delivery whose headers come as a dictionary (names in any case).
+        ///
+        /// - Throws: the same errors as the name–value pairs form.
+        public func verify(body: Data, headers: [String: String]) throws(SendingDomainsError) -> WebhookEvent {
+            try verify(body: body, headerPairs: headers.map { ($0.key, $0.value) })
+        }
+
+        /// Verifies a delivery whose headers come as name–value pairs (names in any case), as
+        /// Vapor's `HTTPHeaders` and Hummingbird's `HTTPFields` iterate.
+        ///
+        /// - Throws: ``SendingDomainsError`` with ``SendingDomainsError/code`` naming the check
+        ///   that failed: `missing_header` or `malformed_timestamp` (kind `validation`: answer
+        ///   400), `timestamp_out_of_tolerance` or `signature_mismatch` (kind `authentication`:
+        ///   answer 401), `body_too_large` or `malformed_body` (kind `validation`). The message
+        ///   never contains the secret or a signature.
+        public func verify<Headers: Sequence<(String, String)>>(
+            body: Data, headers: Headers
+        ) throws(SendingDomainsError) -> WebhookEvent {
+            try verify(body: body, headerPairs: Array(headers))
+        }
+
+        private func verify(body: Data, headerPairs: [(String, String)]) throws(SendingDomainsError) -> WebhookEvent {
+            func header(_ name: String) -> String? {
+                headerPairs.first { $0.0.lowercased() == name }?.1.trimmingCharacters(in: .whitespaces)
+            }
+            guard body.count <= Self.maximumBodySize else {
+                throw failure(.validation, "body_too_large", "The delivery's body is over 1 MiB")
+            }
+            guard let id = header("webhook-id"), !id.isEmpty else {
+                throw failure(.validation, "missing_header", "The delivery has no webhook-id header")
+            }
+            guard let timestampText = header("webhook-timestamp"), !timestampText.isEmpty else {
+                throw failure(.validation, "missing_header", "The delivery has no webhook-timestamp header")
+            }
+            guard let signatures = header("webhook-signature"), !signatures.isEmpty else {
+                throw failure(.validation, "missing_header", "The delivery has no webhook-signature header")
+            }
+            guard timestampText.count <= 12, let seconds = Int64(timestampText) else {
+                throw failure(
+                    .validation, "malformed_timestamp", "The webhook-timestamp header is not a number of Unix seconds")
+            }
+            let delivered = Date(timeIntervalSince1970: TimeInterval(seconds))
+            let skew = abs(delivered.timeIntervalSince(now()))
+            guard skew <= tolerance.seconds else {
+                throw failure(
+                    .authentication, "timestamp_out_of_tolerance",
+                    "The delivery's timestamp is \(Int(skew)) s from now, more than the \(Int(tolerance.seconds)) s allowed: a replay, or a clock out of sync"
+                )
+            }
+            var signed = Data("\(id).\(timestampText).".utf8)
+            signed.append(body)
+            let expected = HMACSHA256.authenticationCode(for: signed, key: Data(secret.reveal().utf8))
+            var matched = false
+            for candidate in signatures.split(separator: " ") {
+                let parts = candidate.split(separator: ",", maxSplits: 1)
+                guard parts.count == 2, parts[0] == "v1", let given = Data(base64Encoded: String(parts[1])) else {
+                    continue
+                }
+                // Every candidate is compared, so the time taken does not say which matched.
+                if HMACSHA256.constantTimeEqual(given, expected) { matched = true }
+            }
+            guard matched else {
+                throw failure(
+                    .authentication, "signature_mismatch",
+                    "No v1 signature of the delivery matches the webhook's secret: check the secret, and that the body is passed exactly as received"
+                )
+            }
+            return try WebhookEvent(id: id, deliveredAt: delivered, body: body)
+        }
+
+        private func failure(_ kind: SendingDomainsError.Kind, _ code: String, _ message: String) -> SendingDomainsError
+        {
+            SendingDomainsError(
+                kind: kind, message: message, provider: .ahaSend, operation: "verifyWebhook", code: code)
+        }
+    }
+
+    /// One verified delivery.
+    public struct WebhookEvent: Sendable, Hashable {
+        /// The `webhook-id` header: the same for every retry of a delivery, so an app drops an id
+        /// it has already handled (AhaSend retries 6 times).
+        public var id: String
+        /// When the delivery was signed (`webhook-timestamp`).
+        public var deliveredAt: Date
+        /// The event type, e.g. `domain.dns_error`.
+        public var type: String
+        /// The event's own timestamp (nanoseconds parsed), when it has one.
+        public var timestamp: Date?
+        /// The event.
+        public var payload: Payload
+        /// The delivery's body, as received.
+        public var body: Data
+
+        /// What a delivery carries.
+        public enum Payload: Sendable, Hashable {
+            /// `domain.dns_error`: AhaSend's checker found DNS problems that will stop sending.
+            case domainDNSError(DomainDNSError)
+            /// Any other event type (`message.*`, `suppression.*`, `route.*`…): its `data`, as JSON.
+            case other(data: Data)
+        }
+
+        /// Parses a verified body.
+        ///
+        /// - Throws: ``SendingDomainsError`` of kind `validation`, code `malformed_body`, when the
+        ///   body is not AhaSend's `{type, timestamp, data}` envelope or a `domain.dns_error` lacks
+        ///   its fields.
+        public init(id: String, deliveredAt: Date, body: Data) throws(SendingDomainsError) {
+            struct Envelope: Decodable {
+                let type: String
+                let timestamp: String?
+            }
+            let decoder = JSONCoding.makeDecoder()
+            guard let envelope = try? decoder.decode(Envelope.self, from: body) else {
+                throw SendingDomainsError(
+                    kind: .validation, message: "The delivery's body is not an AhaSend event ({type, timestamp, data})",
+                    provider: .ahaSend, operation: "verifyWebhook", code: "malformed_body")
+            }
+            self.id = id
+            self.deliveredAt = deliveredAt
+            self.type = envelope.type
+            self.timestamp = envelope.timestamp.flatMap(Timestamp.parse)
+            self.body = body
+            if envelope.type == "domain.dns_error" {
+                struct DNSErrorEnvelope: Decodable { let data: DomainDNSError }
+                do {
+                    payload = .domainDNSError(try decoder.decode(DNSErrorEnvelope.self, from: body).data)
+                } catch {
+                    throw SendingDomainsError(
+                        kind: .validation,
+                        message: "The domain.dns_error event lacks a field: \(JSONCoding.describe(error))",
+                        provider: .ahaSend, operation: "verifyWebhook", code: "malformed_body")
+                }
+            } else {
+                let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+                let data = object?["data"].flatMap {
+                    try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys])
+                }
+                payload = .other(data: data ?? Data("null".utf8))
+            }
+        }
+    }
+
+    /// The `data` of a `domain.dns_error` event.
+    public struct DomainDNSError: Sendable, Hashable, Codable {
+        /// The domain.
+        public var domain: String
+        /// The account it belongs to.
+        public var accountID: String
+        /// Whether SPF was valid.
+        public var spfValid: Bool
+        /// Whether DKIM was valid.
+        public var dkimValid: Bool
+        /// Whether DMARC was valid.
+        public var dmarcValid: Bool
+        /// When AhaSend checked (nanoseconds parsed).
+        public var dnsLastCheckedAt: Date?
+
+        /// An event value (for tests).
+        public init(
+            domain: String, accountID: String, spfValid: Bool, dkimValid: Bool, dmarcValid: Bool,
+            dnsLastCheckedAt: Date? = nil
+        ) {
+            self.domain = domain
+            self.accountID = accountID
+            self.spfValid = spfValid
+            self.dkimValid = dkimValid
+            self.dmarcValid = dmarcValid
+            self.dnsLastCheckedAt = dnsLastCheckedAt
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case domain
+            case accountID = "account_id"
+            case spfValid = "spf_valid"
+            case dkimValid = "dkim_valid"
+            case dmarcValid = "dmarc_valid"
+            case dnsLastCheckedAt = "dns_last_checked_at"
+        }
+    }
+}
