@@ -5,14 +5,14 @@ import SendingDomains
 struct Invocation {
     /// A command on one provider's domains.
     enum Command: String, CaseIterable {
-        case create, list, get, verify, delete, records, wait, check, publish
+        case create, list, get, verify, delete, records, wait, check, publish, watch, webhook
 
         /// The ``DomainOperation`` the command needs the provider to offer.
         var operation: DomainOperation {
             switch self {
             case .create: .create
             case .list: .list
-            case .get, .records, .check, .publish: .get
+            case .get, .records, .check, .publish, .watch, .webhook: .get
             case .verify, .wait: .verify
             case .delete: .delete
             }
@@ -46,6 +46,15 @@ struct Invocation {
     var authoritative = false
     /// `--records FILE` (`-` for stdin).
     var recordsFile: String?
+    /// Every positional argument after the command: `watch`'s ids, `webhook`'s subcommand.
+    var arguments: [String] = []
+    /// `--header 'NAME: VALUE'`, in order (`webhook verify`).
+    var headers: [(String, String)] = []
+    /// `--body FILE` (`webhook verify`).
+    var bodyFile: String?
+    /// `--host` and `--port` (`webhook listen`).
+    var host = "127.0.0.1"
+    var port: UInt16 = 0
 
     /// Whether a DNS source was named on the command line.
     var namesResolver: Bool { !resolvers.isEmpty || doh != nil || authoritative }
@@ -105,6 +114,9 @@ enum Help {
           wait <id>           poll until the domain is verified (--timeout SECONDS)
           check <id>          look the domain's records up in DNS: what is missing, wrong or in conflict
           publish <id>        sandbox only: publish the domain's records in the sandbox's DNS zone
+          watch <id>…         print changes to the domains as they happen, until interrupted
+          webhook listen      ahasend: receive webhook deliveries, verify them, print the events
+          webhook verify      ahasend: verify one saved delivery (--header 'NAME: VALUE'… --body FILE)
           sandbox reset       forget the offline sandbox's domains (one provider's, or all)
 
           domains check --records FILE   check the records `create --json` or `records --format json` printed
@@ -138,7 +150,9 @@ enum Help {
 
     static func offered(_ provider: ProviderID) -> [Invocation.Command] {
         let capabilities = ProviderFactory.capabilities[provider] ?? ProviderCapabilities(operations: [], options: [])
-        return Invocation.Command.allCases.filter { capabilities.supports($0.operation) }
+        return Invocation.Command.allCases.filter {
+            capabilities.supports($0.operation) && ($0 != .webhook || provider == .ahaSend)
+        }
     }
 
     static func createOptions(_ provider: ProviderID) -> [String] {
@@ -192,6 +206,8 @@ enum Help {
             case .wait: "wait <id> [--timeout S] [--interval S] [DNS options]   poll until verified"
             case .check: "check <id> [DNS options]          look the domain's records up in DNS"
             case .publish: "publish <id>                       publish the records in the sandbox's DNS zone"
+            case .watch: "watch <id>… [--interval S]         print changes as they happen, until interrupted"
+            case .webhook: "webhook listen|verify [options]    receive or check AhaSend webhook deliveries"
             }
         var sections: [String] = []
         switch command {
@@ -219,6 +235,24 @@ enum Help {
             )
         case .publish:
             sections.append("Only in the offline sandbox: with credentials, publish the records at your DNS host.")
+        case .watch:
+            sections.append(
+                """
+                WATCH OPTIONS
+                  --interval SECONDS   how often a changing domain is checked (default 60; stable ones every 15 min)
+                Each provider is polled within a share of its rate limit. With --json, one event per line.
+                In the sandbox the records are also looked up in the sandbox's zone.
+                """)
+        case .webhook:
+            sections.append(
+                """
+                WEBHOOK COMMANDS
+                  listen [--host ADDRESS] [--port N]   receive deliveries (the secret from AHASEND_WEBHOOK_SECRET);
+                                                       answers 204 verified, 401 bad signature or timestamp, 400 malformed;
+                                                       prints "listening on HOST:PORT" to stderr when ready; loopback by default
+                  verify --header 'NAME: VALUE'… [--body FILE]   verify one saved delivery (the body from stdin
+                                                       without --body): exit 0 and the event, or 1 and the reason
+                """)
         default: break
         }
         let idLine =
@@ -373,6 +407,25 @@ enum Parser {
             case "--doh": invocation.doh = try take(flag)
             case "--authoritative": invocation.authoritative = true
             case "--records": invocation.recordsFile = try take(flag)
+            case "--header":
+                let text = try take(flag)
+                guard let colon = text.firstIndex(of: ":") else {
+                    throw UsageError(message: "--header takes 'NAME: VALUE'", help: help())
+                }
+                invocation.headers.append(
+                    (
+                        String(text[..<colon]).trimmingCharacters(in: .whitespaces),
+                        String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+                    ))
+            case "--body": invocation.bodyFile = try take(flag)
+            case "--host": invocation.host = try take(flag)
+            case "--port":
+                let text = try take(flag)
+                guard let port = UInt16(text) else {
+                    throw UsageError(
+                        message: "--port takes a port number (0–65535), got \"\(Terminal.safe(text))\"", help: help())
+                }
+                invocation.port = port
             case "--idempotency-key":
                 let text = try take(flag)
                 do {
@@ -424,6 +477,9 @@ enum Parser {
                     invocation.target = .provider(provider, command)
                 case (3, false):
                     invocation.argument = argument
+                    invocation.arguments.append(argument)
+                case (_, false) where invocation.command == .watch:
+                    invocation.arguments.append(argument)
                 default:
                     throw UsageError(message: "unexpected argument \"\(Terminal.safe(argument))\"", help: help())
                 }
@@ -455,12 +511,30 @@ enum Parser {
         guard let provider = invocation.provider else { throw UsageError(message: "missing provider", help: Help.main) }
         guard let command = invocation.command else { throw UsageError(message: "missing command", help: help()) }
         let offered = Help.offered(provider)
+        if command == .webhook {
+            guard provider == .ahaSend else {
+                throw UsageError(
+                    kind: "unsupportedOperation",
+                    message: "\(provider.displayName) sends no domain webhooks; only AhaSend does (use watch to poll)",
+                    help: Help.provider(provider))
+            }
+            guard ["listen", "verify"].contains(invocation.argument ?? "") else {
+                throw UsageError(message: "webhook takes listen or verify", help: help())
+            }
+            return invocation
+        }
         guard offered.contains(command) else {
             throw UsageError(
                 kind: "unsupportedOperation",
                 message:
                     "\(provider.displayName) does not offer \(command.rawValue); it offers \(offered.map(\.rawValue).joined(separator: ", "))",
                 help: Help.provider(provider))
+        }
+        if invocation.bodyFile != nil || !invocation.headers.isEmpty {
+            throw UsageError(message: "--header and --body apply to webhook verify", help: help())
+        }
+        if command != .watch && invocation.arguments.count > 1 {
+            throw UsageError(message: "unexpected argument \"\(Terminal.safe(invocation.arguments[1]))\"", help: help())
         }
         let needsArgument = command != .list
         if needsArgument && invocation.argument == nil {

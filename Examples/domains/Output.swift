@@ -1,5 +1,7 @@
+import AhaSendClient
 import Foundation
 import SendingDomains
+import SendingDomainsTesting
 
 /// Writes to standard output and standard error.
 enum Console {
@@ -225,6 +227,103 @@ enum Render {
             if result.detail != "Published." { lines.append("          \(Terminal.safe(result.detail))") }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A watch event for people: when, which domain, what changed.
+    static func event(_ event: DomainEvent) -> String {
+        let what: String =
+            switch event.change {
+            case .verified: "verified"
+            case .failed: "FAILED"
+            case .statusChanged(let from, let to): "status \(from?.description ?? "?") → \(to)"
+            case .recordChanged(let change):
+                "\(change.source == .dns ? "DNS" : "provider"): \(change.record.type.rawValue) \(change.record.name) \(change.from ?? "?") → \(change.to)"
+            case .dnsError(let report): "DNS error: \(dnsErrorText(report))"
+            }
+        return "\(date(event.observedAt))  \(Terminal.safe(event.domainName))  \(Terminal.safe(what))"
+    }
+
+    static func dnsErrorText(_ report: DNSErrorReport) -> String {
+        [("SPF", report.spfValid), ("DKIM", report.dkimValid), ("DMARC", report.dmarcValid)]
+            .compactMap { name, valid in valid.map { "\(name) \($0 ? "valid" : "INVALID")" } }
+            .joined(separator: ", ")
+    }
+
+    /// A watch event as one JSON line.
+    struct EventJSON: Encodable {
+        let provider: String
+        let id: String
+        let domain: String
+        let change: String
+        let from: String?
+        let to: String?
+        let record: RecordExport.JSONRecord?
+        let source: String?
+        let observedAt: String
+
+        init(_ event: DomainEvent) {
+            provider = event.provider.rawValue
+            id = event.domainID
+            domain = event.domainName
+            observedAt = Render.date(event.observedAt)
+            var record: RecordExport.JSONRecord?
+            var source: String?
+            switch event.change {
+            case .verified: (change, from, to) = ("verified", nil, "verified")
+            case .failed: (change, from, to) = ("failed", nil, "failed")
+            case .statusChanged(let before, let after): (change, from, to) = ("statusChanged", before?.code, after.code)
+            case .recordChanged(let recordChange):
+                (change, from, to) = ("recordChanged", recordChange.from, recordChange.to)
+                record = RecordExport.JSONRecord(recordChange.record)
+                source = recordChange.source.rawValue
+            case .dnsError(let report): (change, from, to) = ("dnsError", nil, dnsErrorText(report))
+            }
+            self.record = record
+            self.source = source
+        }
+
+        enum CodingKeys: String, CodingKey { case provider, id, domain, change, from, to, record, source, observedAt }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(provider, forKey: .provider)
+            try container.encode(id, forKey: .id)
+            try container.encode(domain, forKey: .domain)
+            try container.encode(change, forKey: .change)
+            try container.encode(from, forKey: .from)
+            try container.encode(to, forKey: .to)
+            try container.encode(record, forKey: .record)
+            try container.encode(source, forKey: .source)
+            try container.encode(observedAt, forKey: .observedAt)
+        }
+    }
+
+    /// A verified webhook delivery for people.
+    static func webhook(_ event: AhaSend.WebhookEvent) -> String {
+        switch event.payload {
+        case .domainDNSError(let error):
+            let report = DNSErrorReport(
+                spfValid: error.spfValid, dkimValid: error.dkimValid, dmarcValid: error.dmarcValid)
+            return
+                "\(Terminal.safe(event.id))  \(Terminal.safe(error.domain))  domain.dns_error: \(dnsErrorText(report))"
+        case .other:
+            return "\(Terminal.safe(event.id))  \(Terminal.safe(event.type))"
+        }
+    }
+
+    /// A verified webhook delivery as one JSON line: its id (to drop repeats), type, and data.
+    struct WebhookJSON: Encodable {
+        let id: String
+        let type: String
+        let deliveredAt: String
+        let data: JSONValue
+
+        init(_ event: AhaSend.WebhookEvent) {
+            id = event.id
+            type = event.type
+            deliveredAt = Render.date(event.deliveredAt)
+            data = (try? JSONValue(data: event.body))?["data"] ?? .null
+        }
     }
 
     static func json(_ value: some Encodable, pretty: Bool = true) -> String {

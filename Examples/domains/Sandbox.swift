@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTransport
 import SendingDomains
 import SendingDomainsDNS
 import SendingDomainsSandbox
@@ -158,5 +159,37 @@ struct SandboxStore {
             .joined(separator: " ")
         }
         return data.value
+    }
+}
+
+/// The sandbox as another process changes it: each request loads the provider's state from
+/// disk, and saves it after (for `watch`, which runs while `publish` and `verify` run elsewhere).
+struct ReloadingSandboxTransport: Transport {
+    let store: SandboxStore
+    let provider: ProviderID
+
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
+        let simulator = try await store.load(provider)
+        let response = try await simulator.send(request)
+        try await store.save(simulator)
+        return response
+    }
+}
+
+/// The sandbox's DNS zone as `publish` leaves it, read again for every query.
+struct ReloadingSandboxZone: DNSLookup {
+    let store: SandboxStore
+    let provider: ProviderID
+
+    var description: String { "the \(provider.displayName) sandbox's zone" }
+
+    func query(_ name: String, type: DNSRecordType) async throws(SendingDomainsError) -> DNSAnswer {
+        do {
+            return try await store.loadZone(provider).query(name, type: type)
+        } catch let error as SendingDomainsError {
+            throw error
+        } catch {
+            throw SendingDomainsError(kind: .dns, message: "\(error)", operation: "dnsQuery")
+        }
     }
 }

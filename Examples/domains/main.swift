@@ -13,6 +13,19 @@ import SendingDomainsDNS
 import SendingDomainsSandbox
 import SendingDomainsTesting
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// A parent may have spawned this process with signals blocked (a test runner's thread mask is
+// inherited): `watch` and `webhook listen` must still stop when interrupted or terminated.
+var stopSignals = sigset_t()
+sigemptyset(&stopSignals)
+for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&stopSignals, signal) }
+pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 let wantsJSON = arguments.contains("--json")
 
@@ -108,6 +121,10 @@ if case .checkRecords = invocation.target {
 }
 
 guard let provider = invocation.provider, let command = invocation.command else { exit(2) }
+
+if command == .webhook {
+    WebhookCommand.run(invocation, environment: environment)
+}
 
 if command == .publish, ProviderFactory.hasCredentials(for: provider, in: environment) || invocation.baseURL != nil {
     fail(
@@ -288,6 +305,39 @@ do {
                 ? Render.json(["published": domain.name], pretty: false)
                 : "Published \(count) record\(count == 1 ? "" : "s") of \(Terminal.safe(domain.name)) in the \(provider.displayName) sandbox's DNS zone."
         )
+    case .watch:
+        var domains: [SendingDomain] = []
+        for id in invocation.arguments { domains.append(try await provisioner.getDomain(id: id)) }
+        var watchOptions = DomainWatcher.Options(
+            changingInterval: Duration.clampedSeconds(invocation.interval == 5 ? 60 : invocation.interval)
+                ?? .seconds(60))
+        var watched = provisioner
+        if sandbox != nil {
+            // Another process's `publish` and `verify` change the sandbox while this one watches.
+            try await saveSandbox()
+            var reloading = options
+            reloading.transport = ReloadingSandboxTransport(store: store, provider: provider)
+            watched = ProviderFactory.make(ProviderSimulator.sandboxCredentials(for: provider), options: reloading)
+            if !invocation.namesResolver {
+                watchOptions.preflight = DNSPreflight(lookup: ReloadingSandboxZone(store: store, provider: provider))
+            }
+        }
+        if invocation.namesResolver {
+            watchOptions.preflight = DNSPreflight(
+                lookup: try await dnsLookup(sandboxZone: nil, domain: domains.first?.name ?? ""))
+        }
+        if !invocation.json {
+            Console.err(
+                "domains: watching \(domains.count) domain\(domains.count == 1 ? "" : "s") at \(provider.displayName); interrupt to stop"
+            )
+        }
+        let watcher = DomainWatcher(
+            providers: [watched], snapshot: WatchSnapshot(domains: domains), options: watchOptions)
+        for await event in watcher.events() {
+            Console.out(invocation.json ? Render.json(Render.EventJSON(event), pretty: false) : Render.event(event))
+        }
+    case .webhook:
+        break
     case .wait:
         let policy = PollingPolicy(
             initialInterval: Duration.clampedSeconds(invocation.interval) ?? .seconds(5),

@@ -1,0 +1,73 @@
+import AhaSendClient
+import Foundation
+import SendingDomains
+
+/// `domains ahasend webhook listen|verify`.
+enum WebhookCommand {
+    static func run(_ invocation: Invocation, environment: [String: String]) -> Never {
+        guard let secret = environment["AHASEND_WEBHOOK_SECRET"], !secret.isEmpty else {
+            fail(
+                2, kind: "usage",
+                "set AHASEND_WEBHOOK_SECRET to the webhook's signing secret (AhaSend shows it when the webhook is created)",
+                help: Help.command(.webhook, provider: .ahaSend), provider: .ahaSend)
+        }
+        let verifier = AhaSend.WebhookVerifier(secret: Secret(secret))
+        if invocation.argument == "verify" { verify(invocation, verifier) }
+        listen(invocation, verifier)
+    }
+
+    /// One saved delivery: exit 0 and the event, or 1 and the reason.
+    static func verify(_ invocation: Invocation, _ verifier: AhaSend.WebhookVerifier) -> Never {
+        let body: Data
+        do {
+            let path = invocation.bodyFile ?? "-"
+            let handle =
+                path == "-" ? FileHandle.standardInput : try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            body = try handle.read(upToCount: AhaSend.WebhookVerifier.maximumBodySize + 1) ?? Data()
+        } catch {
+            fail(1, kind: "validation", "cannot read the body: \(error.localizedDescription)", provider: .ahaSend)
+        }
+        do {
+            let event = try verifier.verify(body: body, headers: invocation.headers)
+            Console.out(invocation.json ? Render.json(Render.WebhookJSON(event), pretty: false) : Render.webhook(event))
+            exit(0)
+        } catch {
+            if invocation.json {
+                Console.err(Render.json(Render.ErrorJSON(error, hint: nil), pretty: false))
+            } else {
+                Console.err(
+                    "domains: the delivery is not verified (\(error.code ?? error.kind.rawValue)): \(Terminal.safe(error.message))"
+                )
+            }
+            exit(1)
+        }
+    }
+
+    /// Receives deliveries until interrupted.
+    static func listen(_ invocation: Invocation, _ verifier: AhaSend.WebhookVerifier) -> Never {
+        let json = invocation.json
+        let server: WebhookServer
+        do {
+            server = try WebhookServer(
+                host: invocation.host, port: invocation.port, maximumBody: AhaSend.WebhookVerifier.maximumBodySize
+            ) { request in
+                guard request.method == "POST" else { return .init(status: 405, body: "POST a delivery") }
+                do throws(SendingDomainsError) {
+                    let event = try verifier.verify(body: request.body, headers: request.headers)
+                    Console.out(json ? Render.json(Render.WebhookJSON(event), pretty: false) : Render.webhook(event))
+                    return .init(status: 204, body: "")
+                } catch {
+                    Console.err(
+                        "domains: refused a delivery (\(error.code ?? error.kind.rawValue)): \(Terminal.safe(error.message))"
+                    )
+                    return .init(status: error.kind == .authentication ? 401 : 400, body: error.code ?? "invalid")
+                }
+            }
+        } catch {
+            fail(1, kind: "transport", error.message, provider: .ahaSend)
+        }
+        let shown = server.host.contains(":") ? "[\(server.host)]" : server.host
+        Console.err("listening on \(shown):\(server.port)")
+        server.run()
+    }
+}

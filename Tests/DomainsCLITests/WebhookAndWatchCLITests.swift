@@ -1,0 +1,175 @@
+import Foundation
+@_spi(ProviderAuthoring) import HTTPTransport
+import SendingDomains
+import SendingDomainsTesting
+import Testing
+
+/// A `domains` process left running (`webhook listen`, `watch`), whose output is collected as it
+/// comes.
+final class RunningCLI: @unchecked Sendable {
+    let process = Process()
+    let stdout = Locked(Data())
+    let stderr = Locked(Data())
+
+    init(_ cli: CLI, _ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = CLI.executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment.filter {
+            !$0.key.hasSuffix("_API_KEY") && !$0.key.hasPrefix("AHASEND") && !$0.key.hasPrefix("CLLAVIO")
+        }
+        env["SENDINGDOMAINS_SANDBOX_DIR"] = cli.sandbox.path
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // One reading thread per pipe, until the process closes it.
+        for (handle, sink) in [(out.fileHandleForReading, stdout), (err.fileHandleForReading, stderr)] {
+            Thread.detachNewThread {
+                while true {
+                    let data = handle.availableData
+                    if data.isEmpty { return }
+                    sink.withLock { $0.append(data) }
+                }
+            }
+        }
+    }
+
+    var output: String { String(decoding: stdout.withLock { $0 }, as: UTF8.self) }
+    var errors: String { String(decoding: stderr.withLock { $0 }, as: UTF8.self) }
+
+    /// Waits until `condition` holds on the output so far (the test's time limit bounds it).
+    func wait(until condition: (RunningCLI) -> Bool) async throws {
+        while !condition(self) {
+            guard process.isRunning else { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
+
+@Suite("The domains command: webhooks and watch", .serialized)
+struct WebhookAndWatchCLITests {
+    static let secret = "aha-whsec-cli-test"
+    static let body = Data(
+        #"{"type":"domain.dns_error","timestamp":"2024-05-06T12:59:46.404433272Z","data":{"domain":"example.com","account_id":"00000000-0000-4000-8000-000000000001","spf_valid":false,"dkim_valid":true,"dmarc_valid":true,"dns_last_checked_at":"2024-05-06T12:59:46.404433312Z"}}"#
+            .utf8)
+
+    static func signature(_ body: Data, id: String, timestamp: Int, secret: String = secret) -> String {
+        var content = Data("\(id).\(timestamp).".utf8)
+        content.append(body)
+        return "v1," + HMACSHA256.authenticationCode(for: content, key: Data(secret.utf8)).base64EncodedString()
+    }
+
+    @Test("webhook verify: exit 0 and the event; a bad signature exit 1 with the check; no secret: exit 2")
+    func verify() throws {
+        var cli = try CLI()
+        cli.environment["AHASEND_WEBHOOK_SECRET"] = Self.secret
+        let now = Int(Date().timeIntervalSince1970)
+        let file = cli.sandbox.appendingPathComponent("delivery.json")
+        try Self.body.write(to: file)
+        let good = try cli.run([
+            "ahasend", "webhook", "verify", "--header", "webhook-id: msg_1", "--header", "Webhook-Timestamp: \(now)",
+            "--header", "webhook-signature: \(Self.signature(Self.body, id: "msg_1", timestamp: now))", "--body",
+            file.path, "--json",
+        ])
+        #expect(good.status == 0, "\(good.stderr)")
+        let event = try #require(JSONValue(json: good.stdout))
+        #expect(event["id"] == "msg_1")
+        #expect(event["type"] == "domain.dns_error")
+        #expect(event["data"]?["spf_valid"] == false)
+
+        let bad = try cli.run(
+            [
+                "ahasend", "webhook", "verify", "--header", "webhook-id: msg_1", "--header",
+                "webhook-timestamp: \(now)",
+                "--header",
+                "webhook-signature: \(Self.signature(Self.body, id: "msg_1", timestamp: now, secret: "other"))",
+            ], input: Self.body)
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("signature_mismatch"))
+        #expect(!bad.stderr.contains(Self.secret))
+
+        let stale = try cli.run(
+            [
+                "ahasend", "webhook", "verify", "--header", "webhook-id: msg_1", "--header",
+                "webhook-timestamp: \(now - 3_600)",
+                "--header", "webhook-signature: \(Self.signature(Self.body, id: "msg_1", timestamp: now - 3_600))",
+            ], input: Self.body)
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("timestamp_out_of_tolerance"))
+
+        let unset = try CLI().run(["ahasend", "webhook", "verify"], input: Self.body)
+        #expect(unset.status == 2)
+        #expect(unset.stderr.contains("AHASEND_WEBHOOK_SECRET"))
+        #expect(try CLI().run(["krafter", "webhook", "listen"]).status == 2)
+    }
+
+    @Test(
+        "webhook listen: 204 verified, 401 bad signature, 400 malformed, 413 too large; each event a JSON line",
+        .timeLimit(.minutes(1)))
+    func listen() async throws {
+        let cli = try CLI()
+        let server = try RunningCLI(
+            cli, ["ahasend", "webhook", "listen", "--json"], environment: ["AHASEND_WEBHOOK_SECRET": Self.secret])
+        try await server.wait { $0.errors.contains("listening on ") }
+        let line = try #require(server.errors.split(separator: "\n").first { $0.hasPrefix("listening on 127.0.0.1:") })
+        let port = try #require(Int(line.split(separator: ":").last ?? ""))
+        let base = try #require(URL(string: "http://127.0.0.1:\(port)"))
+        let transport = URLSessionTransport()
+        func post(_ body: Data, _ headers: HeaderFields) async throws -> Int {
+            try await transport.send(
+                TransportRequest(method: .post, baseURL: base, path: ["hooks"], headers: headers, body: body)
+            ).status
+        }
+        let now = Int(Date().timeIntervalSince1970)
+        let signed: HeaderFields = [
+            "webhook-id": "msg_9", "webhook-timestamp": "\(now)",
+            "webhook-signature": Self.signature(Self.body, id: "msg_9", timestamp: now),
+        ]
+        #expect(try await post(Self.body, signed) == 204)
+        var forged = signed
+        forged["webhook-signature"] = Self.signature(Self.body, id: "msg_9", timestamp: now, secret: "guess")
+        #expect(try await post(Self.body, forged) == 401)
+        #expect(try await post(Self.body, ["webhook-id": "msg_9"]) == 400)
+        #expect(try await post(Data(repeating: 0x20, count: 2 << 20), signed) == 413)
+        try await server.wait { $0.output.contains("msg_9") }
+        let events = server.output.split(separator: "\n").compactMap { JSONValue(json: String($0)) }
+        #expect(events.count == 1)
+        #expect(events.first?["id"] == "msg_9")
+        #expect(!server.errors.contains(Self.secret))
+        server.stop()
+    }
+
+    @Test("watch: prints each change as a JSON line as it happens", .timeLimit(.minutes(1)))
+    func watch() async throws {
+        let cli = try CLI()
+        #expect(try cli.run(["ahasend", "create", "example.com"]).status == 0)
+        let watcher = try RunningCLI(cli, ["ahasend", "watch", "example.com", "--interval", "0.05", "--json"])
+        try await watcher.wait { _ in true }
+        #expect(try cli.run(["ahasend", "publish", "example.com"]).status == 0)
+        try await watcher.wait { $0.output.contains("\"to\":\"ok\"") }
+        #expect(try cli.run(["ahasend", "verify", "example.com"]).status == 0)
+        try await watcher.wait { $0.output.contains("\"change\":\"verified\"") }
+        let events = watcher.output.split(separator: "\n").compactMap { JSONValue(json: String($0)) }
+        #expect(events.filter { $0["change"] == "verified" }.count == 1)
+        #expect(events.contains { $0["source"] == "dns" && $0["from"] == "missing" && $0["to"] == "ok" })
+        #expect(watcher.process.isRunning)
+        watcher.stop()
+    }
+}
