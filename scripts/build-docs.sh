@@ -21,7 +21,8 @@ guides() {
   case "$1" in
     HTTPTransport) echo Transport ErrorsAndRetries Security Performance ;;
     SendingDomainsDNS) echo Preflight ;;
-    SendingDomains) echo GettingStarted UnifiedAPI ChoosingAProvider Preflight CLI APIGuidelines ;;
+    SendingDomains) echo GettingStarted UnifiedAPI ChoosingAProvider Preflight Webhooks CLI APIGuidelines ;;
+    AhaSendClient) echo Providers/AhaSend Webhooks ;;
     SendingDomainsTesting | SendingDomainsSandbox) echo Testing ;;
     *Client) echo "Providers/${1%Client}" ;;
   esac

@@ -33,8 +33,10 @@ DECLARATION = re.compile(r"^(@\w+(\(.*\))? )*(public |package |private |filepriv
 OUT = ROOT / ".build" / "snippets"
 
 
-def blocks(page):
-    """Yields (line number, code, continues) for each checked swift block of `page`."""
+def blocks(page, standins=False):
+    """Yields (line number, code, continues) for each checked swift block of `page`; with
+    `standins`, (line number, code, framework) for the blocks written against a web framework's
+    stand-in types instead (`<!-- snippet: stand-ins Vapor -->`)."""
     lines = page.read_text().split("\n")
     if page.suffix == ".swift":
         # DocC comments: the `///` lines, with the marker, whatever their indentation.
@@ -48,7 +50,11 @@ def blocks(page):
             end = start
             while end < len(lines) and lines[end].strip() != "```":
                 end += 1
-            if not marker.startswith("<!-- snippet: skip"):
+            framework = re.match(r"<!-- snippet: stand-ins (\w+) -->", marker)
+            if standins:
+                if framework:
+                    yield start + 1, "\n".join(lines[start:end]), framework.group(1)
+            elif not marker.startswith("<!-- snippet: skip") and not framework:
                 yield start + 1, "\n".join(lines[start:end]), marker == "<!-- snippet: continues -->"
             index = end + 1
         else:
@@ -138,6 +144,28 @@ def main():
     command = ["swiftc", "-typecheck", "-swift-version", "6", "-I", str(modules), "-module-name", "Snippets"] + files
     result = subprocess.run(command, capture_output=True, text=True)
     output = result.stdout + result.stderr
+    # Snippets for a web framework the package does not depend on (Vapor, Hummingbird) compile,
+    # each in a module of its own, against that framework's stand-in types in scripts/stand-ins.
+    for page in PAGES:
+        for line_number, code, framework in blocks(page, standins=True):
+            count += 1
+            imports = {"import Foundation"}
+            body = []
+            for line in code.split("\n"):
+                if IMPORT.match(line):
+                    if line.split()[-1] != framework:
+                        imports.add(line.strip())
+                else:
+                    body.append(line)
+            name = re.sub(r"\W", "_", f"{page.relative_to(ROOT)}_{line_number}")
+            path = OUT / f"{name}.swift"
+            path.write_text(f"// {page.relative_to(ROOT)}:{line_number}\n" + "\n".join(sorted(imports)) + "\n\n" + "\n".join(body) + "\n")
+            own = ["swiftc", "-typecheck", "-swift-version", "6", "-I", str(modules), "-module-name", f"Snippets{framework}"]
+            checked = subprocess.run(
+                own + [str(ROOT / "scripts" / "stand-ins" / f"{framework}.swift"), str(path)], capture_output=True, text=True)
+            output += checked.stdout + checked.stderr
+            if checked.returncode != 0:
+                result = checked
     errors = [line for line in output.split("\n") if ": error:" in line]
     if result.returncode != 0:
         print(output)

@@ -52,6 +52,12 @@ func progress(_ text: String) {
 
 var rows: [Row] = []
 
+if arguments.contains("--webhook-only") {
+    for row in try await WebhookBenchmark.run(runs: runs, iterations: iterations) {
+        print(row.benchmark, row.measured, row.baseline ?? 0, row.ratio ?? 0, row.unit)
+    }
+    exit(0)
+}
 if arguments.contains("--preflight-only") {
     // The DNS rows alone: `Benchmarks --preflight-only [--quick]`.
     for row in try await PreflightBenchmark.run(runs: quick ? 5 : 15, domains: 1_000, rate: quick ? 2_000 : 1_000) {
@@ -60,21 +66,23 @@ if arguments.contains("--preflight-only") {
     exit(0)
 }
 
-progress("1/7 per-call CPU, SDK vs Foundation baseline")
+progress("1/8 per-call CPU, SDK vs Foundation baseline")
 rows += try await ClientBenchmarks.run(runs: runs, iterations: iterations)
-progress("2/7 middleware pipeline alone")
+progress("2/8 middleware pipeline alone")
 rows += try await PipelineBenchmark.run(runs: runs, iterations: iterations * 3)
-progress("3/7 concurrent calls through the unified API")
+progress("3/8 concurrent calls through the unified API")
 rows += try ConcurrencyBenchmark.run(sizes: quick ? [1_000, 2_000] : [1_000, 10_000], runs: quick ? 3 : 5)
 rows += try InFlightMemoryBenchmark.run(calls: 10_000, runs: quick ? 3 : 5)
-progress("4/7 rate limiter accuracy")
+progress("4/8 rate limiter accuracy")
 rows += try await RateLimiterBenchmark.run(runs: quick ? 3 : 5, quick: quick)
-progress("5/7 loopback HTTP throughput")
+progress("5/8 loopback HTTP throughput")
 rows += try await LoopbackBenchmark.run(runs: quick ? 3 : 5, requests: quick ? 100 : 400)
-progress("6/7 large bodies over loopback HTTP")
+progress("6/8 large bodies over loopback HTTP")
 rows += try await LargeBodyBenchmark.run(runs: quick ? 3 : 5)
-progress("7/7 DNS preflight over loopback UDP")
+progress("7/8 DNS preflight over loopback UDP")
 rows += try await PreflightBenchmark.run(runs: quick ? 5 : 15, domains: 1_000, rate: quick ? 2_000 : 1_000)
+progress("8/8 webhook verification")
+rows += try await WebhookBenchmark.run(runs: runs, iterations: iterations)
 
 if json {
     let encoder = JSONEncoder()

@@ -110,7 +110,7 @@ enum Render {
             id = domain.id
             name = domain.name
             provider = domain.provider.rawValue
-            status = Render.statusCode(domain.status)
+            status = domain.status.code
             createdAt = domain.createdAt.map { Render.date($0) }
             verifiedAt = domain.verifiedAt.map { Render.date($0) }
             lastCheckedAt = domain.lastCheckedAt.map { Render.date($0) }
@@ -178,18 +178,6 @@ enum Render {
             error = Body(
                 kind: kind, message: message, status: nil, provider: provider?.rawValue, operation: operation,
                 requestId: nil, fieldErrors: [], retryAfter: nil)
-        }
-    }
-
-    static func statusCode(_ status: DomainStatus) -> String {
-        switch status {
-        case .pending: "pending"
-        case .verifying: "verifying"
-        case .verified: "verified"
-        case .partiallyVerified: "partially_verified"
-        case .failed: "failed"
-        case .temporaryFailure: "temporary_failure"
-        case .unknown(let raw): raw
         }
     }
 

@@ -55,7 +55,7 @@ extension AhaSend {
         /// Verifies a delivery whose headers come as name–value pairs (names in any case), as
         /// Vapor's `HTTPHeaders` and Hummingbird's `HTTPFields` iterate.
         ///
-        /// - Throws: ``SendingDomainsError`` with ``SendingDomainsError/code`` naming the check
+        /// - Throws: `SendingDomainsError` with `code` naming the check
         ///   that failed: `missing_header` or `malformed_timestamp` (kind `validation`: answer
         ///   400), `timestamp_out_of_tolerance` or `signature_mismatch` (kind `authentication`:
         ///   answer 401), `body_too_large` or `malformed_body` (kind `validation`). The message
@@ -148,7 +148,7 @@ extension AhaSend {
 
         /// Parses a verified body.
         ///
-        /// - Throws: ``SendingDomainsError`` of kind `validation`, code `malformed_body`, when the
+        /// - Throws: `SendingDomainsError` of kind `validation`, code `malformed_body`, when the
         ///   body is not AhaSend's `{type, timestamp, data}` envelope or a `domain.dns_error` lacks
         ///   its fields.
         public init(id: String, deliveredAt: Date, body: Data) throws(SendingDomainsError) {
