@@ -181,8 +181,6 @@ enum Render {
         }
     }
 
-    /// Pretty-printed JSON with sorted keys. DEL and C1 control characters, which JSON allows
-    /// raw inside strings but some terminals obey, are escaped as `\u00XX` too.
     /// A preflight report for people: the verdict, then each record's state, what was found and
     /// what to change at the DNS host. Everything DNS returned passes through ``Terminal/safe(_:)``.
     static func preflight(_ report: PreflightReport) -> String {
@@ -314,6 +312,8 @@ enum Render {
         }
     }
 
+    /// Pretty-printed JSON with sorted keys. DEL and C1 control characters, which JSON allows
+    /// raw inside strings but some terminals obey, are escaped as `\u00XX` too.
     static func json(_ value: some Encodable, pretty: Bool = true) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys]
