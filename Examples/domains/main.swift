@@ -326,13 +326,18 @@ do {
             watchOptions.preflight = DNSPreflight(
                 lookup: try await dnsLookup(sandboxZone: nil, domain: domains.first?.name ?? ""))
         }
+        // The DNS states now are the baseline: a change from here on is reported.
+        var reports: [PreflightReport] = []
+        if let preflight = watchOptions.preflight {
+            for domain in domains { if let report = try? await preflight.check(domain) { reports.append(report) } }
+        }
+        let watcher = DomainWatcher(
+            providers: [watched], snapshot: WatchSnapshot(domains: domains, preflight: reports), options: watchOptions)
         if !invocation.json {
             Console.err(
                 "domains: watching \(domains.count) domain\(domains.count == 1 ? "" : "s") at \(provider.displayName); interrupt to stop"
             )
         }
-        let watcher = DomainWatcher(
-            providers: [watched], snapshot: WatchSnapshot(domains: domains), options: watchOptions)
         for await event in watcher.events() {
             Console.out(invocation.json ? Render.json(Render.EventJSON(event), pretty: false) : Render.event(event))
         }

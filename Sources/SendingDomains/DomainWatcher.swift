@@ -1,5 +1,6 @@
 import Foundation
 @_spi(ProviderAuthoring) import HTTPTransport
+import SendingDomainsDNS
 
 extension DomainStatus {
     /// A stable code for the status, as the `domains` command's JSON and ``WatchSnapshot`` write
@@ -79,14 +80,18 @@ public struct WatchSnapshot: Sendable, Hashable, Codable {
     /// The entries.
     public var entries: [Entry]
 
-    /// A snapshot of `domains` as they are now: a later check reports what differs.
-    public init(domains: [SendingDomain]) {
+    /// A snapshot of `domains` as they are now — with their records' DNS states from
+    /// `preflight` reports, matched by domain name — so that a later check reports what differs.
+    public init(domains: [SendingDomain], preflight reports: [PreflightReport] = []) {
         entries = domains.map { domain in
             var entry = Entry(provider: domain.provider, id: domain.id)
             entry.name = domain.name
             entry.status = domain.status.code
             for record in domain.records ?? [] {
                 if let status = record.status { entry.records[DomainWatcher.key(record)] = status.rawValue }
+            }
+            for report in reports where report.domain == DNSName.normalized(domain.name) {
+                for result in report.records { entry.dns[DomainWatcher.key(result.record)] = result.state.rawValue }
             }
             return entry
         }
