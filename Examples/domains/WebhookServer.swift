@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import SendingDomains
+@_spi(ProviderAuthoring) import SendingDomainsTesting
 
 #if canImport(Glibc)
 import Glibc
@@ -65,7 +66,7 @@ final class WebhookServer: @unchecked Sendable {
             bound = withUnsafeMutablePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
                     var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-                    return bindSocket(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+                    return SocketIO.bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
                 }
             }
             boundPort = UInt16(bigEndian: address.sin6_port)
@@ -80,7 +81,7 @@ final class WebhookServer: @unchecked Sendable {
             bound = withUnsafeMutablePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
                     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-                    return bindSocket(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+                    return SocketIO.bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
                 }
             }
             boundPort = UInt16(bigEndian: address.sin_port)
@@ -197,30 +198,6 @@ final class WebhookServer: @unchecked Sendable {
             text +=
                 "Content-Type: text/plain; charset=utf-8\r\nContent-Length: \(response.body.utf8.count + 1)\r\n\r\n\(response.body)\n"
         }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            #if canImport(Glibc)
-            let flags = Int32(MSG_NOSIGNAL)
-            #else
-            let flags: Int32 = 0
-            #endif
-            let sent = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return -1 }
-                return send(fd, base + offset, buffer.count - offset, flags)
-            }
-            if sent <= 0 { return }
-            offset += sent
-        }
+        SocketIO.write(fd, Data(text.utf8))
     }
 }
-
-#if canImport(Glibc)
-private func bindSocket(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
-    Glibc.bind(fd, address, length)
-}
-#else
-private func bindSocket(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
-    Darwin.bind(fd, address, length)
-}
-#endif

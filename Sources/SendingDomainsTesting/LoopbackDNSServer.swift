@@ -101,14 +101,14 @@ public final class LoopbackDNSServer: Sendable {
             var length = socklen_t(MemoryLayout<sockaddr_in>.size)
             let boundUDP = withUnsafeMutablePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bindSocket(udp, $0, length) == 0 && getsockname(udp, $0, &length) == 0
+                    SocketIO.bind(udp, $0, length) == 0 && getsockname(udp, $0, &length) == 0
                 }
             }
             let boundTCP =
                 boundUDP
                 && withUnsafeMutablePointer(to: &address) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        bindSocket(tcp, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                        SocketIO.bind(tcp, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
                     }
                 } && listen(tcp, 64) == 0
             if boundTCP { return (udp, tcp, UInt16(bigEndian: address.sin_port)) }
@@ -221,12 +221,7 @@ public final class LoopbackDNSServer: Sendable {
                             framed.append(UInt8(reply.count >> 8 & 0xFF))
                             framed.append(UInt8(reply.count & 0xFF))
                             framed.append(reply)
-                            #if canImport(Glibc)
-                            let flags = Int32(MSG_NOSIGNAL)
-                            #else
-                            let flags: Int32 = 0
-                            #endif
-                            _ = framed.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, flags) }
+                            SocketIO.write(connection, framed)
                         }
                     }
                 }
@@ -302,13 +297,3 @@ public final class LoopbackDNSServer: Sendable {
         }
     }
 }
-
-#if canImport(Glibc)
-private func bindSocket(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
-    Glibc.bind(fd, address, length)
-}
-#else
-private func bindSocket(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 {
-    Darwin.bind(fd, address, length)
-}
-#endif

@@ -205,19 +205,7 @@ public final class LoopbackServer: Sendable {
 
     /// Writes all of `data`; `false` when the peer is gone.
     fileprivate static func write(_ socket: Int32, _ data: Data) -> Bool {
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count, let base = buffer.baseAddress {
-                #if canImport(Glibc)
-                let sent = send(socket, base + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
-                #else
-                let sent = send(socket, base + offset, buffer.count - offset, 0)
-                #endif
-                if sent <= 0 { return false }
-                offset += sent
-            }
-            return true
-        }
+        SocketIO.write(socket, data)
     }
 
     fileprivate static func reason(_ status: Int) -> String {
