@@ -85,7 +85,8 @@ let tests: [Target] = [
     .testTarget(
         name: "NamespaceTests",
         dependencies: [
-            "ServerFrameworkNames", "HTTPTransport", "SendingDomains", "SendingDomainsTesting",
+            "ServerFrameworkNames", "HTTPTransport", "SendingDomains", "SendingDomainsDNS", "SendingDomainsTesting",
+            "SendingDomainsSandbox",
         ] + providers.map { .target(name: $0) },
         swiftSettings: swiftSettings
     ),

@@ -6,6 +6,8 @@ import Foundation
 import KrafterClient
 import SendKitClient
 import SendingDomains
+import SendingDomainsDNS
+import SendingDomainsSandbox
 import SendingDomainsTesting
 import ServerFrameworkNames
 import Testing
