@@ -163,7 +163,9 @@ struct SandboxStore {
 }
 
 /// The sandbox as another process changes it: each request loads the provider's state from
-/// disk, and saves it after (for `watch`, which runs while `publish` and `verify` run elsewhere).
+/// disk (for `watch`, which runs while `publish` and `verify` run elsewhere). Only a request that
+/// changes something saves it back: a read saving its stale copy would undo another process's
+/// change made meanwhile.
 struct ReloadingSandboxTransport: Transport {
     let store: SandboxStore
     let provider: ProviderID
@@ -171,7 +173,7 @@ struct ReloadingSandboxTransport: Transport {
     func send(_ request: TransportRequest) async throws -> TransportResponse {
         let simulator = try await store.load(provider)
         let response = try await simulator.send(request)
-        try await store.save(simulator)
+        if request.method != .get { try await store.save(simulator) }
         return response
     }
 }
