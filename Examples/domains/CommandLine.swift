@@ -36,6 +36,8 @@ struct Invocation {
     var format: RecordExport.Format = .table
     var timeout: Double = 600
     var interval: Double = 5
+    /// Whether `--interval` was given (`watch` defaults to 60 s, `wait` to 5 s).
+    var intervalGiven = false
     var requestTimeout: Double?
     var request = DomainRequest(name: "")
     /// `--resolver HOST[:PORT]`, in order.
@@ -239,7 +241,8 @@ enum Help {
             sections.append(
                 """
                 WATCH OPTIONS
-                  --interval SECONDS   how often a changing domain is checked (default 60; stable ones every 15 min)
+                  --interval SECONDS   how often a changing domain is checked (default 60); a stable one
+                                       (3 checks without change) 15 times less often, at most every 15 min
                 Each provider is polled within a share of its rate limit. With --json, one event per line.
                 In the sandbox the records are also looked up in the sandbox's zone.
                 """)
@@ -387,7 +390,9 @@ enum Parser {
                 }
                 invocation.format = format
             case "--timeout": invocation.timeout = try seconds(flag)
-            case "--interval": invocation.interval = try seconds(flag)
+            case "--interval":
+                invocation.interval = try seconds(flag)
+                invocation.intervalGiven = true
             case "--request-timeout": invocation.requestTimeout = try seconds(flag, positive: true)
             case "--region": invocation.request.region = try take(flag)
             case "--sender": invocation.request.senderAddress = try take(flag)

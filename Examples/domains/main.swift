@@ -308,9 +308,11 @@ do {
     case .watch:
         var domains: [SendingDomain] = []
         for id in invocation.arguments { domains.append(try await provisioner.getDomain(id: id)) }
+        // --interval: how often a changing domain is checked; a stable one, 15 times less often
+        // (at most every 15 minutes).
+        let interval = Duration.clampedSeconds(invocation.intervalGiven ? invocation.interval : 60) ?? .seconds(60)
         var watchOptions = DomainWatcher.Options(
-            changingInterval: Duration.clampedSeconds(invocation.interval == 5 ? 60 : invocation.interval)
-                ?? .seconds(60))
+            changingInterval: interval, stableInterval: max(interval, min(interval * 15, .seconds(900))))
         var watched = provisioner
         if sandbox != nil {
             // Another process's `publish` and `verify` change the sandbox while this one watches.
