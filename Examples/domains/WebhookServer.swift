@@ -179,6 +179,23 @@ final class WebhookServer: @unchecked Sendable {
         )
     }
 
+    /// Closes gracefully: stops sending, then reads and drops what the client still sends (at
+    /// most 4 MiB, for at most a second), so that a client still sending a body it was refused
+    /// reads the answer instead of a connection reset.
+    private func lingeringClose(_ fd: Int32) {
+        shutdown(fd, Int32(SHUT_WR))
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let until = Date().addingTimeInterval(1)
+        var drained = 0
+        var sink = [UInt8](repeating: 0, count: 64 * 1024)
+        while drained < 4 << 20, Date() < until {
+            let count = sink.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { return }
+            drained += count
+        }
+    }
+
     private func respond(_ fd: Int32, _ response: Response) {
         let reason =
             switch response.status {
@@ -199,5 +216,6 @@ final class WebhookServer: @unchecked Sendable {
                 "Content-Type: text/plain; charset=utf-8\r\nContent-Length: \(response.body.utf8.count + 1)\r\n\r\n\(response.body)\n"
         }
         SocketIO.write(fd, Data(text.utf8))
+        lingeringClose(fd)
     }
 }
