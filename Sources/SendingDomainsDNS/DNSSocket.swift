@@ -85,18 +85,21 @@ enum DNSSocket {
         _ query: Data, with server: DNSServer, tcp: Bool, timeout: Duration
     ) async throws(SendingDomainsError) -> Data {
         let cancelled = Flag()
-        let result: Result<Data, SendingDomainsError> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
+        // The result crosses threads through a lock, which orders it for every observer
+        // (ThreadSanitizer does not see the ordering a continuation's resumption gives).
+        let outcome = Outcome()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 DispatchQueue.global().async {
-                    continuation.resume(
-                        returning: blockingExchange(
-                            query, server: server, tcp: tcp, timeout: timeout, cancelled: cancelled))
+                    outcome.set(
+                        blockingExchange(query, server: server, tcp: tcp, timeout: timeout, cancelled: cancelled))
+                    continuation.resume()
                 }
             }
         } onCancel: {
             cancelled.set()
         }
-        return try result.get()
+        return try outcome.get()
     }
 
     final class Flag: @unchecked Sendable {
@@ -104,6 +107,24 @@ enum DNSSocket {
         private var value = false
         func set() { lock.withLock { value = true } }
         var isSet: Bool { lock.withLock { value } }
+    }
+
+    /// One exchange's result, handed from the Dispatch thread to the task under a lock.
+    final class Outcome: @unchecked Sendable {
+        private let lock = NSLock()
+        private var result: Result<Data, SendingDomainsError>?
+
+        func set(_ result: Result<Data, SendingDomainsError>) { lock.withLock { self.result = result } }
+
+        func get() throws(SendingDomainsError) -> Data {
+            switch lock.withLock({ result }) {
+            case .success(let data): return data
+            case .failure(let error): throw error
+            case nil:
+                throw SendingDomainsError(
+                    kind: .cancelled, message: "The DNS query was cancelled", operation: "dnsQuery")
+            }
+        }
     }
 
     private static func failure(
