@@ -1,9 +1,10 @@
 // Names the documentation's snippets leave to the reader, so that scripts/check-snippets.py can
 // type-check them. Nothing here is part of the package.
-import Foundation
+
 import AhaSendClient
 import AutoSendClient
 import CllavioClient
+import Foundation
 import HTTPTransport
 import KrafterClient
 import SendKitClient
@@ -40,7 +41,8 @@ let provider: any DomainProvisioning = ProviderFactory.make(.krafter(apiKey: Sec
 let domain = SendingDomain(
     id: "550e8400-e29b-41d4-a716-446655440000", name: "example.com", provider: .krafter, status: .pending,
     records: [],
-    providerDomain: .krafter(Krafter.Domain(id: "550e8400-e29b-41d4-a716-446655440000", name: "example.com", status: .pending)))
+    providerDomain: .krafter(
+        Krafter.Domain(id: "550e8400-e29b-41d4-a716-446655440000", name: "example.com", status: .pending)))
 /// A caught error, as a `catch` block names it.
 let error = SendingDomainsError(kind: .conflict, message: "The domain already exists")
 /// A test's transport and an id.
