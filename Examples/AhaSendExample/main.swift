@@ -5,6 +5,7 @@
 
 import AhaSendClient
 import Foundation
+import HTTPTransport
 import SendingDomainsSandbox
 import SendingDomainsTesting
 

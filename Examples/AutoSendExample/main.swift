@@ -5,6 +5,7 @@
 
 import AutoSendClient
 import Foundation
+import HTTPTransport
 import SendingDomainsSandbox
 import SendingDomainsTesting
 

@@ -5,6 +5,7 @@
 
 import CllavioClient
 import Foundation
+import HTTPTransport
 import SendingDomainsSandbox
 import SendingDomainsTesting
 

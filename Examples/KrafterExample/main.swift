@@ -4,6 +4,7 @@
 //     swift run KrafterExample example.com bounce
 
 import Foundation
+import HTTPTransport
 import KrafterClient
 import SendingDomainsSandbox
 import SendingDomainsTesting

@@ -4,6 +4,7 @@
 //     swift run SendKitExample example.com us-east-1
 
 import Foundation
+import HTTPTransport
 import SendKitClient
 import SendingDomainsSandbox
 import SendingDomainsTesting

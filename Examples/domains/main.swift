@@ -8,6 +8,7 @@
 // Docs/CLI.md documents every command, option, JSON shape and exit status.
 
 import Foundation
+import HTTPTransport
 import SendingDomains
 import SendingDomainsDNS
 import SendingDomainsSandbox

@@ -1,18 +1,8 @@
-// The HTTPTransport types a user of this module names — to configure a client, to handle its
-// errors, to page through results — re-exported so that importing this module is enough.
-// Nothing else of the core is: the transport's request and response values and middleware need
+// The HTTPTransport types this module's own API asks its users to write — to create and
+// configure a client and to handle its errors — re-exported so that importing this module is
+// enough for that. The rest of the core (retry policies, logging, transports, middleware) takes
 // `import HTTPTransport` (Docs/APIGuidelines.md, "What each module exports").
 @_exported import struct HTTPTransport.BaseURL
 @_exported import struct HTTPTransport.ClientOptions
-@_exported import struct HTTPTransport.IdempotencyKey
-@_exported import struct HTTPTransport.LogEvent
-@_exported import struct HTTPTransport.LogSink
-@_exported import struct HTTPTransport.PagedSequence
-@_exported import struct HTTPTransport.ProviderID
-@_exported import struct HTTPTransport.RateLimit
-@_exported import struct HTTPTransport.RetryPolicy
 @_exported import struct HTTPTransport.Secret
 @_exported import struct HTTPTransport.SendingDomainsError
-@_exported import struct HTTPTransport.TimeSource
-@_exported import protocol HTTPTransport.Transport
-@_exported import class HTTPTransport.URLSessionTransport
