@@ -54,6 +54,10 @@ struct Invocation {
     var headers: [(String, String)] = []
     /// `--body FILE` (`webhook verify`).
     var bodyFile: String?
+    /// `--at UNIX_SECONDS` (`webhook verify`): the moment a saved delivery is checked against.
+    var at: Double?
+    /// `--tolerance SECONDS` (`webhook`): how far a delivery's timestamp may be from now.
+    var tolerance: Double = 300
     /// `--host` and `--port` (`webhook listen`).
     var host = "127.0.0.1"
     var port: UInt16 = 0
@@ -253,8 +257,11 @@ enum Help {
                   listen [--host ADDRESS] [--port N]   receive deliveries (the secret from AHASEND_WEBHOOK_SECRET);
                                                        answers 204 verified, 401 bad signature or timestamp, 400 malformed;
                                                        prints "listening on HOST:PORT" to stderr when ready; loopback by default
-                  verify --header 'NAME: VALUE'… [--body FILE]   verify one saved delivery (the body from stdin
-                                                       without --body): exit 0 and the event, or 1 and the reason
+                  verify --header 'NAME: VALUE'… [--body FILE] [--at UNIX_SECONDS]
+                                                       verify one saved delivery (the body from stdin without
+                                                       --body; its timestamp checked against --at, default now):
+                                                       exit 0 and the event, or 1 and the reason
+                  --tolerance SECONDS                  how far a timestamp may be from now (default 300)
                 """)
         default: break
         }
@@ -423,6 +430,8 @@ enum Parser {
                         String(text[text.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
                     ))
             case "--body": invocation.bodyFile = try take(flag)
+            case "--at": invocation.at = try seconds(flag)
+            case "--tolerance": invocation.tolerance = try seconds(flag, positive: true)
             case "--host": invocation.host = try take(flag)
             case "--port":
                 let text = try take(flag)
@@ -535,8 +544,8 @@ enum Parser {
                     "\(provider.displayName) does not offer \(command.rawValue); it offers \(offered.map(\.rawValue).joined(separator: ", "))",
                 help: Help.provider(provider))
         }
-        if invocation.bodyFile != nil || !invocation.headers.isEmpty {
-            throw UsageError(message: "--header and --body apply to webhook verify", help: help())
+        if invocation.bodyFile != nil || !invocation.headers.isEmpty || invocation.at != nil {
+            throw UsageError(message: "--header, --body and --at apply to webhook verify", help: help())
         }
         if command != .watch && invocation.arguments.count > 1 {
             throw UsageError(message: "unexpected argument \"\(Terminal.safe(invocation.arguments[1]))\"", help: help())

@@ -11,7 +11,15 @@ enum WebhookCommand {
                 "set AHASEND_WEBHOOK_SECRET to the webhook's signing secret (AhaSend shows it when the webhook is created)",
                 help: Help.command(.webhook, provider: .ahaSend), provider: .ahaSend)
         }
-        let verifier = AhaSend.WebhookVerifier(secret: Secret(secret))
+        let tolerance = Duration.clampedSeconds(invocation.tolerance) ?? .seconds(300)
+        let verifier: AhaSend.WebhookVerifier
+        if let at = invocation.at, invocation.argument == "verify" {
+            // A delivery saved earlier is checked against the moment given, not against now.
+            verifier = AhaSend.WebhookVerifier(
+                secret: Secret(secret), tolerance: tolerance, now: { Date(timeIntervalSince1970: at) })
+        } else {
+            verifier = AhaSend.WebhookVerifier(secret: Secret(secret), tolerance: tolerance)
+        }
         if invocation.argument == "verify" { verify(invocation, verifier) }
         listen(invocation, verifier)
     }

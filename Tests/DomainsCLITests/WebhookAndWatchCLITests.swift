@@ -80,14 +80,18 @@ struct WebhookAndWatchCLITests {
     func verify() throws {
         var cli = try CLI()
         cli.environment["AHASEND_WEBHOOK_SECRET"] = Self.secret
-        let now = Int(Date().timeIntervalSince1970)
+        // Saved deliveries, checked as of a fixed moment (--at): no dependence on the clock.
+        let now = 1_715_000_000
+        let at = ["--at", "\(now + 60)"]
         let file = cli.sandbox.appendingPathComponent("delivery.json")
         try Self.body.write(to: file)
-        let good = try cli.run([
-            "ahasend", "webhook", "verify", "--header", "webhook-id: msg_1", "--header", "Webhook-Timestamp: \(now)",
-            "--header", "webhook-signature: \(Self.signature(Self.body, id: "msg_1", timestamp: now))", "--body",
-            file.path, "--json",
-        ])
+        let good = try cli.run(
+            [
+                "ahasend", "webhook", "verify", "--header", "webhook-id: msg_1", "--header",
+                "Webhook-Timestamp: \(now)",
+                "--header", "webhook-signature: \(Self.signature(Self.body, id: "msg_1", timestamp: now))", "--body",
+                file.path, "--json",
+            ] + at)
         #expect(good.status == 0, "\(good.stderr)")
         let event = try #require(JSONValue(json: good.stdout))
         #expect(event["id"] == "msg_1")
@@ -100,7 +104,7 @@ struct WebhookAndWatchCLITests {
                 "webhook-timestamp: \(now)",
                 "--header",
                 "webhook-signature: \(Self.signature(Self.body, id: "msg_1", timestamp: now, secret: "other"))",
-            ], input: Self.body)
+            ] + at, input: Self.body)
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("signature_mismatch"))
         #expect(!bad.stderr.contains(Self.secret))
@@ -110,9 +114,17 @@ struct WebhookAndWatchCLITests {
                 "ahasend", "webhook", "verify", "--header", "webhook-id: msg_1", "--header",
                 "webhook-timestamp: \(now - 3_600)",
                 "--header", "webhook-signature: \(Self.signature(Self.body, id: "msg_1", timestamp: now - 3_600))",
-            ], input: Self.body)
+            ] + at, input: Self.body)
         #expect(stale.status == 1)
         #expect(stale.stderr.contains("timestamp_out_of_tolerance"))
+        // The same delivery within a tolerance of two hours is fine.
+        let tolerated = try cli.run(
+            [
+                "ahasend", "webhook", "verify", "--header", "webhook-id: msg_1", "--header",
+                "webhook-timestamp: \(now - 3_600)", "--tolerance", "7200",
+                "--header", "webhook-signature: \(Self.signature(Self.body, id: "msg_1", timestamp: now - 3_600))",
+            ] + at, input: Self.body)
+        #expect(tolerated.status == 0, "\(tolerated.stderr)")
 
         let unset = try CLI().run(["ahasend", "webhook", "verify"], input: Self.body)
         #expect(unset.status == 2)
@@ -126,7 +138,11 @@ struct WebhookAndWatchCLITests {
     func listen() async throws {
         let cli = try CLI()
         let server = try RunningCLI(
-            cli, ["ahasend", "webhook", "listen", "--json"], environment: ["AHASEND_WEBHOOK_SECRET": Self.secret])
+            // A listener checks timestamps against the real clock; the deliveries below carry a fixed
+            // 2024 timestamp, so the tolerance is wide instead (about 31 years): the test never
+            // depends on what time it is. The tolerance check itself is tested with --at above.
+            cli, ["ahasend", "webhook", "listen", "--json", "--tolerance", "1000000000"],
+            environment: ["AHASEND_WEBHOOK_SECRET": Self.secret])
         try await server.wait { $0.errors.contains("listening on ") }
         let line = try #require(server.errors.split(separator: "\n").first { $0.hasPrefix("listening on 127.0.0.1:") })
         let port = try #require(Int(line.split(separator: ":").last ?? ""))
@@ -137,7 +153,7 @@ struct WebhookAndWatchCLITests {
                 TransportRequest(method: .post, baseURL: base, path: ["hooks"], headers: headers, body: body)
             ).status
         }
-        let now = Int(Date().timeIntervalSince1970)
+        let now = 1_715_000_000
         let signed: HeaderFields = [
             "webhook-id": "msg_9", "webhook-timestamp": "\(now)",
             "webhook-signature": Self.signature(Self.body, id: "msg_9", timestamp: now),
@@ -147,6 +163,11 @@ struct WebhookAndWatchCLITests {
         forged["webhook-signature"] = Self.signature(Self.body, id: "msg_9", timestamp: now, secret: "guess")
         #expect(try await post(Self.body, forged) == 401)
         #expect(try await post(Self.body, ["webhook-id": "msg_9"]) == 400)
+        let future = now + 4_000_000_000  // beyond even that tolerance
+        var early = signed
+        early["webhook-timestamp"] = "\(future)"
+        early["webhook-signature"] = Self.signature(Self.body, id: "msg_9", timestamp: future)
+        #expect(try await post(Self.body, early) == 401)
         #expect(try await post(Data(repeating: 0x20, count: 2 << 20), signed) == 413)
         try await server.wait { $0.output.contains("msg_9") }
         let events = server.output.split(separator: "\n").compactMap { JSONValue(json: String($0)) }
