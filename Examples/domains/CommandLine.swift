@@ -28,16 +28,14 @@ struct Invocation {
     }
 
     var target: Target?
-    var argument: String?
     var baseURL: String?
     var json = false
     var verbose = false
     var help = false
     var format: RecordExport.Format = .table
     var timeout: Double = 600
-    var interval: Double = 5
-    /// Whether `--interval` was given (`watch` defaults to 60 s, `wait` to 5 s).
-    var intervalGiven = false
+    /// `--interval SECONDS`, when given (`wait` defaults to 5 s, `watch` to 60 s).
+    var interval: Double?
     var requestTimeout: Double?
     var request = DomainRequest(name: "")
     /// `--resolver HOST[:PORT]`, in order.
@@ -50,6 +48,8 @@ struct Invocation {
     var recordsFile: String?
     /// Every positional argument after the command: `watch`'s ids, `webhook`'s subcommand.
     var arguments: [String] = []
+    /// The first of them: the domain `create` adds, the id other commands take.
+    var argument: String? { arguments.first }
     /// `--header 'NAME: VALUE'`, in order (`webhook verify`).
     var headers: [(String, String)] = []
     /// `--body FILE` (`webhook verify`).
@@ -399,7 +399,6 @@ enum Parser {
             case "--timeout": invocation.timeout = try seconds(flag)
             case "--interval":
                 invocation.interval = try seconds(flag)
-                invocation.intervalGiven = true
             case "--request-timeout": invocation.requestTimeout = try seconds(flag, positive: true)
             case "--region": invocation.request.region = try take(flag)
             case "--sender": invocation.request.senderAddress = try take(flag)
@@ -490,7 +489,6 @@ enum Parser {
                     }
                     invocation.target = .provider(provider, command)
                 case (3, false):
-                    invocation.argument = argument
                     invocation.arguments.append(argument)
                 case (_, false) where invocation.command == .watch:
                     invocation.arguments.append(argument)

@@ -206,7 +206,7 @@ enum Render {
             lines.append("\(mark)  \(result.record.type.rawValue) \(Terminal.safe(result.record.name))\(optional)")
             if result.state != .ok {
                 lines.append(
-                    "          expected: \(Terminal.safe(PreflightReport.Record.expectedValue(result.record)))")
+                    "          expected: \(Terminal.safe(result.record.answerValue))")
                 for value in result.observed { lines.append("          found:    \(Terminal.safe(value))") }
                 if let suggested = result.suggested { lines.append("          publish:  \(Terminal.safe(suggested))") }
             }

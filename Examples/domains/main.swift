@@ -311,7 +311,7 @@ do {
         for id in invocation.arguments { domains.append(try await provisioner.getDomain(id: id)) }
         // --interval: how often a changing domain is checked; a stable one, 15 times less often
         // (at most every 15 minutes).
-        let interval = Duration.clampedSeconds(invocation.intervalGiven ? invocation.interval : 60) ?? .seconds(60)
+        let interval = Duration.clampedSeconds(invocation.interval ?? 60) ?? .seconds(60)
         var watchOptions = DomainWatcher.Options(
             changingInterval: interval, stableInterval: max(interval, min(interval * 15, .seconds(900))))
         var watched = provisioner
@@ -348,8 +348,8 @@ do {
         break
     case .wait:
         let policy = PollingPolicy(
-            initialInterval: Duration.clampedSeconds(invocation.interval) ?? .seconds(5),
-            maximumInterval: .seconds(max(60, invocation.interval)))
+            initialInterval: Duration.clampedSeconds(invocation.interval ?? 5) ?? .seconds(5),
+            maximumInterval: .seconds(max(60, invocation.interval ?? 5)))
         var preflight: DNSPreflight?
         if sandbox != nil || invocation.namesResolver {
             let zone = try sandbox.map { _ throws(SendingDomainsError) in try loadSandboxZone() }

@@ -293,20 +293,6 @@ import Foundation
         return (request, context)
     }
 
-    /// Sends an operation and decodes its body as `T`.
-    ///
-    /// - Throws: everything ``send(_:idempotencyKey:)`` throws, and
-    ///   ``SendingDomainsError/Kind/decoding`` when the body is not a `T` (its raw body excerpt
-    ///   scrubbed of the client's secrets).
-    public func send<T: Decodable>(
-        _ operation: APIOperation, idempotencyKey: IdempotencyKey? = nil, decoding type: T.Type
-    ) async throws(SendingDomainsError) -> T {
-        let response = try await send(operation, idempotencyKey: idempotencyKey)
-        return try run(operation.operationName) { () throws(SendingDomainsError) in
-            try JSONCoding.decode(T.self, from: response, provider: profile.id, operation: operation.name)
-        }
-    }
-
     /// Sends an ``Endpoint`` and decodes its response: the one call a client method makes.
     ///
     /// ```swift

@@ -74,8 +74,10 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         public static let decoding = Kind(rawValue: "decoding")
         /// The provider does not offer this operation.
         public static let unsupportedOperation = Kind(rawValue: "unsupportedOperation")
-        /// A DNS server answered the record check with an error (`SERVFAIL`, `REFUSED`) or a
-        /// DNS-over-HTTPS endpoint with a non-200 status.
+        /// DNS could not be asked (the record check's lookups): no server answered, none could
+        /// be reached, every one answered `SERVFAIL` or `REFUSED`, an answer was malformed, or a
+        /// DNS-over-HTTPS endpoint answered with a non-200 status. `transportFailure` and `code`
+        /// say which.
         public static let dns = Kind(rawValue: "dns")
 
         /// Every kind this version knows.

@@ -50,6 +50,20 @@ public struct DNSRecord: Sendable, Hashable, Codable {
         return name
     }
 
+    /// The value as a DNS answer shows it (`DNSRecordData.value`): an `MX` record as
+    /// `"10 host"` (its ``priority``, or the value's own when it carries one), any other record
+    /// its ``value``. The preflight compares against it and reports it as `expected`.
+    ///
+    /// ```swift
+    /// let mx = DNSRecord(type: .mx, name: "send.example.com", domain: "example.com",
+    ///                    value: "feedback-smtp.us-east-1.amazonses.com", priority: 10, purpose: .returnPath)
+    /// assert(mx.answerValue == "10 feedback-smtp.us-east-1.amazonses.com")
+    /// ```
+    public var answerValue: String {
+        guard type == .mx, let priority, !value.contains(" ") else { return value }
+        return "\(priority) \(Self.trimmedName(value))"
+    }
+
     /// `name` relative to `domain`: `@` for the apex, the prefix for a name inside the domain,
     /// `name` itself otherwise.
     public static func relative(_ name: String, to domain: String) -> String {

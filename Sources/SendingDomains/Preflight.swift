@@ -124,11 +124,6 @@ public struct PreflightReport: Sendable, Hashable, Encodable {
             self.detail = detail
         }
 
-        /// The value as it is published (`MX` with its preference): the JSON's `expected`.
-        public static func expectedValue(_ record: DNSRecord) -> String {
-            PreflightReport.expected(record)
-        }
-
         private enum CodingKeys: String, CodingKey {
             case type, name, expected, required, state, observed, suggested, detail
         }
@@ -138,7 +133,7 @@ public struct PreflightReport: Sendable, Hashable, Encodable {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(record.type.rawValue, forKey: .type)
             try container.encode(record.name, forKey: .name)
-            try container.encode(PreflightReport.expected(record), forKey: .expected)
+            try container.encode(record.answerValue, forKey: .expected)
             try container.encode(record.required, forKey: .required)
             try container.encode(state.rawValue, forKey: .state)
             try container.encode(observed, forKey: .observed)
@@ -159,13 +154,6 @@ public struct PreflightReport: Sendable, Hashable, Encodable {
         try container.encode(records, forKey: .records)
     }
 
-    /// The value as it is published: `MX` with its preference.
-    static func expected(_ record: DNSRecord) -> String {
-        if record.type == .mx, let priority = record.priority, !record.value.contains(" ") {
-            return "\(priority) \(DNSName.normalized(record.value))"
-        }
-        return record.value
-    }
 }
 
 /// The state of one record.
@@ -621,8 +609,7 @@ extension DNSZone {
     /// ```
     public mutating func publish(_ records: [DNSRecord]) {
         for record in records {
-            let value = record.type == .mx ? PreflightReport.expected(record) : record.value
-            add(record.name, record.type, value)
+            add(record.name, record.type, record.answerValue)
         }
     }
 }

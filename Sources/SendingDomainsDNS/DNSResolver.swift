@@ -6,11 +6,12 @@ import HTTPTransport
 public protocol DNSLookup: Sendable {
     /// Asks for the records of `type` at `name`.
     ///
-    /// - Throws: `SendingDomainsError`: `SendingDomainsError.Kind.timeout` when no server
-    ///   answered, `SendingDomainsError.Kind.transport` when none could be reached,
-    ///   `SendingDomainsError.Kind.dns` for `SERVFAIL` or `REFUSED` from every server,
-    ///   `SendingDomainsError.Kind.decoding` for a malformed answer. `NXDOMAIN` and an empty
-    ///   answer are answers, not errors.
+    /// - Throws: `SendingDomainsError` of kind `dns` when DNS could not be asked: no server
+    ///   answered (`transportFailure` `.timedOut`), none could be reached (`.connectionRefused`),
+    ///   every server answered `SERVFAIL` or `REFUSED` (`code` names it), or an answer was
+    ///   malformed (the message says how); its recovery suggestion is to try another resolver.
+    ///   `validation` for a name that cannot be asked, `cancelled` when the task is cancelled.
+    ///   `NXDOMAIN` and an empty answer are answers, not errors.
     func query(_ name: String, type: DNSRecordType) async throws(SendingDomainsError) -> DNSAnswer
 
     /// Who sees the queries, for reports and the privacy note: `127.0.0.53:53`,
@@ -225,10 +226,15 @@ public struct DNSResolver: DNSLookup {
             }
         }
         var error =
-            lastError ?? SendingDomainsError(kind: .timeout, message: "No DNS answer", operation: "dnsQuery")
-        if error.kind == .timeout {
+            lastError
+            ?? SendingDomainsError(
+                kind: .dns, message: "No DNS answer", operation: "dnsQuery", transportFailure: .timedOut)
+        if error.transportFailure == .timedOut {
             error.message = "No answer for \(question.name) \(type.rawValue) from \(description) (\(attempts) attempts)"
         }
+        // Whatever went wrong on the way — silence, an unreachable server, a malformed answer —
+        // is one kind for the caller, whose remedy is the same: another resolver.
+        if error.kind != .cancelled && error.kind != .validation { error.kind = .dns }
         error.attempts = attempts
         throw error
     }

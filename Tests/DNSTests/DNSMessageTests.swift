@@ -136,8 +136,8 @@ struct DNSMessageTests {
                 refused += 1
             }
         }
-        #expect(parsed + refused == 20_000)
-        #expect(refused > 1_000)  // the mutations do reach the checks
+        #expect(refused > 1_000)  // the mutations do reach the checks…
+        #expect(parsed > 1_000)  // …and the decoder does not refuse what is still well formed
     }
 
     @Test("names: case and trailing dots do not matter; over-long names and labels are refused")

@@ -96,7 +96,10 @@ struct SafetyTests {
         struct Model: Decodable { let id: Int }
         let mock = MockTransport.always(.json(200, #"{"id": "not a number", "echo": "\#(TestProvider.secret)"}"#))
         let error = try #require(
-            await captureError { try await TestProvider.client(mock).send(TestProvider.get, decoding: Model.self) })
+            await captureError {
+                try await TestProvider.client(mock).call(
+                    Endpoint<Model>(.getDomain, .get, decoding: .json) { .init(path: ["domains", "example.com"]) })
+            })
         #expect(error.kind == .decoding)
         #expect(error.provider == .ahaSend && error.operation == "getDomain")
         #expect(error.rawBody?.contains("<redacted>") == true)

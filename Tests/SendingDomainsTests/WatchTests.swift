@@ -159,7 +159,8 @@ struct WatchTests {
         let body = Data(
             #"{"type":"domain.dns_error","timestamp":"2024-05-06T12:59:46.404433272Z","data":{"domain":"example.com","account_id":"00000000-0000-4000-8000-000000000001","spf_valid":false,"dkim_valid":true,"dmarc_valid":true,"dns_last_checked_at":"2024-05-06T12:59:46.404433312Z"}}"#
                 .utf8)
-        let webhook = try AhaSend.WebhookEvent(id: "msg_1", deliveredAt: Date(), body: body)
+        let webhook = try AhaSend.WebhookEvent(
+            id: "msg_1", deliveredAt: Date(timeIntervalSince1970: 1_715_000_000), body: body)
         let event = try #require(DomainEvent(webhook))
         #expect(event.provider == .ahaSend)
         #expect(event.domainID == "example.com")
@@ -169,7 +170,8 @@ struct WatchTests {
         }
         #expect(report.spfValid == false && report.dkimValid == true)
         let other = try AhaSend.WebhookEvent(
-            id: "msg_2", deliveredAt: Date(), body: Data(#"{"type":"message.delivered","data":{}}"#.utf8))
+            id: "msg_2", deliveredAt: Date(timeIntervalSince1970: 1_715_000_000),
+            body: Data(#"{"type":"message.delivered","data":{}}"#.utf8))
         #expect(DomainEvent(other) == nil)
     }
 }
