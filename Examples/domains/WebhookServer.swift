@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import SendingDomains
+import SendingDomainsDNS
 @_spi(ProviderAuthoring) import SendingDomainsTesting
 
 #if canImport(Glibc)
@@ -44,49 +45,19 @@ final class WebhookServer: @unchecked Sendable {
     init(
         host: String, port: UInt16, maximumBody: Int, handler: @escaping @Sendable (Request) -> Response
     ) throws(Failure) {
-        let v6 = host.contains(":")
+        guard let address = DNSAddress.bytes(host) else {
+            throw Failure(message: "--host \(Terminal.safe(host)) is not an IP address")
+        }
+        let family = address.count == 4 ? AF_INET : AF_INET6
         #if canImport(Glibc)
-        let fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(family, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0)
+        let fd = socket(family, SOCK_STREAM, 0)
         #endif
         guard fd >= 0 else { throw Failure(message: "no socket available") }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var boundPort: UInt16 = 0
-        let bound: Bool
-        if v6 {
-            var address = sockaddr_in6()
-            address.sin6_family = sa_family_t(AF_INET6)
-            address.sin6_port = port.bigEndian
-            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else {
-                close(fd)
-                throw Failure(message: "--host \(Terminal.safe(host)) is not an IP address")
-            }
-            bound = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                    var length = socklen_t(MemoryLayout<sockaddr_in6>.size)
-                    return SocketIO.bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-                }
-            }
-            boundPort = UInt16(bigEndian: address.sin6_port)
-        } else {
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = port.bigEndian
-            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-                close(fd)
-                throw Failure(message: "--host \(Terminal.safe(host)) is not an IP address")
-            }
-            bound = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-                    return SocketIO.bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-                }
-            }
-            boundPort = UInt16(bigEndian: address.sin_port)
-        }
-        guard bound, listen(fd, 64) == 0 else {
+        guard let boundPort = SocketIO.bind(fd, address: host, port: port), listen(fd, 64) == 0 else {
             close(fd)
             throw Failure(
                 message: "cannot listen on \(Terminal.safe(host)):\(port): \(String(cString: strerror(errno)))")

@@ -562,10 +562,11 @@ extension Data {
     }
 }
 
-/// Address text ⇄ bytes, for the codec and the socket layer.
-enum DNSAddress {
+/// Address text ⇄ bytes, for the codec and the socket layers (the resolver's, the loopback
+/// servers', the `domains` command's listener).
+package enum DNSAddress {
     /// The 4 or 16 bytes of an IPv4 or IPv6 address in text form, or `nil`.
-    static func bytes(_ text: String) -> [UInt8]? {
+    package static func bytes(_ text: String) -> [UInt8]? {
         if let v4 = ipv4(text) { return v4 }
         return ipv6(text)
     }

@@ -80,7 +80,7 @@ public struct DNSServer: Hashable, Sendable, CustomStringConvertible {
 
 /// One exchange with a server over UDP or TCP, on a Dispatch thread so that waiting never holds
 /// a thread of Swift's cooperative pool; cancellation is seen within a poll slice (20 ms).
-enum DNSSocket {
+package enum DNSSocket {
     static func exchange(
         _ query: Data, with server: DNSServer, tcp: Bool, timeout: Duration
     ) async throws(SendingDomainsError) -> Data {
@@ -301,7 +301,7 @@ enum DNSSocket {
     }
 
     /// Calls `body` with a `sockaddr` for `address` (4 or 16 bytes) and `port`.
-    static func withSocketAddress<T>(
+    package static func withSocketAddress<T>(
         _ address: [UInt8], port: UInt16, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T
     ) -> T {
         if address.count == 4 {

@@ -95,23 +95,11 @@ public final class LoopbackDNSServer: Sendable {
             guard udp >= 0, tcp >= 0 else { throw POSIXError(.EMFILE) }
             var yes: Int32 = 1
             setsockopt(tcp, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let boundUDP = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    SocketIO.bind(udp, $0, length) == 0 && getsockname(udp, $0, &length) == 0
-                }
+            if let port = SocketIO.bind(udp, address: "127.0.0.1", port: 0),
+                SocketIO.bind(tcp, address: "127.0.0.1", port: port) != nil, listen(tcp, 64) == 0
+            {
+                return (udp, tcp, port)
             }
-            let boundTCP =
-                boundUDP
-                && withUnsafeMutablePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        SocketIO.bind(tcp, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-                    }
-                } && listen(tcp, 64) == 0
-            if boundTCP { return (udp, tcp, UInt16(bigEndian: address.sin_port)) }
             close(udp)
             close(tcp)
         }

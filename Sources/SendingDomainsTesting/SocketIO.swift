@@ -1,4 +1,5 @@
 import Foundation
+import SendingDomainsDNS
 
 #if canImport(Glibc)
 import Glibc
@@ -25,6 +26,24 @@ package enum SocketIO {
                 offset += sent
             }
             return true
+        }
+    }
+
+    /// Binds `fd` to `address` (IPv4 or IPv6, in text form) and `port` (0 for any free one);
+    /// the port bound, or `nil` when `address` is not an IP address or the bind failed.
+    package static func bind(_ fd: Int32, address: String, port: UInt16) -> UInt16? {
+        guard let bytes = DNSAddress.bytes(address),
+            DNSSocket.withSocketAddress(bytes, port: port, { bind(fd, $0, $1) }) == 0
+        else { return nil }
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let named = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { return nil }
+        return withUnsafeBytes(of: &storage) { raw in
+            // sin_port and sin6_port sit at the same offset, in network order.
+            UInt16(raw[2]) << 8 | UInt16(raw[3])
         }
     }
 
