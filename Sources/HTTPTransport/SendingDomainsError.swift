@@ -201,7 +201,7 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
     /// The fields live in one shared, copy-on-write box, so the error is a single pointer wide:
     /// every typed-throwing async function keeps room for its error in its frame, and a small
     /// error keeps the frames of a call in flight small.
-    private final class Storage: @unchecked Sendable {
+    private struct Fields {
         var kind: Kind
         var message: String
         var provider: ProviderID?
@@ -215,128 +215,81 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         var rawBody: String?
         var attempts: Int
         var underlyingError: (any Error)?
-
-        init(
-            kind: Kind,
-            message: String,
-            provider: ProviderID?,
-            operation: String?,
-            status: Int?,
-            code: String?,
-            fieldErrors: [FieldError],
-            requestID: String?,
-            retryAfter: Duration?,
-            transportFailure: TransportFailure?,
-            rawBody: String?,
-            attempts: Int,
-            underlyingError: (any Error)?
-        ) {
-            self.kind = kind
-            self.message = message
-            self.provider = provider
-            self.operation = operation
-            self.status = status
-            self.code = code
-            self.fieldErrors = fieldErrors
-            self.requestID = requestID
-            self.retryAfter = retryAfter
-            self.transportFailure = transportFailure
-            self.rawBody = rawBody
-            self.attempts = attempts
-            self.underlyingError = underlyingError
-        }
-
-        func copy() -> Storage {
-            Storage(
-                kind: kind,
-                message: message,
-                provider: provider,
-                operation: operation,
-                status: status,
-                code: code,
-                fieldErrors: fieldErrors,
-                requestID: requestID,
-                retryAfter: retryAfter,
-                transportFailure: transportFailure,
-                rawBody: rawBody,
-                attempts: attempts,
-                underlyingError: underlyingError)
-        }
     }
 
-    private var storage: Storage
+    private var storage: CopyOnWriteBox<Fields>
 
-    private mutating func mutate(_ change: (Storage) -> Void) {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        change(storage)
+    private mutating func mutate(_ change: (inout Fields) -> Void) {
+        if !isKnownUniquelyReferenced(&storage) { storage = CopyOnWriteBox(storage.value) }
+        change(&storage.value)
     }
 
     /// What class of failure this is.
     public var kind: Kind {
-        get { storage.kind }
+        get { storage.value.kind }
         set { mutate { $0.kind = newValue } }
     }
     /// A human-readable explanation, from the provider where it gave one. Never contains a secret.
     public var message: String {
-        get { storage.message }
+        get { storage.value.message }
         set { mutate { $0.message = newValue } }
     }
     /// The provider the call was made to, if any.
     public var provider: ProviderID? {
-        get { storage.provider }
+        get { storage.value.provider }
         set { mutate { $0.provider = newValue } }
     }
     /// The operation that failed, for example `"createDomain"`.
     public var operation: String? {
-        get { storage.operation }
+        get { storage.value.operation }
         set { mutate { $0.operation = newValue } }
     }
     /// The HTTP status code, when a response arrived.
     public var status: Int? {
-        get { storage.status }
+        get { storage.value.status }
         set { mutate { $0.status = newValue } }
     }
     /// The provider's machine-readable error code or name, for example `"VALIDATION_FAILED"`.
     public var code: String? {
-        get { storage.code }
+        get { storage.value.code }
         set { mutate { $0.code = newValue } }
     }
     /// The fields the provider or the SDK rejected.
     public var fieldErrors: [FieldError] {
-        get { storage.fieldErrors }
+        get { storage.value.fieldErrors }
         set { mutate { $0.fieldErrors = newValue } }
     }
     /// The provider's request id (`X-Request-Id`), to quote to its support.
     public var requestID: String? {
-        get { storage.requestID }
+        get { storage.value.requestID }
         set { mutate { $0.requestID = newValue } }
     }
     /// How long the provider asked the caller to wait, from `Retry-After`, a body field or a
     /// rate-limit reset header.
     public var retryAfter: Duration? {
-        get { storage.retryAfter }
+        get { storage.value.retryAfter }
         set { mutate { $0.retryAfter = newValue } }
     }
     /// For ``Kind/transport`` and ``Kind/timeout``: how the request failed.
     public var transportFailure: TransportFailure? {
-        get { storage.transportFailure }
+        get { storage.value.transportFailure }
         set { mutate { $0.transportFailure = newValue } }
     }
     /// The first ``rawBodyLimit`` bytes of the response body, with secrets removed.
     public var rawBody: String? {
-        get { storage.rawBody }
+        get { storage.value.rawBody }
         set { mutate { $0.rawBody = newValue } }
     }
     /// How many attempts the call made before it failed (1 when it was not retried).
     public var attempts: Int {
-        get { storage.attempts }
+        get { storage.value.attempts }
         set { mutate { $0.attempts = newValue } }
     }
     /// The error this one was made from — a `URLError`, a `DecodingError` — kept for diagnostics.
     /// It is not part of ``description``, equality or reflection: text inside it comes from the
     /// network stack or the server and is not scrubbed.
     public var underlyingError: (any Error)? {
-        get { storage.underlyingError }
+        get { storage.value.underlyingError }
         set { mutate { $0.underlyingError = newValue } }
     }
 
@@ -357,10 +310,12 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         attempts: Int = 1,
         underlyingError: (any Error)? = nil
     ) {
-        storage = Storage(
-            kind: kind, message: message, provider: provider, operation: operation, status: status, code: code,
-            fieldErrors: fieldErrors, requestID: requestID, retryAfter: retryAfter, transportFailure: transportFailure,
-            rawBody: rawBody, attempts: attempts, underlyingError: underlyingError)
+        storage = CopyOnWriteBox(
+            Fields(
+                kind: kind, message: message, provider: provider, operation: operation, status: status, code: code,
+                fieldErrors: fieldErrors, requestID: requestID, retryAfter: retryAfter,
+                transportFailure: transportFailure, rawBody: rawBody, attempts: attempts,
+                underlyingError: underlyingError))
     }
 
     /// A validation error raised before anything was sent, naming the field and the rule.

@@ -207,10 +207,12 @@ public protocol Transport: Sendable {
     func send(_ request: TransportRequest) async throws -> TransportResponse
 }
 
-/// Copy-on-write storage for a value type: the value's layout is one reference, and a copy is
-/// made only when a shared box is about to change. Mutated only while uniquely referenced, so
-/// sharing a box across tasks is safe.
-package final class CopyOnWriteBox<Value: Sendable>: @unchecked Sendable {
+/// Copy-on-write storage for a value type (`TransportRequest`, `MiddlewareContext`,
+/// `SendingDomainsError`): the value's layout is one reference, and a copy is made only when a
+/// shared box is about to change. Mutated only while uniquely referenced, so sharing a box across
+/// tasks is safe as long as `Value` is itself safe to share — a holder whose `Value` is not
+/// `Sendable` (an error's underlying error) vouches for it.
+package final class CopyOnWriteBox<Value>: @unchecked Sendable {
     package var value: Value
 
     package init(_ value: Value) {
