@@ -16,15 +16,20 @@ enum RecordsFile {
         let records: [RecordExport.JSONRecord]?
     }
 
-    static func read(_ path: String) throws(Failure) -> ([DNSRecord], String) {
-        let data: Data
+    /// The bytes of `path` (`-` for stdin), at most `limit` + 1 of them, so that a caller can tell
+    /// an input over its limit without reading it all.
+    static func contents(of path: String, limit: Int) throws(Failure) -> Data {
         do {
             let handle =
                 path == "-" ? FileHandle.standardInput : try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-            data = try handle.read(upToCount: maximumSize + 1) ?? Data()
+            return try handle.read(upToCount: limit + 1) ?? Data()
         } catch {
             throw Failure(message: "cannot read \(Terminal.safe(path)): \(error.localizedDescription)")
         }
+    }
+
+    static func read(_ path: String) throws(Failure) -> ([DNSRecord], String) {
+        let data = try contents(of: path, limit: maximumSize)
         guard data.count <= maximumSize else {
             throw Failure(message: "\(Terminal.safe(path)) is over 1 MiB; it is not a record list")
         }

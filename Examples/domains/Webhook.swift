@@ -28,12 +28,11 @@ enum WebhookCommand {
     static func verify(_ invocation: Invocation, _ verifier: AhaSend.WebhookVerifier) -> Never {
         let body: Data
         do {
-            let path = invocation.bodyFile ?? "-"
-            let handle =
-                path == "-" ? FileHandle.standardInput : try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-            body = try handle.read(upToCount: AhaSend.WebhookVerifier.maximumBodySize + 1) ?? Data()
+            // One byte over the limit is enough for the verifier to refuse it as too large.
+            body = try RecordsFile.contents(
+                of: invocation.bodyFile ?? "-", limit: AhaSend.WebhookVerifier.maximumBodySize)
         } catch {
-            fail(1, kind: "validation", "cannot read the body: \(error.localizedDescription)", provider: .ahaSend)
+            fail(1, kind: "validation", error.message, provider: .ahaSend)
         }
         do {
             let event = try verifier.verify(body: body, headers: invocation.headers)
