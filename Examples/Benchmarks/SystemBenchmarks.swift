@@ -138,15 +138,7 @@ enum LoopbackBenchmark {
             path: ["domains", "550e8400-e29b-41d4-a716-446655440000"])
         let session = URLSession(configuration: .ephemeral)
         func plain() async throws {
-            let _: Data = try await withCheckedThrowingContinuation { continuation in
-                session.dataTask(with: URLRequest(url: url)) { data, _, error in
-                    if let error {
-                        continuation.resume(throwing: error)
-                    } else {
-                        continuation.resume(returning: data ?? Data())
-                    }
-                }.resume()
-            }
+            try await plainGet(session, url)
         }
         for _ in 0..<20 {
             _ = try await transport.send(request)
@@ -185,15 +177,7 @@ enum LargeBodyBenchmark {
         let session = URLSession(configuration: .ephemeral)
         let base = try BaseURL(server.baseURL).url
         func plain(_ url: URL) async throws {
-            let _: Data = try await withCheckedThrowingContinuation { continuation in
-                session.dataTask(with: URLRequest(url: url)) { data, _, error in
-                    if let error {
-                        continuation.resume(throwing: error)
-                    } else {
-                        continuation.resume(returning: data ?? Data())
-                    }
-                }.resume()
-            }
+            try await plainGet(session, url)
         }
         var rows: [Row] = []
         for size in sizes {
@@ -276,5 +260,18 @@ enum InFlightMemoryBenchmark {
                 baseline: try perCall("baseline"), unit: "KiB (baseline: hand-written URLRequest + JSONDecoder)",
                 target: "≤ 8 KiB")
         ]
+    }
+}
+
+/// The baseline's request: a plain `URLSession` `dataTask`, its body read whole.
+func plainGet(_ session: URLSession, _ url: URL) async throws {
+    let _: Data = try await withCheckedThrowingContinuation { continuation in
+        session.dataTask(with: URLRequest(url: url)) { data, _, error in
+            if let error {
+                continuation.resume(throwing: error)
+            } else {
+                continuation.resume(returning: data ?? Data())
+            }
+        }.resume()
     }
 }
