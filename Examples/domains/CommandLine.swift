@@ -5,12 +5,13 @@ import SendingDomains
 struct Invocation {
     /// A command on one provider's domains.
     enum Command: String, CaseIterable {
-        case create, list, get, verify, delete, records, wait, check, publish, watch, webhook
+        case create, list, get, find, verify, delete, records, wait, check, publish, watch, webhook
 
         /// The ``DomainOperation`` the command needs the provider to offer.
         var operation: DomainOperation {
             switch self {
             case .create: .create
+            case .find: .find
             case .list: .list
             case .get, .records, .check, .publish, .watch, .webhook: .get
             case .verify, .wait: .verify
@@ -32,6 +33,8 @@ struct Invocation {
     var json = false
     var verbose = false
     var help = false
+    /// `--no-sandbox` (or `SENDINGDOMAINS_NO_SANDBOX`): no credentials is an error, never the sandbox.
+    var noSandbox = false
     var format: RecordExport.Format = .table
     var timeout: Double = 600
     /// `--interval SECONDS`, when given (`wait` defaults to 5 s, `watch` to 60 s).
@@ -96,6 +99,7 @@ enum Help {
           --json                  print machine-readable JSON (errors too, on stderr; see Docs/CLI.md)
           --verbose               log every request and attempt to stderr (secrets redacted)
           --base-url URL          send to this API base URL (a proxy, a sandbox, a loopback server)
+          --no-sandbox            never fall back to the offline sandbox (also SENDINGDOMAINS_NO_SANDBOX=1)
           --request-timeout SECS  give up on one attempt after SECS seconds, connecting to last byte (default 30)
           -h, --help              show help
         """
@@ -114,6 +118,7 @@ enum Help {
           create <domain>     add a domain and print the DNS records to publish
           list                list the account's domains
           get <id>            show a domain
+          find <name>         show the account's domain with this name (after create said it exists)
           verify <id>         ask the provider to check the domain's DNS now
           delete <id>         delete a domain
           records <id>        print a domain's DNS records (--format table|zone|json)
@@ -133,11 +138,12 @@ enum Help {
         CREDENTIALS (environment)
           SENDKIT_API_KEY · AUTOSEND_API_KEY · KRAFTER_API_KEY · AHASEND_API_KEY + AHASEND_ACCOUNT_ID ·
           CLLAVIO_ACCESS_TOKEN + CLLAVIO_SECRET_TOKEN
-          Without credentials and without --base-url, domains runs against an offline sandbox: a
+          Without any of them and without --base-url, domains runs against an offline sandbox: a
           simulator of the provider's API whose state is kept per user in $SENDINGDOMAINS_SANDBOX_DIR
           (default: \(SandboxStore.defaultFolderDescription)). The sandbox keeps a DNS zone per
           provider: `publish <id>` puts a domain's records there, `check <id>` reads it, and a
-          sandbox domain verifies once its records are published.
+          sandbox domain verifies once its records are published. Some but not all of a provider's
+          variables set is a usage error (exit 2) naming the missing ones: never the sandbox.
 
         EXIT STATUS
           0 success · 1 the API, the network, DNS or the sandbox state failed · 2 usage error
@@ -200,21 +206,84 @@ enum Help {
             """
     }
 
-    static func command(_ command: Invocation.Command, provider: ProviderID) -> String {
-        let usage: String =
-            switch command {
-            case .create: "create <domain> [create options]   add a domain and print the DNS records to publish"
-            case .list: "list                               list the account's domains"
-            case .get: "get <id>                           show a domain"
-            case .verify: "verify <id>                        ask the provider to check the domain's DNS now"
-            case .delete: "delete <id>                        delete a domain"
-            case .records: "records <id> [--format F]         print the DNS records to publish"
-            case .wait: "wait <id> [--timeout S] [--interval S] [DNS options]   poll until verified"
-            case .check: "check <id> [DNS options]          look the domain's records up in DNS"
-            case .publish: "publish <id>                       publish the records in the sandbox's DNS zone"
-            case .watch: "watch <id>… [--interval S]         print changes as they happen, until interrupted"
-            case .webhook: "webhook listen|verify [options]    receive or check AhaSend webhook deliveries"
+    static func usageLine(_ command: Invocation.Command) -> String {
+        switch command {
+        case .create: "create <domain> [create options]   add a domain and print the DNS records to publish"
+        case .list: "list                               list the account's domains"
+        case .get: "get <id>                           show a domain"
+        case .find: "find <name>                        show the account's domain with this name"
+        case .verify: "verify <id>                        ask the provider to check the domain's DNS now"
+        case .delete: "delete <id>                        delete a domain"
+        case .records: "records <id> [--format F]         print the DNS records to publish"
+        case .wait: "wait <id> [--timeout S] [--interval S] [DNS options]   poll until verified"
+        case .check: "check <id> [DNS options]          look the domain's records up in DNS"
+        case .publish: "publish <id>                       publish the records in the sandbox's DNS zone"
+        case .watch: "watch <id>… [--interval S]         print changes as they happen, until interrupted"
+        case .webhook: "webhook listen|verify [options]    receive or check AhaSend webhook deliveries"
+        }
+    }
+
+    /// The few lines a usage error shows: the command's usage and where its full help is.
+    static func short(provider: ProviderID?, command: Invocation.Command?) -> String {
+        if let provider, let command {
+            return """
+                USAGE
+                  domains \(provider.rawValue) \(usageLine(command))
+                Run `domains \(provider.rawValue) \(command.rawValue) --help` for its options.
+                """
+        }
+        if let provider {
+            return """
+                USAGE
+                  domains \(provider.rawValue) <command> [arguments] [options]
+                  commands: \(offered(provider).map(\.rawValue).joined(separator: ", "))
+                Run `domains \(provider.rawValue) --help` for more.
+                """
+        }
+        return """
+            USAGE
+              domains <provider> <command> [arguments] [options]   (providers: \(providers))
+            Run `domains --help` for every command and option.
+            """
+    }
+
+    /// `" (did you mean --json?)"` for the known word closest to `word`, or `""` when none is close.
+    static func suggestion(for word: String, among known: [String]) -> String {
+        let lowered = word.lowercased()
+        let scored = known.map { ($0, editDistance(lowered, $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return "" }
+        let limit = max(1, min(2, best.0.count / 3))
+        return best.1 <= limit || (lowered.count >= 3 && best.0.hasPrefix(lowered))
+            ? " (did you mean \(best.0)?)" : ""
+    }
+
+    /// Levenshtein distance, on characters.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a)
+        let b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        guard !b.isEmpty else { return a.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
             }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
+    /// Every option `domains` knows, for "did you mean".
+    static let knownOptions = [
+        "--help", "--json", "--verbose", "--no-sandbox", "--base-url", "--format", "--timeout", "--interval",
+        "--request-timeout", "--region", "--sender", "--reply-to", "--return-path", "--tracking-subdomain",
+        "--open-tracking", "--click-tracking", "--inbound", "--resolver", "--doh", "--authoritative", "--records",
+        "--header", "--body", "--at", "--tolerance", "--host", "--port", "--idempotency-key",
+    ]
+
+    static func command(_ command: Invocation.Command, provider: ProviderID) -> String {
+        let usage = usageLine(command)
         var sections: [String] = []
         switch command {
         case .create:
@@ -349,13 +418,14 @@ enum Parser {
         var positional: [String] = []
         var index = 0
         var sandboxGroup = false
+        // A usage error shows the command's short usage, not its whole help.
         func help() -> String {
-            if sandboxGroup { return Help.sandbox }
-            if invocation.isCheckRecords { return Help.checkRecords }
-            if let provider = invocation.provider, let command = invocation.command {
-                return Help.command(command, provider: provider)
+            if sandboxGroup { return "USAGE\n  domains sandbox reset [provider]" }
+            if invocation.isCheckRecords {
+                return
+                    "USAGE\n  domains check --records FILE [DNS options] [--json]\nRun `domains check --help` for more."
             }
-            return invocation.provider.map(Help.provider) ?? Help.main
+            return Help.short(provider: invocation.provider, command: invocation.command)
         }
         func value(_ flag: String) throws(UsageError) -> String {
             index += 1
@@ -389,6 +459,7 @@ enum Parser {
             case "-h", "--help": invocation.help = true
             case "--json": invocation.json = true
             case "--verbose", "-v": invocation.verbose = true
+            case "--no-sandbox": invocation.noSandbox = true
             case "--base-url": invocation.baseURL = try take(flag)
             case "--format":
                 let text = try take(flag)
@@ -448,7 +519,10 @@ enum Parser {
                 }
             default:
                 if argument.hasPrefix("-") && argument.count > 1 {
-                    throw UsageError(message: "unknown option \(Terminal.safe(argument))", help: help())
+                    throw UsageError(
+                        message:
+                            "unknown option \(Terminal.safe(argument))\(Help.suggestion(for: flag, among: Help.knownOptions))",
+                        help: help())
                 }
                 positional.append(argument)
                 switch (positional.count, sandboxGroup) {
@@ -460,10 +534,11 @@ enum Parser {
                     } else if let provider = ProviderID(named: argument) {
                         invocation.target = .provider(provider, nil)
                     } else {
+                        let known = ProviderID.all.map(\.rawValue) + ["sandbox", "check", "sendtrim"]
                         throw UsageError(
                             message:
-                                "unknown provider \"\(Terminal.safe(argument))\"; use one of \(Help.providers) or sandbox",
-                            help: Help.main)
+                                "unknown provider \"\(Terminal.safe(argument))\"\(Help.suggestion(for: argument, among: known)); use one of \(Help.providers) or sandbox",
+                            help: help())
                     }
                 case (2, true):
                     guard argument == "reset" else {
@@ -481,11 +556,15 @@ enum Parser {
                 case (_, false) where invocation.isCheckRecords:
                     throw UsageError(
                         message: "check takes --records FILE, not \"\(Terminal.safe(argument))\"",
-                        help: Help.checkRecords)
+                        help: help())
                 case (2, false):
                     guard let provider = invocation.provider, let command = Invocation.Command(rawValue: argument)
                     else {
-                        throw UsageError(message: "unknown command \"\(Terminal.safe(argument))\"", help: help())
+                        let known = Invocation.Command.allCases.map(\.rawValue)
+                        throw UsageError(
+                            message:
+                                "unknown command \"\(Terminal.safe(argument))\"\(Help.suggestion(for: argument, among: known))",
+                            help: help())
                     }
                     invocation.target = .provider(provider, command)
                 case (3, false):
@@ -509,7 +588,7 @@ enum Parser {
         if invocation.isCheckRecords {
             guard invocation.recordsFile != nil else {
                 throw UsageError(
-                    message: "check needs --records FILE (or a provider and an id)", help: Help.checkRecords)
+                    message: "check needs --records FILE (or a provider and an id)", help: help())
             }
             return invocation
         }
@@ -520,7 +599,7 @@ enum Parser {
             guard invocation.target != nil else { throw UsageError(message: "missing sandbox command", help: help()) }
             return invocation
         }
-        guard let provider = invocation.provider else { throw UsageError(message: "missing provider", help: Help.main) }
+        guard let provider = invocation.provider else { throw UsageError(message: "missing provider", help: help()) }
         guard let command = invocation.command else { throw UsageError(message: "missing command", help: help()) }
         let offered = Help.offered(provider)
         if command == .webhook {
@@ -528,7 +607,7 @@ enum Parser {
                 throw UsageError(
                     kind: "unsupportedOperation",
                     message: "\(provider.displayName) sends no domain webhooks; only AhaSend does (use watch to poll)",
-                    help: Help.provider(provider))
+                    help: help())
             }
             guard ["listen", "verify"].contains(invocation.argument ?? "") else {
                 throw UsageError(message: "webhook takes listen or verify", help: help())
@@ -540,7 +619,7 @@ enum Parser {
                 kind: "unsupportedOperation",
                 message:
                     "\(provider.displayName) does not offer \(command.rawValue); it offers \(offered.map(\.rawValue).joined(separator: ", "))",
-                help: Help.provider(provider))
+                help: help())
         }
         if invocation.bodyFile != nil || !invocation.headers.isEmpty || invocation.at != nil {
             throw UsageError(message: "--header, --body and --at apply to webhook verify", help: help())
@@ -551,7 +630,8 @@ enum Parser {
         let needsArgument = command != .list
         if needsArgument && invocation.argument == nil {
             throw UsageError(
-                message: "\(command.rawValue) needs \(command == .create ? "a domain" : "an id")", help: help())
+                message: "\(command.rawValue) needs \(command == .create || command == .find ? "a domain" : "an id")",
+                help: help())
         }
         if !needsArgument && invocation.argument != nil {
             throw UsageError(message: "list takes no argument", help: help())

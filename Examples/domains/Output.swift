@@ -105,8 +105,11 @@ enum Render {
         let verifiedAt: String?
         let lastCheckedAt: String?
         let records: [RecordExport.JSONRecord]?
+        /// Whether the domain lives in the offline sandbox (fake records), not at the provider.
+        let sandbox: Bool
 
-        init(_ domain: SendingDomain) {
+        init(_ domain: SendingDomain, sandbox: Bool) {
+            self.sandbox = sandbox
             id = domain.id
             name = domain.name
             provider = domain.provider.rawValue
@@ -118,7 +121,7 @@ enum Render {
         }
 
         enum CodingKeys: String, CodingKey {
-            case id, name, provider, status, createdAt, verifiedAt, lastCheckedAt, records
+            case id, name, provider, status, createdAt, verifiedAt, lastCheckedAt, records, sandbox
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -131,6 +134,7 @@ enum Render {
             try container.encode(verifiedAt, forKey: .verifiedAt)
             try container.encode(lastCheckedAt, forKey: .lastCheckedAt)
             try container.encode(records, forKey: .records)
+            try container.encode(sandbox, forKey: .sandbox)
         }
     }
 
@@ -188,8 +192,8 @@ enum Render {
         let fine = report.records.filter { $0.record.required && $0.state == .ok }.count
         var lines = [
             report.ready
-                ? "\(report.domain): READY — every required record is in place (\(fine) of \(required))."
-                : "\(report.domain): NOT READY — \(report.blocking.count) record\(report.blocking.count == 1 ? "" : "s") to fix (\(fine) of \(required) required records in place).",
+                ? "\(Terminal.safe(report.domain)): READY — every required record is in place (\(fine) of \(required))."
+                : "\(Terminal.safe(report.domain)): NOT READY — \(report.blocking.count) record\(report.blocking.count == 1 ? "" : "s") to fix (\(fine) of \(required) required records in place).",
             "Looked up through \(Terminal.safe(report.resolver)).",
             "",
         ]
@@ -203,7 +207,9 @@ enum Render {
                 case .conflict: "CONFLICT"
                 }
             let optional = result.record.required ? "" : " (optional)"
-            lines.append("\(mark)  \(result.record.type.rawValue) \(Terminal.safe(result.record.name))\(optional)")
+            lines.append(
+                "\(mark)  \(Terminal.safe(result.record.type.rawValue)) \(Terminal.safe(result.record.name))\(optional)"
+            )
             if result.state != .ok {
                 lines.append(
                     "          expected: \(Terminal.safe(result.record.answerValue))")
@@ -213,6 +219,23 @@ enum Render {
             if result.detail != "Published." { lines.append("          \(Terminal.safe(result.detail))") }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// One check of `wait`, for people.
+    static func progress(_ progress: VerificationProgress) -> String {
+        let next = progress.nextCheckIn.map { "; next check in \($0.seconds) s" } ?? ""
+        var dns = ""
+        if let report = progress.preflight {
+            dns =
+                report.ready
+                ? "; DNS: every required record in place"
+                : "; DNS: "
+                    + report.blocking.map { "\($0.record.type.rawValue) \($0.record.name) \($0.state.rawValue)" }
+                    .joined(separator: ", ")
+        }
+        let asked = progress.askedProvider ? "" : " (provider not asked)"
+        return
+            "domains: check \(progress.attempt): \(Terminal.safe(progress.status.description))\(asked)\(Terminal.safe(dns))\(next)"
     }
 
     /// A watch event for people: when, which domain, what changed.
@@ -246,8 +269,10 @@ enum Render {
         let record: RecordExport.JSONRecord?
         let source: String?
         let observedAt: String
+        let sandbox: Bool
 
-        init(_ event: DomainEvent) {
+        init(_ event: DomainEvent, sandbox: Bool) {
+            self.sandbox = sandbox
             provider = event.provider.rawValue
             id = event.domainID
             domain = event.domainName
@@ -268,7 +293,9 @@ enum Render {
             self.source = source
         }
 
-        enum CodingKeys: String, CodingKey { case provider, id, domain, change, from, to, record, source, observedAt }
+        enum CodingKeys: String, CodingKey {
+            case provider, id, domain, change, from, to, record, source, observedAt, sandbox
+        }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -281,6 +308,21 @@ enum Render {
             try container.encode(record, forKey: .record)
             try container.encode(source, forKey: .source)
             try container.encode(observedAt, forKey: .observedAt)
+            try container.encode(sandbox, forKey: .sandbox)
+        }
+    }
+
+    /// A preflight report as `check --json` prints it: the report's own keys and `sandbox`.
+    struct ReportJSON: Encodable {
+        let report: PreflightReport
+        let sandbox: Bool
+
+        enum CodingKeys: String, CodingKey { case sandbox }
+
+        func encode(to encoder: any Encoder) throws {
+            try report.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(sandbox, forKey: .sandbox)
         }
     }
 
@@ -312,23 +354,9 @@ enum Render {
         }
     }
 
-    /// Pretty-printed JSON with sorted keys. DEL and C1 control characters, which JSON allows
-    /// raw inside strings but some terminals obey, are escaped as `\u00XX` too.
+    /// Pretty-printed JSON with sorted keys, through the SDK's one JSON writer (DEL and C1
+    /// controls escaped too).
     static func json(_ value: some Encodable, pretty: Bool = true) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys]
-        let text = String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
-        // Foundation pretty-prints an empty array as "[\n\n]" on Linux.
-        if text.filter({ !$0.isWhitespace }) == "[]" { return "[]" }
-        guard text.unicodeScalars.contains(where: Terminal.isControl) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            if Terminal.isControl(scalar) && scalar.value >= 0x7F {
-                result += String(format: "\\u%04x", scalar.value)
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        JSONWriter.string(value, pretty: pretty)
     }
 }

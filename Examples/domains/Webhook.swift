@@ -9,7 +9,7 @@ enum WebhookCommand {
             fail(
                 2, kind: "usage",
                 "set AHASEND_WEBHOOK_SECRET to the webhook's signing secret (AhaSend shows it when the webhook is created)",
-                help: Help.command(.webhook, provider: .ahaSend), provider: .ahaSend)
+                help: Help.short(provider: .ahaSend, command: .webhook), provider: .ahaSend)
         }
         let tolerance = Duration.clampedSeconds(invocation.tolerance) ?? .seconds(300)
         let verifier: AhaSend.WebhookVerifier

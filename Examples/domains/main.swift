@@ -96,8 +96,9 @@ func dnsLookup(sandboxZone: DNSZone?, domain: String) async throws(SendingDomain
 }
 
 /// Prints a preflight report and exits: 0 ready, 3 not.
-func finish(_ report: PreflightReport) -> Never {
-    Console.out(invocation.json ? Render.json(report) : Render.preflight(report))
+func finish(_ report: PreflightReport, sandbox: Bool) -> Never {
+    Console.out(
+        invocation.json ? Render.json(Render.ReportJSON(report: report, sandbox: sandbox)) : Render.preflight(report))
     exit(report.ready ? 0 : 3)
 }
 
@@ -110,7 +111,7 @@ if case .checkRecords = invocation.target {
     }
     do {
         let lookup = try await dnsLookup(sandboxZone: nil, domain: domain)
-        finish(try await DNSPreflight(lookup: lookup).check(records, domain: domain))
+        finish(try await DNSPreflight(lookup: lookup).check(records, domain: domain), sandbox: false)
     } catch {
         if invocation.json {
             Console.err(Render.json(Render.ErrorJSON(error, hint: nil), pretty: false))
@@ -127,11 +128,36 @@ if command == .webhook {
     WebhookCommand.run(invocation, environment: environment)
 }
 
-if command == .publish, ProviderFactory.hasCredentials(for: provider, in: environment) || invocation.baseURL != nil {
+// The sandbox is used only when none of the provider's credential variables is set and no
+// --base-url is given: a misspelt variable must never turn a real provisioning run into a fake one.
+let variables = ProviderFactory.environmentVariables[provider] ?? []
+let presence = ProviderFactory.credentialPresence(for: provider, in: environment)
+let sandboxRefused =
+    invocation.noSandbox
+    || ["1", "true", "yes"].contains(
+        (environment["SENDINGDOMAINS_NO_SANDBOX"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).lowercased())
+switch presence {
+case .partial(let missing):
+    fail(
+        2, kind: "usage",
+        "\(missing.joined(separator: " and ")) \(missing.count == 1 ? "is" : "are") not set, but \(variables.filter { !missing.contains($0) }.joined(separator: " and ")) \(variables.count - missing.count == 1 ? "is" : "are"): set every \(provider.displayName) credential (\(variables.joined(separator: ", "))), or none of them to use the offline sandbox",
+        provider: provider)
+case .none where sandboxRefused:
+    let reason = invocation.noSandbox ? "--no-sandbox" : "SENDINGDOMAINS_NO_SANDBOX"
+    fail(
+        2, kind: "usage",
+        "\(variables.joined(separator: " and ")) \(variables.count == 1 ? "is" : "are") not set, and \(reason) refuses the offline sandbox: set the \(provider.displayName) credentials",
+        provider: provider)
+case .none, .complete:
+    break
+}
+let usesSandbox = presence == .none && invocation.baseURL == nil
+
+if command == .publish, !usesSandbox {
     fail(
         2, kind: "usage",
         "publish writes to the offline sandbox's DNS zone; with a real account, publish the records at your DNS host",
-        help: Help.command(.publish, provider: provider), provider: provider)
+        help: Help.short(provider: provider, command: .publish), provider: provider)
 }
 
 var options = ClientOptions()
@@ -139,13 +165,16 @@ if let seconds = invocation.requestTimeout, let timeout = Duration.clampedSecond
     options.timeout = timeout
 }
 if invocation.verbose {
-    options.logger = LogSink(minimumLevel: .debug) { event in Console.err("domains: \(Terminal.safe("\(event)"))") }
+    let json = invocation.json
+    options.logger = LogSink(minimumLevel: .debug) { event in
+        Notice.emit(json: json, "domains: \(Terminal.safe("\(event)"))", Notice.Log(event))
+    }
 }
 if let base = invocation.baseURL {
     do {
         options.baseURL = try BaseURL(base)
     } catch {
-        fail(2, kind: "usage", "--base-url \(error.message)", help: Help.main)
+        fail(2, kind: "usage", "--base-url \(error.message)", help: Help.short(provider: provider, command: command))
     }
 }
 
@@ -161,7 +190,7 @@ if command == .create {
             DomainOption(rawValue: field).map { "--" + Help.flagName($0).split(separator: " ")[0] } ?? field
         fail(
             2, kind: "usage", "\(option) \(error.fieldErrors.first?.message ?? error.message)",
-            help: Help.command(.create, provider: provider), provider: provider)
+            help: Help.short(provider: provider, command: .create), provider: provider)
     }
 }
 
@@ -170,10 +199,10 @@ var sandbox: ProviderSimulator?
 
 let provisioner: any DomainProvisioning
 do {
-    if ProviderFactory.hasCredentials(for: provider, in: environment) {
+    if presence == .complete {
         provisioner = try ProviderFactory.fromEnvironment(provider, environment: environment, options: options)
     } else {
-        if invocation.baseURL == nil {
+        if usesSandbox {
             let simulator: ProviderSimulator
             do {
                 simulator = try await store.load(provider)
@@ -183,16 +212,17 @@ do {
             }
             sandbox = simulator
             options.transport = simulator
-            let variables = (ProviderFactory.environmentVariables[provider] ?? []).joined(separator: " and ")
-            if !invocation.json || invocation.verbose {
-                Console.err(
-                    "domains: no \(variables) and no --base-url: using the offline \(provider.displayName) sandbox (state in \(store.file(for: provider).path))"
-                )
-            }
-        } else if !invocation.json || invocation.verbose {
-            Console.err(
-                "domains: no credentials in the environment: sending the sandbox credentials to \(invocation.baseURL ?? "")"
-            )
+            let state = store.file(for: provider).path
+            Notice.emit(
+                json: invocation.json,
+                "domains: no \(variables.joined(separator: " and ")) and no --base-url: using the offline \(provider.displayName) sandbox (state in \(state))",
+                Notice.Sandbox(provider: provider.rawValue, state: state))
+        } else {
+            let base = invocation.baseURL ?? ""
+            Notice.emit(
+                json: invocation.json,
+                "domains: no credentials in the environment: sending the sandbox credentials to \(Terminal.safe(base))",
+                Notice.SandboxCredentials(provider: provider.rawValue, baseURL: base))
         }
         provisioner = ProviderFactory.make(ProviderSimulator.sandboxCredentials(for: provider), options: options)
     }
@@ -214,18 +244,16 @@ do {
                 ? "run `domains \(provider.rawValue) list` before creating it again."
                 : "check the provider's dashboard before creating it again.")
     }
-    if sandbox != nil, error.kind == .conflict, command == .create {
+    if error.kind == .conflict, command == .create {
         let offered = Help.offered(provider)
-        let get =
-            !offered.contains(.get)
-            ? nil
-            : provider == .ahaSend || provider == .cllavio
-                ? "`domains \(provider.rawValue) get \(invocation.argument ?? "<id>")` shows it"
-                : "`domains \(provider.rawValue) list` shows its id for `domains \(provider.rawValue) get <id>`"
+        let find =
+            offered.contains(.find)
+            ? "`domains \(provider.rawValue) find \(Terminal.safe(invocation.argument ?? "<name>"))` shows it"
+            : "\(provider.displayName) has no read endpoint: its dashboard shows it"
         hint =
-            "It is already in the offline sandbox: "
-            + (get.map { $0 + ", or " } ?? "")
-            + "`domains sandbox reset \(provider.rawValue)` starts afresh."
+            sandbox == nil
+            ? "It already exists: \(find)."
+            : "It is already in the offline sandbox: \(find), or `domains sandbox reset \(provider.rawValue)` starts afresh."
     }
     if invocation.json {
         Console.err(Render.json(Render.ErrorJSON(error, hint: hint), pretty: false))
@@ -261,16 +289,25 @@ do {
         var request = invocation.request
         request.name = id
         let domain = try await provisioner.createDomain(request)
-        Console.out(invocation.json ? Render.json(Render.DomainJSON(domain)) : Render.summary(domain))
+        Console.out(
+            invocation.json ? Render.json(Render.DomainJSON(domain, sandbox: usesSandbox)) : Render.summary(domain))
     case .list:
         let domains = try await provisioner.listDomains().collect()
-        Console.out(invocation.json ? Render.json(domains.map(Render.DomainJSON.init)) : Render.list(domains))
+        Console.out(
+            invocation.json
+                ? Render.json(domains.map { Render.DomainJSON($0, sandbox: usesSandbox) }) : Render.list(domains))
+    case .find:
+        let domain = try await provisioner.findDomain(named: id)
+        Console.out(
+            invocation.json ? Render.json(Render.DomainJSON(domain, sandbox: usesSandbox)) : Render.summary(domain))
     case .get:
         let domain = try await provisioner.getDomain(id: id)
-        Console.out(invocation.json ? Render.json(Render.DomainJSON(domain)) : Render.summary(domain))
+        Console.out(
+            invocation.json ? Render.json(Render.DomainJSON(domain, sandbox: usesSandbox)) : Render.summary(domain))
     case .verify:
         let domain = try await provisioner.verifyDomain(id: id)
-        Console.out(invocation.json ? Render.json(Render.DomainJSON(domain)) : Render.summary(domain))
+        Console.out(
+            invocation.json ? Render.json(Render.DomainJSON(domain, sandbox: usesSandbox)) : Render.summary(domain))
     case .delete:
         try await provisioner.deleteDomain(id: id)
         Console.out(invocation.json ? Render.json(["deleted": id]) : "Deleted \(Terminal.safe(id)).")
@@ -288,7 +325,7 @@ do {
         let lookup = try await dnsLookup(sandboxZone: zone, domain: domain.name)
         let report = try await DNSPreflight(lookup: lookup).check(domain)
         try await saveSandbox()
-        finish(report)
+        finish(report, sandbox: usesSandbox)
     case .publish:
         let domain = try await provisioner.getDomain(id: id)
         var zone = try loadSandboxZone()
@@ -336,13 +373,14 @@ do {
         }
         let watcher = DomainWatcher(
             providers: [watched], snapshot: WatchSnapshot(domains: domains, preflight: reports), options: watchOptions)
-        if !invocation.json {
-            Console.err(
-                "domains: watching \(domains.count) domain\(domains.count == 1 ? "" : "s") at \(provider.displayName); interrupt to stop"
-            )
-        }
+        Notice.emit(
+            json: invocation.json,
+            "domains: watching \(domains.count) domain\(domains.count == 1 ? "" : "s") at \(provider.displayName); interrupt to stop",
+            Notice.Watching(provider: provider.rawValue, domains: domains.count))
         for await event in watcher.events() {
-            Console.out(invocation.json ? Render.json(Render.EventJSON(event), pretty: false) : Render.event(event))
+            Console.out(
+                invocation.json
+                    ? Render.json(Render.EventJSON(event, sandbox: usesSandbox), pretty: false) : Render.event(event))
         }
     case .webhook:
         break
@@ -360,26 +398,21 @@ do {
             id: id, timeout: Duration.clampedSeconds(invocation.timeout) ?? .seconds(600), policy: policy,
             preflight: preflight
         ) { progress in
-            let next = progress.nextCheckIn.map { "; next check in \($0.seconds) s" } ?? ""
-            var dns = ""
-            if let report = progress.preflight {
-                dns =
-                    report.ready
-                    ? "; DNS: every required record in place"
-                    : "; DNS: "
-                        + report.blocking.map { "\($0.record.type.rawValue) \($0.record.name) \($0.state.rawValue)" }
-                        .joined(separator: ", ")
-            }
-            let asked = progress.askedProvider ? "" : " (provider not asked)"
-            Console.err(
-                "domains: check \(progress.attempt): \(Terminal.safe(progress.status.description))\(asked)\(Terminal.safe(dns))\(next)"
-            )
+            Notice.emit(json: invocation.json, Render.progress(progress), Notice.WaitProgress(progress))
         }
-        Console.out(invocation.json ? Render.json(Render.DomainJSON(domain)) : Render.summary(domain))
+        Console.out(
+            invocation.json ? Render.json(Render.DomainJSON(domain, sandbox: usesSandbox)) : Render.summary(domain))
         if domain.status == .failed {
-            Console.err(
-                "domains: verification of \(Terminal.safe(domain.name)) failed: check the records above and publish them exactly"
-            )
+            let message =
+                "verification of \(domain.name) failed: check the records and publish them exactly (`domains \(provider.rawValue) check \(id)` says which is wrong)"
+            if invocation.json {
+                Console.err(
+                    Render.json(
+                        Render.ErrorJSON(kind: "verificationFailed", message: message, provider: provider),
+                        pretty: false))
+            } else {
+                Console.err("domains: \(Terminal.safe(message))")
+            }
             status = 1
         }
     }

@@ -37,7 +37,9 @@ extension Endpoint where Response == AhaSend.Domain {
     /// `POST …/domains` (201), with an idempotency key.
     static func createDomain(account: AccountResult, _ request: AhaSend.CreateDomainRequest) -> Self {
         Self(.createDomain, .post, decoding: .json) { () throws(SendingDomainsError) in
-            try Parts(path: AhaSend.domainsPath(account), json: request.validated())
+            try Parts(
+                path: AhaSend.domainsPath(account), json: request.validated(),
+                secrets: request.dkimPrivateKey.map { [$0] } ?? [])
         }
     }
 

@@ -19,6 +19,9 @@ import Foundation
     /// Whether sending the request twice is harmless (the retry policy may replay it after a
     /// timeout or a lost connection): the method's own answer unless the operation says otherwise.
     public var isIdempotent: Bool
+    /// Secrets the body carries besides the client's credentials (AhaSend's DKIM private key):
+    /// removed from any error the call throws, should the provider echo the body.
+    public var secrets: [Secret]
 
     /// ``name`` as an ``OperationName``.
     public var operationName: OperationName { OperationName(rawValue: name) }
@@ -29,8 +32,9 @@ import Foundation
     ///   ``RequestMethod/isIdempotent``.
     public init(
         name: OperationName, method: RequestMethod, path: [String], query: [QueryItem] = [], body: Data? = nil,
-        idempotent: Bool? = nil
+        idempotent: Bool? = nil, secrets: [Secret] = []
     ) {
+        self.secrets = secrets
         self.name = name.rawValue
         self.method = method
         self.path = path
@@ -247,9 +251,24 @@ import Foundation
     ///   sending when a credential is blank, ``SendingDomainsError/Kind/validation`` for an empty
     ///   path segment, and otherwise whatever the provider or the network reported after the
     ///   retry policy gave up.
+    /// ``send(_:idempotencyKey:)`` for an operation whose body carries secrets of its own: any
+    /// error it throws is scrubbed of them too.
+    @inline(never) private func sendCarryingSecrets(
+        _ operation: APIOperation, _ idempotencyKey: IdempotencyKey?
+    ) async throws(SendingDomainsError) -> TransportResponse {
+        var plain = operation
+        plain.secrets = []
+        do {
+            return try await send(plain, idempotencyKey: idempotencyKey)
+        } catch {
+            throw Redactor(secrets: operation.secrets).redact(error)
+        }
+    }
+
     public func send(
         _ operation: APIOperation, idempotencyKey: IdempotencyKey? = nil
     ) async throws(SendingDomainsError) -> TransportResponse {
+        guard operation.secrets.isEmpty else { return try await sendCarryingSecrets(operation, idempotencyKey) }
         let (request, context) = try prepare(operation, idempotencyKey: idempotencyKey)
         guard let chain else { return try await pipeline.run(request, context) }
         do {

@@ -48,22 +48,30 @@ import Foundation
         public var query: [QueryItem]
         /// The JSON body, if any.
         public var body: Data?
+        /// Secrets the body carries (see ``APIOperation/secrets``).
+        public var secrets: [Secret]
 
         /// Parts without a body.
         public init(path: [String], query: [QueryItem] = []) {
             self.path = path
             self.query = query
             self.body = nil
+            self.secrets = []
         }
 
         /// Parts whose body is `body` encoded as JSON.
         ///
         /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` when
         ///   the body cannot be encoded.
-        public init(path: [String], query: [QueryItem] = [], json body: some Encodable) throws(SendingDomainsError) {
+        /// - Parameter secrets: Secrets `body` carries besides the client's credentials, removed
+        ///   from any error the call throws.
+        public init(
+            path: [String], query: [QueryItem] = [], json body: some Encodable, secrets: [Secret] = []
+        ) throws(SendingDomainsError) {
             self.path = path
             self.query = query
             self.body = try JSONCoding.encode(body)
+            self.secrets = secrets
         }
     }
 
@@ -89,7 +97,7 @@ import Foundation
             request = .success(
                 APIOperation(
                     name: name, method: method, path: parts.path, query: parts.query, body: parts.body,
-                    idempotent: idempotent))
+                    idempotent: idempotent, secrets: parts.secrets))
         } catch {
             request = .failure(error)
         }

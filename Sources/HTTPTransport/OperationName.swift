@@ -29,6 +29,8 @@
     public static let deleteDomain = OperationName(rawValue: "deleteDomain")
     /// Generates a domain's records (Cllavio's create).
     public static let generateDomain = OperationName(rawValue: "generateDomain")
+    /// Finds a domain by its name (the unified API).
+    public static let findDomain = OperationName(rawValue: "findDomain")
     /// Waits until a domain is verified (the unified API).
     public static let waitUntilVerified = OperationName(rawValue: "waitUntilVerified")
 

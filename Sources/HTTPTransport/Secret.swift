@@ -48,16 +48,49 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 /// excerpt and log line through it, so that a provider that echoes a key back in an error body
 /// cannot leak it.
 ///
-/// It holds the secrets as ``Secret`` values, so a redactor (and anything that holds one: a
-/// client, its pipeline) prints `<redacted>` under `print`, `dump` and reflection.
+/// A redactor (and anything that holds one: a client, its pipeline) prints `<redacted>` under
+/// `print`, `dump` and reflection.
 @_spi(ProviderAuthoring) public struct Redactor: Sendable, CustomStringConvertible, CustomReflectable {
-    private let secrets: [Secret]
+    /// Every form in which a secret may come back: as sent, JSON-escaped (a provider echoing a
+    /// body writes a PEM key's newlines as `\n`), and each long line of a multi-line secret (an
+    /// echo may re-wrap it). Longest first, so that a form is removed before its parts.
+    private let patterns: [String]
 
     /// Creates a redactor for the given secrets. Values shorter than 4 characters are ignored:
     /// replacing them would garble ordinary text without protecting anything.
     public init(secrets: [Secret]) {
-        self.secrets = secrets.filter { $0.reveal().count >= 4 }
-            .sorted { $0.reveal().count > $1.reveal().count }
+        var patterns: Set<String> = []
+        for secret in secrets {
+            let value = secret.reveal()
+            guard value.count >= 4 else { continue }
+            patterns.insert(value)
+            patterns.insert(Self.jsonEscaped(value, slashes: false))
+            patterns.insert(Self.jsonEscaped(value, slashes: true))
+            if value.contains(where: \.isNewline) {
+                for line in value.split(whereSeparator: \.isNewline) {
+                    let line = line.trimmingCharacters(in: .whitespaces)
+                    if line.count >= 16 { patterns.insert(line) }
+                }
+            }
+        }
+        self.patterns = patterns.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+    }
+
+    /// `value` as it appears inside a JSON string.
+    private static func jsonEscaped(_ value: String, slashes: Bool) -> String {
+        var result = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case "/" where slashes: result += "\\/"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 
     /// `Redactor(<redacted>)`.
@@ -70,15 +103,15 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 
     /// `text` with every occurrence of a secret replaced by `<redacted>`.
     public func redact(_ text: String) -> String {
-        secrets.reduce(text) { partial, secret in
-            partial.replacing(secret.reveal(), with: Secret.placeholder)
+        patterns.reduce(text) { partial, pattern in
+            partial.replacing(pattern, with: Secret.placeholder)
         }
     }
 
     /// `error` with every secret removed from every string it carries: message, code, field
     /// errors, request id, operation and raw body.
     public func redact(_ error: SendingDomainsError) -> SendingDomainsError {
-        guard !secrets.isEmpty else { return error }
+        guard !patterns.isEmpty else { return error }
         var error = error
         error.message = redact(error.message)
         error.rawBody = error.rawBody.map(redact)

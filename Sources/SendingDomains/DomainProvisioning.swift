@@ -52,6 +52,28 @@ public protocol DomainProvisioning: Sendable {
     /// - Throws: `SendingDomainsError` (`unsupportedOperation`, `notFound`, …).
     func deleteDomain(id: String) async throws(SendingDomainsError)
 
+    /// The account's domain named `name`, with its records — what to call after a create
+    /// failed with `conflict` ("already exists").
+    ///
+    /// The name is matched in its normalised ASCII form (A-label, any case, no trailing dot).
+    /// AhaSend reads the domain by name; AutoSend and Krafter list through every page, match
+    /// the name, then read the match; SendKit and Cllavio have no read endpoint. A conforming
+    /// type of your own gets that list-then-read behaviour from the default implementation.
+    ///
+    /// ```swift
+    /// do {
+    ///     _ = try await provider.createDomain(DomainRequest(name: "example.com"))
+    /// } catch where error.kind == .conflict {
+    ///     let existing = try await provider.findDomain(named: "example.com")
+    ///     print(existing.id)
+    /// }
+    /// ```
+    ///
+    /// - Throws: `SendingDomainsError`: `validation` for a malformed name (nothing sent),
+    ///   `notFound` when the account has no such domain, `conflict` naming their ids when the
+    ///   provider returns several, `unsupportedOperation` at a provider without a read endpoint.
+    func findDomain(named name: String) async throws(SendingDomainsError) -> SendingDomain
+
     /// The clock the provider's client uses, so that waiting is testable in virtual time.
     var timeSource: TimeSource { get }
 }
@@ -68,6 +90,8 @@ public enum DomainOperation: String, Sendable, Hashable, CaseIterable, Codable {
     case verify
     /// ``DomainProvisioning/deleteDomain(id:)``.
     case delete
+    /// ``DomainProvisioning/findDomain(named:)``.
+    case find
 }
 
 /// An option of ``DomainRequest``.
@@ -122,6 +146,20 @@ public struct ProviderCapabilities: Sendable, Hashable {
 }
 
 extension DomainProvisioning {
+    /// Lists every page, matches the normalised name, then reads the match with
+    /// ``DomainProvisioning/getDomain(id:)`` (a list may carry no records); `unsupportedOperation`
+    /// where the provider cannot list or read.
+    public func findDomain(named name: String) async throws(SendingDomainsError) -> SendingDomain {
+        try require(.find, .findDomain)
+        let wanted = try DomainLookupName(name, provider: provider)
+        var matches: [SendingDomain] = []
+        var domains = listDomains().makeAsyncIterator()
+        while let domain = try await domains.next() {
+            if wanted.matches(domain.name) { matches.append(domain) }
+        }
+        return try await getDomain(id: wanted.single(of: matches).id)
+    }
+
     /// Throws `unsupportedOperation` unless `operation` is in ``capabilities``.
     func require(_ operation: DomainOperation, _ name: OperationName) throws(SendingDomainsError) {
         guard capabilities.supports(operation) else { throw .unsupported(name, provider: provider) }

@@ -43,7 +43,7 @@ public enum ProviderCredentials: Sendable, Hashable {
 /// ```
 public enum ProviderFactory {
     /// The environment variables each provider's credentials come from.
-    public static let environmentVariables: [ProviderID: [String]] = [
+    package static let environmentVariables: [ProviderID: [String]] = [
         .sendKit: ["SENDKIT_API_KEY"],
         .autoSend: ["AUTOSEND_API_KEY"],
         .krafter: ["KRAFTER_API_KEY"],
@@ -78,7 +78,7 @@ public enum ProviderFactory {
         options: ClientOptions = ClientOptions()
     ) throws(SendingDomainsError) -> any DomainProvisioning {
         let names = environmentVariables[provider] ?? []
-        let missing = names.filter { (environment[$0] ?? "").trimmingCharacters(in: .whitespaces).isEmpty }
+        let missing = names.filter { !isSet(environment[$0]) }
         guard missing.isEmpty else {
             throw SendingDomainsError(
                 kind: .authentication,
@@ -86,14 +86,16 @@ public enum ProviderFactory {
                 provider: provider,
                 fieldErrors: missing.map { .init(field: $0, message: "is not set") })
         }
-        let value = { (name: String) in Secret(environment[name] ?? "") }
+        // Surrounding white space (a newline from `$(cat key-file)`) is never part of a credential.
+        let text = { (name: String) in (environment[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines) }
+        let value = { (name: String) in Secret(text(name)) }
         let credentials: ProviderCredentials
         switch provider {
         case .sendKit: credentials = .sendKit(apiKey: value("SENDKIT_API_KEY"))
         case .autoSend: credentials = .autoSend(apiKey: value("AUTOSEND_API_KEY"))
         case .krafter: credentials = .krafter(apiKey: value("KRAFTER_API_KEY"))
         case .ahaSend:
-            credentials = .ahaSend(apiKey: value("AHASEND_API_KEY"), accountID: environment["AHASEND_ACCOUNT_ID"] ?? "")
+            credentials = .ahaSend(apiKey: value("AHASEND_API_KEY"), accountID: text("AHASEND_ACCOUNT_ID"))
         case .cllavio:
             credentials = .cllavio(
                 accessToken: value("CLLAVIO_ACCESS_TOKEN"), secretToken: value("CLLAVIO_SECRET_TOKEN"))
@@ -104,9 +106,30 @@ public enum ProviderFactory {
         return make(credentials, options: options)
     }
 
-    /// Whether `environment` holds every credential `provider` needs.
-    public static func hasCredentials(for provider: ProviderID, in environment: [String: String]) -> Bool {
-        (environmentVariables[provider] ?? []).allSatisfy { !(environment[$0] ?? "").isEmpty }
+    /// Which of a provider's credential variables an environment sets.
+    package enum CredentialPresence: Equatable {
+        /// None of them: the `domains` command may use its offline sandbox.
+        case none
+        /// Some but not all: a misspelt or forgotten variable, never a reason to fall back.
+        case partial(missing: [String])
+        /// All of them.
+        case complete
+    }
+
+    /// Whether a variable counts as set: non-empty once white space and newlines are trimmed.
+    /// The one definition `fromEnvironment` and the `domains` command share.
+    package static func isSet(_ value: String?) -> Bool {
+        !(value ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+    }
+
+    /// Which of `provider`'s credential variables `environment` sets.
+    package static func credentialPresence(
+        for provider: ProviderID, in environment: [String: String]
+    ) -> CredentialPresence {
+        let names = environmentVariables[provider] ?? []
+        let missing = names.filter { !isSet(environment[$0]) }
+        if missing.isEmpty { return .complete }
+        return missing.count == names.count ? .none : .partial(missing: missing)
     }
 
     /// The capability matrix of the five providers.

@@ -180,9 +180,6 @@ public enum RecordExport {
 
     /// The records as a JSON array of ``JSONRecord`` objects, pretty-printed, keys sorted.
     public static func json(_ records: [DNSRecord]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(records.map(JSONRecord.init))) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        JSONWriter.string(records.map(JSONRecord.init), pretty: true) + "\n"
     }
 }

@@ -39,6 +39,11 @@ public struct AhaSendProvisioner: DomainProvisioning {
         return Self.normalize(domain)
     }
 
+    /// `GET …/domains/{domain}` with the normalised name: AhaSend reads a domain by its name.
+    public func findDomain(named name: String) async throws(SendingDomainsError) -> SendingDomain {
+        try await getDomain(id: DomainLookupName(name, provider: provider).name)
+    }
+
     /// `GET …/domains/{domain}`; `id` is the domain name.
     public func getDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
         Self.normalize(try await client.getDomain(id: id))
