@@ -248,8 +248,11 @@ enum Render {
             case .recordChanged(let change):
                 "\(change.source == .dns ? "DNS" : "provider"): \(change.record.type.rawValue) \(change.record.name) \(change.from ?? "?") → \(change.to)"
             case .dnsError(let report): "DNS error: \(dnsErrorText(report))"
+            case .checkFailed(let error): "CHECK FAILED (\(error.kind.rawValue)): \(error.description)"
+            case .checkRecovered: "checks work again"
             }
-        return "\(date(event.observedAt))  \(Terminal.safe(event.domainName))  \(Terminal.safe(what))"
+        let name = event.domainName.isEmpty ? event.domainID : event.domainName
+        return "\(date(event.observedAt))  \(Terminal.safe(name))  \(Terminal.safe(what))"
     }
 
     static func dnsErrorText(_ report: DNSErrorReport) -> String {
@@ -260,10 +263,28 @@ enum Render {
 
     /// A watch event as one JSON line.
     struct EventJSON: Encodable {
+        /// `{"kind", "status", "message"}` of a failed check.
+        struct ErrorBody: Encodable {
+            let kind: String
+            let status: Int?
+            let message: String
+
+            enum CodingKeys: String, CodingKey { case kind, status, message }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(kind, forKey: .kind)
+                try container.encode(status, forKey: .status)
+                try container.encode(message, forKey: .message)
+            }
+        }
+
+        let eventId: String
         let provider: String
         let id: String
-        let domain: String
+        let domain: String?
         let change: String
+        let error: ErrorBody?
         let from: String?
         let to: String?
         let record: RecordExport.JSONRecord?
@@ -273,9 +294,11 @@ enum Render {
 
         init(_ event: DomainEvent, sandbox: Bool) {
             self.sandbox = sandbox
+            eventId = event.id
             provider = event.provider.rawValue
             id = event.domainID
-            domain = event.domainName
+            domain = event.domainName.isEmpty ? nil : event.domainName
+            var error: ErrorBody?
             observedAt = Render.date(event.observedAt)
             var record: RecordExport.JSONRecord?
             var source: String?
@@ -288,21 +311,28 @@ enum Render {
                 record = RecordExport.JSONRecord(recordChange.record)
                 source = recordChange.source.rawValue
             case .dnsError(let report): (change, from, to) = ("dnsError", nil, dnsErrorText(report))
+            case .checkFailed(let failure):
+                (change, from, to) = ("checkFailed", nil, nil)
+                error = ErrorBody(kind: failure.kind.rawValue, status: failure.status, message: failure.description)
+            case .checkRecovered: (change, from, to) = ("checkRecovered", nil, nil)
             }
+            self.error = error
             self.record = record
             self.source = source
         }
 
         enum CodingKeys: String, CodingKey {
-            case provider, id, domain, change, from, to, record, source, observedAt, sandbox
+            case eventId, provider, id, domain, change, error, from, to, record, source, observedAt, sandbox
         }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(eventId, forKey: .eventId)
             try container.encode(provider, forKey: .provider)
             try container.encode(id, forKey: .id)
             try container.encode(domain, forKey: .domain)
             try container.encode(change, forKey: .change)
+            try container.encode(error, forKey: .error)
             try container.encode(from, forKey: .from)
             try container.encode(to, forKey: .to)
             try container.encode(record, forKey: .record)

@@ -240,8 +240,8 @@ do {
     {
         hint =
             "\(provider.displayName) has no idempotency keys, so the create may have succeeded: "
-            + (Help.offered(provider).contains(.list)
-                ? "run `domains \(provider.rawValue) list` before creating it again."
+            + (Help.offered(provider).contains(.find)
+                ? "run `domains \(provider.rawValue) find \(Terminal.safe(invocation.argument ?? "<name>"))` before creating it again."
                 : "check the provider's dashboard before creating it again.")
     }
     if error.kind == .conflict, command == .create {
@@ -377,7 +377,7 @@ do {
             json: invocation.json,
             "domains: watching \(domains.count) domain\(domains.count == 1 ? "" : "s") at \(provider.displayName); interrupt to stop",
             Notice.Watching(provider: provider.rawValue, domains: domains.count))
-        for await event in watcher.events() {
+        for try await event in watcher.events() {
             Console.out(
                 invocation.json
                     ? Render.json(Render.EventJSON(event, sandbox: usesSandbox), pretty: false) : Render.event(event))

@@ -237,6 +237,7 @@ import Foundation
         ) -> (TransportRequest, Duration) {
             var request = request
             authentication.apply(to: &request.headers)
+            AttemptCounter.current?.increment()
             return (request, mapping.willSend(request, context: context))
         }
     }

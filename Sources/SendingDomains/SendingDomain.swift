@@ -121,3 +121,34 @@ public enum DomainStatus: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension DomainStatus {
+    /// A stable code for the status, as the `domains` command's JSON and ``WatchSnapshot`` write
+    /// it: `pending`, `verifying`, `verified`, `partially_verified`, `failed`,
+    /// `temporary_failure`, or a provider's own status.
+    public var code: String {
+        switch self {
+        case .pending: "pending"
+        case .verifying: "verifying"
+        case .verified: "verified"
+        case .partiallyVerified: "partially_verified"
+        case .failed: "failed"
+        case .temporaryFailure: "temporary_failure"
+        case .unknown(let raw): raw
+        }
+    }
+
+    /// The status with code `code`.
+    public init(code: String) {
+        self =
+            switch code {
+            case "pending": .pending
+            case "verifying": .verifying
+            case "verified": .verified
+            case "partially_verified": .partiallyVerified
+            case "failed": .failed
+            case "temporary_failure": .temporaryFailure
+            default: .unknown(code)
+            }
+    }
+}

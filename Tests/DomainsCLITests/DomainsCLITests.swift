@@ -29,6 +29,22 @@ struct CLI {
         let status: Int32
         let stdout: String
         let stderr: String
+
+        /// Each stderr line parsed as JSON (`nil` for a line that is not JSON).
+        var stderrLines: [JSONValue?] {
+            stderr.split(separator: "\n").map { JSONValue(json: String($0)) }
+        }
+
+        /// Whether every stderr line is one JSON object: the `--json` rule.
+        var stderrIsJSONLines: Bool {
+            stderrLines.allSatisfy { line in
+                if case .object? = line { return true }
+                return false
+            }
+        }
+
+        /// The `--json` error object: the last stderr line's `error`.
+        var jsonError: JSONValue? { stderrLines.last??["error"] }
     }
 
     func run(_ arguments: [String], input: Data? = nil) throws -> Result {
@@ -85,7 +101,9 @@ struct DomainsCLITests {
         let cli = try CLI()
         let created = try cli.run(createArguments(provider) + ["--json"])
         #expect(created.status == 0, "\(created.stderr)")
-        #expect(created.stderr.isEmpty, "with --json, stderr carries only errors")
+        #expect(created.stderrIsJSONLines, "with --json, every stderr line is a JSON object: \(created.stderr)")
+        #expect(created.stderrLines.first??["notice"] == "sandbox", "the sandbox is never silent")
+        #expect(created.stderrLines.first??["provider"] == .string(provider))
         let domain = try #require(JSONValue(json: created.stdout), "\(created.stdout)")
         #expect(domain["name"] == "example.com")
         #expect(domain["provider"] == .string(provider))
@@ -150,7 +168,10 @@ struct DomainsCLITests {
         #expect(try cli.run(["krafter", "publish", id]).status == 0)
         let wait = try cli.run(["krafter", "wait", id, "--interval", "0.01", "--json"])
         #expect(wait.status == 0)
-        #expect(wait.stderr.contains("check 1:"))
+        #expect(wait.stderrIsJSONLines, "\(wait.stderr)")
+        #expect(wait.stderrLines.contains { $0?["progress"]?["check"] == 1 }, "\(wait.stderr)")
+        let human = try cli.run(["krafter", "wait", id, "--interval", "0.01"])
+        #expect(human.stderr.contains("check 1:"), "\(human.stderr)")
         #expect(JSONValue(json: wait.stdout)?["status"] == "verified")
     }
 
@@ -298,13 +319,13 @@ struct DomainsCLITests {
         #expect(try cli.run(["ahasend", "create", "example.com"]).status == 0)
         let again = try cli.run(["ahasend", "create", "example.com"])
         #expect(again.status == 1)
-        #expect(again.stderr.contains("`domains ahasend get example.com`"), "\(again.stderr)")
+        #expect(again.stderr.contains("`domains ahasend find example.com`"), "\(again.stderr)")
         #expect(again.stderr.contains("`domains sandbox reset ahasend`"), "\(again.stderr)")
         let krafter = try cli.run(["krafter", "create", "example.com"])
         #expect(krafter.status == 0)
         let krafterAgain = try cli.run(["krafter", "create", "example.com", "--json"])
-        #expect(JSONValue(json: krafterAgain.stderr)?["error"]?["kind"] == "conflict")
-        #expect(krafterAgain.stderr.contains("domains krafter list"))
+        #expect(krafterAgain.jsonError?["kind"] == "conflict")
+        #expect(krafterAgain.stderr.contains("domains krafter find example.com"))
 
         let reset = try cli.run(["sandbox", "reset", "ahasend", "--json"])
         #expect(reset.status == 0)
@@ -331,7 +352,7 @@ struct DomainsCLITests {
         #expect(result.stderr.contains("SENDINGDOMAINS_SANDBOX_DIR"), "\(result.stderr)")
         let json = try cli.run(["ahasend", "create", "example.com", "--json"])
         #expect(json.status == 1)
-        #expect(JSONValue(json: json.stderr)?["error"]?["kind"] == "sandbox")
+        #expect(json.jsonError?["kind"] == "sandbox")
 
         // a state file that cannot be replaced (here: a folder in its place)
         var blocked = try CLI()
@@ -350,8 +371,8 @@ struct DomainsCLITests {
         func error(_ arguments: [String]) throws -> (Int32, JSONValue?) {
             let result = try cli.run(arguments + ["--json"])
             #expect(result.stdout.isEmpty, "\(arguments)")
-            #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
-            return (result.status, JSONValue(json: result.stderr)?["error"])
+            #expect(result.stderrIsJSONLines, "\(arguments): \(result.stderr)")
+            return (result.status, result.jsonError)
         }
         _ = try cli.run(["ahasend", "create", "example.com"])
         let (conflictStatus, conflict) = try error(["ahasend", "create", "example.com"])
@@ -389,7 +410,7 @@ struct DomainsCLITests {
         for arguments in [["sendkit", "list"], ["cllavio", "get", "example.com"], ["sendkit", "delete", "x"]] {
             let result = try cli.run(arguments + ["--json", "--base-url", server.baseURL])
             #expect(result.status == 2, "\(arguments)")
-            let error = JSONValue(json: result.stderr)?["error"]
+            let error = result.jsonError
             #expect(error?["kind"] == "unsupportedOperation", "\(result.stderr)")
             #expect(error?["message"]?.stringValue?.contains("it offers create") == true)
             #expect(!result.stderr.contains("offline"))
@@ -473,11 +494,11 @@ struct DomainsCLITests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("timed out"), "\(result.stderr)")
         #expect(result.stderr.contains("may have succeeded"), "\(result.stderr)")
-        #expect(result.stderr.contains("`domains krafter list`"), "\(result.stderr)")
+        #expect(result.stderr.contains("`domains krafter find example.com`"), "\(result.stderr)")
         let json = try cli.run([
             "krafter", "create", "example.com", "--base-url", server.baseURL, "--request-timeout", "0.5", "--json",
         ])
-        #expect(JSONValue(json: json.stderr)?["error"]?["kind"] == "timeout")
+        #expect(json.jsonError?["kind"] == "timeout")
     }
 
     @Test("API errors exit 1 with a clear message and no secret")

@@ -71,12 +71,12 @@ struct WatchTests {
             providers: sides.map(\.watched), snapshot: snapshot, options: .init(timeSource: clock.timeSource))
         let events = Locked<[DomainEvent]>([])
         let consumer = Task {
-            for await event in watcher.events() { events.withLock { $0.append(event) } }
+            for try await event in watcher.events() { events.withLock { $0.append(event) } }
         }
         // Two rounds of checks: every domain checked, then checked again.
         while log.withLock({ $0.count }) < 2_100 { try await Task.sleep(for: .milliseconds(2)) }
         consumer.cancel()
-        _ = await consumer.value
+        _ = try? await consumer.value
         let stopped = log.withLock { $0.count }
         try await Task.sleep(for: .milliseconds(50))
         #expect(log.withLock { $0.count } <= stopped + 3)  // at most the checks already in flight
@@ -134,10 +134,10 @@ struct WatchTests {
             changingInterval: .seconds(60), stableInterval: .seconds(600), stableAfter: 3, timeSource: clock.timeSource)
         let watcher = DomainWatcher(
             providers: [side.watched], snapshot: WatchSnapshot(domains: [domain]), options: options)
-        let consumer = Task { for await _ in watcher.events() {} }
+        let consumer = Task { for try await _ in watcher.events() {} }
         while log.withLock({ $0.count }) < 6 { try await Task.sleep(for: .milliseconds(1)) }
         consumer.cancel()
-        _ = await consumer.value
+        _ = try? await consumer.value
         let times = log.withLock { $0 }.map(\.1)
         let gaps = zip(times.dropFirst(), times).map { ($0 - $1) }
         // Checked at once, then after 60 s twice, then (three unchanged checks) every 600 s.
@@ -149,7 +149,7 @@ struct WatchTests {
         _ = try await side.admin.verifyDomain(id: domain.id)
         let restarted = DomainWatcher(providers: [side.watched], snapshot: stored, options: options)
         var iterator = restarted.events().makeAsyncIterator()
-        let event = await iterator.next()
+        let event = try await iterator.next()
         #expect(event?.change == .verified)
         #expect(event?.domainName == "example.com")
     }

@@ -12,6 +12,8 @@ import Foundation
 ///     case .failed, .dnsError: print("\(event.domainName) needs its DNS fixed")
 ///     case .statusChanged(let from, let to): print("\(event.domainName): \(from.map { "\($0)" } ?? "?") → \(to)")
 ///     case .recordChanged(let change): print(change.record.name, change.from ?? "?", "→", change.to)
+///     case .checkFailed(let error): print("cannot check \(event.domainID): \(error.kind)")
+///     case .checkRecovered: print("checking \(event.domainID) works again")
 ///     }
 /// }
 /// ```
@@ -30,13 +32,23 @@ public struct DomainEvent: Sendable, Hashable {
         /// The provider reported DNS problems that will stop sending (AhaSend's
         /// `domain.dns_error` webhook).
         case dnsError(DNSErrorReport)
+        /// The watcher could not check the domain (a revoked key, a provider outage after the
+        /// retries, a check past its deadline): reported once per outage, with the first error.
+        case checkFailed(SendingDomainsError)
+        /// A check worked again after ``checkFailed(_:)``.
+        case checkRecovered
     }
+
+    /// The event's id, to drop repeats: the same change has the same id whoever reports it
+    /// (`"ahasend/example.com#7"`: provider, domain id, and the domain's event sequence number
+    /// kept in the ``WatchSnapshot``; a webhook's events carry the delivery's id).
+    public var id: String
 
     /// The provider.
     public var provider: ProviderID
     /// The domain's id at the provider (the name at AhaSend).
     public var domainID: String
-    /// The domain's name.
+    /// The domain's name; empty when a check failed before the name was known.
     public var domainName: String
     /// What changed.
     public var change: Change
@@ -45,11 +57,12 @@ public struct DomainEvent: Sendable, Hashable {
     /// The domain as the check that noticed the change returned it; `nil` for a webhook.
     public var domain: SendingDomain?
 
-    /// An event.
+    /// An event; without an `id`, one made of the provider, the domain id and `observedAt`.
     public init(
         provider: ProviderID, domainID: String, domainName: String, change: Change, observedAt: Date,
-        domain: SendingDomain? = nil
+        domain: SendingDomain? = nil, id: String? = nil
     ) {
+        self.id = id ?? "\(provider.rawValue)/\(domainID)@\(observedAt.timeIntervalSince1970)"
         self.provider = provider
         self.domainID = domainID
         self.domainName = domainName
@@ -76,7 +89,8 @@ public struct DomainEvent: Sendable, Hashable {
                 DNSErrorReport(
                     spfValid: error.spfValid, dkimValid: error.dkimValid, dmarcValid: error.dmarcValid,
                     checkedAt: error.dnsLastCheckedAt)),
-            observedAt: error.dnsLastCheckedAt ?? webhook.timestamp ?? webhook.deliveredAt)
+            observedAt: error.dnsLastCheckedAt ?? webhook.timestamp ?? webhook.deliveredAt,
+            id: "ahasend/\(error.domain)#webhook:\(webhook.id)")
     }
 }
 
