@@ -135,7 +135,7 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
             .transport: ("network failure", "Check network connectivity and the base URL, then retry."),
             .timeout: (
                 "timed out",
-                "Retry later or raise the timeout; a create may have succeeded, so check before creating again."
+                "Retry later or raise the timeout."
             ),
             .cancelled: ("cancelled", "Nothing to do: the calling task was cancelled."),
             .dns: (
@@ -430,16 +430,35 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         if let retryAfter { text += ". Retry after \(retryAfter.formattedSeconds)" }
         if let requestID { text += ". Request id \(requestID)" }
         if attempts > 1 { text += ". After \(attempts) attempts" }
-        text += ". What to do: " + kind.recoverySuggestion
+        text += ". What to do: " + suggestion
         return text
+    }
+
+    /// What to do, for this kind of failure of this operation: a timed-out or cut-off create may
+    /// have succeeded; a wait that timed out changed nothing; a conflict on create names the way
+    /// to find the existing domain.
+    var suggestion: String {
+        switch (kind, operation) {
+        case (.timeout, "createDomain"?), (.transport, "createDomain"?):
+            return kind.recoverySuggestion + " The create may have succeeded: find the domain before creating it again."
+        case (.timeout, "waitUntilVerified"?):
+            return
+                "The domain is not verified yet and nothing was changed: check its records in DNS (the preflight says which is wrong), then wait again."
+        case (.conflict, "createDomain"?):
+            return
+                "The domain already exists: find it (findDomain(named:), `domains <provider> find <name>`) instead of creating it again."
+        default:
+            return kind.recoverySuggestion
+        }
     }
 }
 
 extension SendingDomainsError: LocalizedError {
     /// The same text as ``description``.
     public var errorDescription: String? { description }
-    /// The kind's ``Kind/recoverySuggestion``.
-    public var recoverySuggestion: String? { kind.recoverySuggestion }
+    /// What to do: the kind's ``Kind/recoverySuggestion``, made specific to the operation where
+    /// it matters (a create that timed out may have succeeded; a wait that timed out changed nothing).
+    public var recoverySuggestion: String? { suggestion }
 }
 
 extension Duration {

@@ -7,7 +7,8 @@ package enum JSONWriter {
     /// `value` as JSON text; `null` if it cannot be encoded.
     package static func string(_ value: some Encodable, pretty: Bool) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         let text = String(decoding: (try? encoder.encode(value)) ?? Data("null".utf8), as: UTF8.self)
         // Foundation pretty-prints an empty array as "[\n\n]" on Linux.
         if text.filter({ !$0.isWhitespace }) == "[]" { return "[]" }

@@ -101,13 +101,44 @@ extension DomainProvisioning {
         id: String, timeout: Duration = .seconds(600), policy: PollingPolicy = .default,
         preflight: DNSPreflight? = nil, progress: (@Sendable (VerificationProgress) -> Void)? = nil
     ) async throws(SendingDomainsError) -> SendingDomain {
+        try await waitUntilVerified(
+            id: id, holding: nil, timeout: timeout, policy: policy, preflight: preflight, progress: progress)
+    }
+
+    /// ``waitUntilVerified(id:timeout:policy:preflight:progress:)`` for a domain you already hold
+    /// (the one `createDomain` returned): with a `preflight` and the domain's records, **check 1
+    /// is the DNS lookup** — the provider is asked only once the records are in place (or at the
+    /// fallback interval), so a customer who has not published yet costs no provider call.
+    ///
+    /// ```swift
+    /// let created = try await provider.createDomain(DomainRequest(name: "example.com"))
+    /// let preflight = DNSPreflight(lookup: try DNSResolver.system())
+    /// let final = try await provider.waitUntilVerified(created, timeout: .seconds(900), preflight: preflight)
+    /// print(final.status)
+    /// ```
+    ///
+    /// - Throws: As ``waitUntilVerified(id:timeout:policy:preflight:progress:)``.
+    public func waitUntilVerified(
+        _ domain: SendingDomain, timeout: Duration = .seconds(600), policy: PollingPolicy = .default,
+        preflight: DNSPreflight? = nil, progress: (@Sendable (VerificationProgress) -> Void)? = nil
+    ) async throws(SendingDomainsError) -> SendingDomain {
+        try await waitUntilVerified(
+            id: domain.id, holding: domain, timeout: timeout, policy: policy, preflight: preflight, progress: progress)
+    }
+
+    private func waitUntilVerified(
+        id: String, holding: SendingDomain?, timeout: Duration, policy: PollingPolicy,
+        preflight: DNSPreflight?, progress: (@Sendable (VerificationProgress) -> Void)?
+    ) async throws(SendingDomainsError) -> SendingDomain {
         try require(.verify, .waitUntilVerified)
         let clock = timeSource
         let start = clock.now()
         var attempt = 0
-        var domain: SendingDomain?
-        var records: [DNSRecord]?
-        var lastAsked: Duration?
+        // A domain held with its records lets check 1 be the DNS lookup.
+        var domain: SendingDomain? = holding?.records == nil ? nil : holding
+        var records: [DNSRecord]? = domain?.records
+        // Holding the domain counts as having just asked: the fallback interval runs from now.
+        var lastAsked: Duration? = domain == nil ? nil : start
         while true {
             if Task.isCancelled { throw cancelledWaiting(attempt) }
             attempt += 1

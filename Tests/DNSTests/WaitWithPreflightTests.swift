@@ -21,7 +21,9 @@ struct WaitWithPreflightTests {
     @Test("the provider is asked only once the records are in place, and progress says which are missing")
     func asksWhenReady() async throws {
         let clock = VirtualClock(date: Date(timeIntervalSince1970: 1_790_000_000))
-        let simulator = ProviderSimulator.krafter(now: clock.timeSource.date)
+        // Verification after two checks of the provider, whatever was published: this test is
+        // about when the provider is asked.
+        let simulator = ProviderSimulator.krafter(checksToVerify: 2, now: clock.timeSource.date)
         let provider = ProviderFactory.make(
             ProviderSimulator.sandboxCredentials(for: .krafter),
             options: ClientOptions(
@@ -48,6 +50,32 @@ struct WaitWithPreflightTests {
         #expect(!waiting.ready)
         #expect(waiting.blocking.count == records.filter(\.required).count)
         #expect(seen[3].preflight?.ready == true)
+    }
+
+    @Test("waiting on a domain already held: check 1 is the DNS lookup, and the provider is asked once it is ready")
+    func holdingTheDomain() async throws {
+        let clock = VirtualClock(date: Date(timeIntervalSince1970: 1_790_000_000))
+        let simulator = ProviderSimulator.krafter(checksToVerify: 1, now: clock.timeSource.date)
+        let provider = ProviderFactory.make(
+            ProviderSimulator.sandboxCredentials(for: .krafter),
+            options: ClientOptions(
+                transport: MockTransport { try await simulator.send($0) }, timeSource: clock.timeSource))
+        let domain = try await provider.createDomain(DomainRequest(name: "example.com"))
+        let records = try #require(domain.records)
+        let live = LiveZone()
+        let reports = Locked<[VerificationProgress]>([])
+        let final = try await provider.waitUntilVerified(
+            domain, timeout: .seconds(900), preflight: DNSPreflight(lookup: live)
+        ) { progress in
+            reports.withLock { $0.append(progress) }
+            if progress.attempt == 2 { live.zone.withLock { $0.publish(records) } }
+        }
+        let seen = reports.withLock { $0 }
+        #expect(final.status == .verified)
+        #expect(seen.first?.askedProvider == false, "check 1 looked DNS up instead of asking the provider")
+        #expect(seen.first?.preflight?.ready == false)
+        #expect(seen.prefix(2).allSatisfy { !$0.askedProvider })
+        #expect(seen.dropFirst(2).first?.askedProvider == true)
     }
 
     @Test("while DNS is not ready the provider is still asked at the slow fallback interval")

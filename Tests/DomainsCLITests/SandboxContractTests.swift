@@ -18,7 +18,10 @@ struct SandboxContractTests {
             (["AHASEND_API_KEY": "aha-real-key-123456"], "ahasend", "AHASEND_ACCOUNT_ID"),
             (["AHASEND_ACCOUNT_ID": "00000000-0000-4000-8000-000000000001"], "ahasend", "AHASEND_API_KEY"),
             (["CLLAVIO_ACCESS_TOKEN": "cl-access-123456"], "cllavio", "CLLAVIO_SECRET_TOKEN"),
-            (["AHASEND_API_KEY": "aha-real-key-123456", "AHASEND_ACCOUNT_ID": "  \n"], "ahasend", "AHASEND_ACCOUNT_ID"),
+            (
+                ["AHASEND_API_KEY": "aha-real-key-123456", "AHASEND_ACCOUNT_ID": "  \n"], "ahasend",
+                "AHASEND_ACCOUNT_ID"
+            ),
         ])
     func partialCredentials(environment: [String: String], provider: String, missing: String) throws {
         var cli = try CLI()

@@ -5,6 +5,7 @@ import Foundation
 @_spi(ProviderAuthoring) import HTTPTransport
 import KrafterClient
 import SendKitClient
+import SendingDomains
 import SendingDomainsSandbox
 import SendingDomainsTesting
 import Testing
@@ -256,9 +257,34 @@ struct SimulatorBehaviourTests {
                 == "Domain is already taken")
     }
 
+    @Test(
+        "a sandbox domain stays pending, never partially verified, until its records are published",
+        arguments: [ProviderID.autoSend, .krafter, .ahaSend])
+    func oneRule(provider: ProviderID) async throws {
+        let clock = VirtualClock()
+        let simulator = ProviderSimulator.sandbox(for: provider, now: clock.timeSource.date)
+        let provisioner = ProviderFactory.make(
+            ProviderSimulator.sandboxCredentials(for: provider),
+            options: ClientOptions(transport: simulator, timeSource: clock.timeSource))
+        let domain = try await provisioner.createDomain(DomainRequest(name: "example.com"))
+        for _ in 0..<5 {
+            let checked = try await provisioner.verifyDomain(id: domain.id)
+            #expect(checked.status != .partiallyVerified && checked.status != .verified, "\(checked.status)")
+            #expect(try await provisioner.getDomain(id: domain.id).status != .partiallyVerified)
+        }
+        await simulator.publishRecords(for: "example.com")
+        let final = try await provisioner.waitUntilVerified(id: domain.id, timeout: .seconds(120))
+        #expect(final.status == .verified)
+        // Checked again and again after verification: still verified, no overflow.
+        for _ in 0..<3 {
+            _ = try await provisioner.verifyDomain(id: domain.id)
+            #expect(try await provisioner.getDomain(id: domain.id).status == .verified)
+        }
+    }
+
     @Test("AutoSend verification moves the status, and the rate-limit headers are present")
     func autoSendVerify() async throws {
-        let simulator = ProviderSimulator.autoSend()
+        let simulator = ProviderSimulator.autoSend(checksToVerify: 2)
         let mock = MockTransport { try await simulator.send($0) }
         let client = AutoSend.Client(
             apiKey: key, options: .init(transport: mock, timeSource: VirtualClock().timeSource))

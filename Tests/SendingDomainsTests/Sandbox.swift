@@ -14,7 +14,8 @@ struct Sandbox {
     init(_ provider: ProviderID) throws {
         self.provider = provider
         let clock = VirtualClock(date: Date(timeIntervalSince1970: 1_790_000_000))
-        let simulator = ProviderSimulator.sandbox(for: provider, now: clock.timeSource.date)
+        // Verified at the second check without publishing: these scenarios test polling.
+        let simulator = ProviderSimulator.sandbox(for: provider, checksToVerify: 2, now: clock.timeSource.date)
         let mock = MockTransport { try await simulator.send($0) }
         let credentials = ProviderSimulator.sandboxCredentials(for: provider)
         self.simulator = simulator

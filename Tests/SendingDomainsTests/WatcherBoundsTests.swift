@@ -11,7 +11,9 @@ import Testing
 struct ScriptedProvisioner: DomainProvisioning {
     let provider: ProviderID
     let get: @Sendable (String) async throws(SendingDomainsError) -> SendingDomain
-    var capabilities: ProviderCapabilities { ProviderFactory.capabilities[provider] ?? .init(operations: [], options: []) }
+    var capabilities: ProviderCapabilities {
+        ProviderFactory.capabilities[provider] ?? .init(operations: [], options: [])
+    }
     var timeSource: TimeSource { .system }
 
     func createDomain(_ request: DomainRequest) async throws(SendingDomainsError) -> SendingDomain {
@@ -49,7 +51,8 @@ struct WatcherBoundsTests {
             }
             // Checks 2–5 fail (a revoked key), then it works again.
             if (2...5).contains(call) {
-                throw SendingDomainsError(kind: .authentication, message: "Invalid API key", provider: .ahaSend, status: 401)
+                throw SendingDomainsError(
+                    kind: .authentication, message: "Invalid API key", provider: .ahaSend, status: 401)
             }
             return ScriptedProvisioner.domain(id, status: call < 7 ? .pending : .verified)
         }
@@ -74,7 +77,9 @@ struct WatcherBoundsTests {
         #expect(await watcher.snapshot.entries.first?.eventCount == 3)
     }
 
-    @Test("backpressure: polling pauses while the consumer is behind, and nothing is delivered after cancel", .timeLimit(.minutes(1)))
+    @Test(
+        "backpressure: polling pauses while the consumer is behind, and nothing is delivered after cancel",
+        .timeLimit(.minutes(1)))
     func backpressure() async throws {
         let clock = VirtualClock()
         let calls = Locked(0)
@@ -131,7 +136,8 @@ struct WatcherBoundsTests {
             ScriptedProvisioner.domain(id, status: .pending)
         }
         let watcher = DomainWatcher(
-            providers: [provisioner], snapshot: Self.entries(["example.com"]), options: .init(timeSource: clock.timeSource))
+            providers: [provisioner], snapshot: Self.entries(["example.com"]),
+            options: .init(timeSource: clock.timeSource))
         let started = Locked(false)
         let first = Task {
             var iterator = watcher.events().makeAsyncIterator()
@@ -164,7 +170,8 @@ struct WatcherBoundsTests {
             // 100 records whose values change on every call.
             let records = (0..<100).map { index in
                 DNSRecord(
-                    type: .txt, name: "r\(index).\(id)", domain: id, value: "v\(call)-\(index)", purpose: .ownershipVerification,
+                    type: .txt, name: "r\(index).\(id)", domain: id, value: "v\(call)-\(index)",
+                    purpose: .ownershipVerification,
                     status: .pending)
             }
             return ScriptedProvisioner.domain(id, status: .pending, records: records)
@@ -193,15 +200,19 @@ struct WatcherBoundsTests {
                 value += 1
                 return value
             }
-            if n % 3 != 0 { return TransportResponse.json(429, #"{"message":"slow down"}"#, headers: ["Retry-After": "0"]) }
+            if n % 3 != 0 {
+                return TransportResponse.json(429, #"{"message":"slow down"}"#, headers: ["Retry-After": "0"])
+            }
             return try await simulator.send(request)
         }
         let credentials = ProviderSimulator.sandboxCredentials(for: .ahaSend)
         let admin = ProviderFactory.make(
-            credentials, options: ClientOptions(transport: simulator, rateLimiting: .disabled, timeSource: clock.timeSource))
+            credentials,
+            options: ClientOptions(transport: simulator, rateLimiting: .disabled, timeSource: clock.timeSource))
         let domain = try await admin.createDomain(DomainRequest(name: "example.com"))
         let watched = ProviderFactory.make(
-            credentials, options: ClientOptions(transport: limited, rateLimiting: .disabled, timeSource: clock.timeSource))
+            credentials,
+            options: ClientOptions(transport: limited, rateLimiting: .disabled, timeSource: clock.timeSource))
         let watcher = DomainWatcher(
             providers: [watched], snapshot: WatchSnapshot(domains: [domain]),
             options: .init(
@@ -218,7 +229,9 @@ struct WatcherBoundsTests {
         #expect(span.seconds >= Double(times.count - 1) / 2 - 3, "\(times.count) attempts in \(span)")
     }
 
-    @Test("one hung getDomain does not hold up the provider's other domains: a per-check deadline", .timeLimit(.minutes(1)))
+    @Test(
+        "one hung getDomain does not hold up the provider's other domains: a per-check deadline",
+        .timeLimit(.minutes(1)))
     func hungCheck() async throws {
         let clock = VirtualClock()
         let provisioner = ScriptedProvisioner(provider: .ahaSend) { id throws(SendingDomainsError) in
@@ -230,7 +243,8 @@ struct WatcherBoundsTests {
         }
         let watcher = DomainWatcher(
             providers: [provisioner], snapshot: Self.entries(["hung.example.com", "fine.example.com"]),
-            options: .init(changingInterval: .seconds(1), checkTimeout: .milliseconds(200), timeSource: clock.timeSource))
+            options: .init(
+                changingInterval: .seconds(1), checkTimeout: .milliseconds(200), timeSource: clock.timeSource))
         let failed = Locked<SendingDomainsError?>(nil)
         let consumer = Task {
             for try await event in watcher.events() {

@@ -221,7 +221,9 @@ public actor DomainWatcher {
             }
 
             /// The next event; `nil` once cancelled.
-            public mutating func next(isolation actor: isolated (any Actor)?) async throws(SendingDomainsError)
+            public mutating func next(
+                isolation actor: isolated (any Actor)?
+            ) async throws(SendingDomainsError)
                 -> DomainEvent?
             {
                 try await subscription.next()
@@ -319,7 +321,8 @@ public actor DomainWatcher {
                 return
             }
             guard let entry = entries[key], !Task.isCancelled else { return }
-            let check = await Self.check(entry.id, provisioner, preflight: options.preflight, within: options.checkTimeout)
+            let check = await Self.check(
+                entry.id, provisioner, preflight: options.preflight, within: options.checkTimeout)
             if Task.isCancelled { return }
             for event in apply(key, check.result, check.report) {
                 guard await channel.send(event) else { return }
@@ -422,7 +425,9 @@ public actor DomainWatcher {
             case .verified: event(.verified, name: domain.name, domain: domain)
             case .failed: event(.failed, name: domain.name, domain: domain)
             default:
-                event(.statusChanged(from: DomainStatus(code: previous), to: domain.status), name: domain.name, domain: domain)
+                event(
+                    .statusChanged(from: DomainStatus(code: previous), to: domain.status), name: domain.name,
+                    domain: domain)
             }
         }
         entry.status = status

@@ -176,10 +176,10 @@ struct AhaSendAPI: SimulatedAPI, Codable {
 
     mutating func checkDNS(_ name: String, now: Date) -> TransportResponse {
         guard case .object(var fields)? = domains[name] else { return Self.error(404, "Domain not found") }
-        let count = (checks[name] ?? 0) + 1
+        let count = min(checks[name] ?? 0, Int.max - 1) + 1
         checks[name] = count
         let valid = count >= checksToVerify
-        let propagated = valid ? 5 : 1
+        let propagated = valid ? 5 : 0  // nothing published, nothing propagated
         fields["dns_records"] = .array(
             records(
                 name, returnPath: fields["return_path_subdomain"]?.stringValue,

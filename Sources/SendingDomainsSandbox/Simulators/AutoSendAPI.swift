@@ -136,12 +136,13 @@ struct AutoSendAPI: SimulatedAPI, Codable {
                 return ok(["id": .string(id), "deleted": true], message: "Domain deleted")
             }
             guard rest[1] == "verify" else { return Self.error(404, "NOT_FOUND", "Route not found", headers: headers) }
-            let count = (checks[id] ?? 0) + 1
+            let count = min(checks[id] ?? 0, Int.max - 1) + 1
             checks[id] = count
             let verified = count >= checksToVerify
             let stamp = JSONValue.string(Wire.timestamp(now, fractional: true))
             if case .object(var fields) = domain {
-                fields["ownershipVerified"] = true
+                // Nothing is verified until the records are published: never "partially verified".
+                fields["ownershipVerified"] = .bool(verified)
                 fields["dkimEnabled"] = .bool(verified)
                 fields["mailFromEnabled"] = .bool(verified)
                 fields["dmarcEnabled"] = .bool(verified)
@@ -153,7 +154,7 @@ struct AutoSendAPI: SimulatedAPI, Codable {
             }
             domains[id] = domain
             let flags: [String: JSONValue] = [
-                "domain": domain, "verificationInProgress": .bool(!verified), "ownershipVerified": true,
+                "domain": domain, "verificationInProgress": .bool(!verified), "ownershipVerified": .bool(verified),
                 "verificationStatus": domain["verificationStatus"] ?? .null, "dkimEnabled": .bool(verified),
                 "mailFromEnabled": .bool(verified), "dmarcEnabled": .bool(verified),
             ]

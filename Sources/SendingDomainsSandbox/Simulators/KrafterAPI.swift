@@ -158,7 +158,7 @@ struct KrafterAPI: SimulatedAPI, Codable {
                 return ok(domains[id] ?? .null)
             }
             guard rest[1] == "verify" else { return Self.error(404, ["error": "Not found"], headers: headers) }
-            checks[id, default: 0] += 1
+            checks[id] = min(checks[id] ?? 0, Int.max - 1) + 1
             pendingCheck.insert(id)
             if case .object(var fields)? = domains[id] {
                 fields["status"] = "verifying"

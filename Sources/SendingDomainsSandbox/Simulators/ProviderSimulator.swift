@@ -32,8 +32,11 @@ protocol SimulatedAPI: Sendable, Codable {
 /// await sandbox.failNext(2, with: .status(503))      // fault injection for your own tests
 /// ```
 ///
-/// Each domain verifies after `checksToVerify` checks (verify, check-dns; 2 by default), or at once after
-/// ``publishRecords(for:)``.
+/// **One rule, as in the `domains` command's sandbox**: a domain verifies at its first check
+/// (verify, check-dns, Krafter's refresh) after its records were published —
+/// ``publishRecords(for:)``, which the command's `publish` calls — and stays pending (never
+/// "partially verified") until then. A test of polling that wants verification without
+/// publishing passes `checksToVerify`: the domain then also verifies at that check.
 public actor ProviderSimulator: Transport {
     /// The API key every sandbox simulator accepts by default.
     public static let sandboxAPIKey = "sandbox-api-key"
@@ -59,9 +62,9 @@ public actor ProviderSimulator: Transport {
         self.sleep = sleep
     }
 
-    /// How many checks a domain needs before it verifies (default 2: the first finds some
-    /// records, the second all).
-    public static let defaultChecksToVerify = 2
+    /// The default `checksToVerify`: `Int.max`, so that a domain verifies only once its records
+    /// are published (``publishRecords(for:)``), never by being checked often enough.
+    public static let defaultChecksToVerify = Int.max
 
     /// A SendKit simulator (`POST /domains`).
     public static func sendKit(
@@ -121,9 +124,9 @@ public actor ProviderSimulator: Transport {
     ///
     /// - Parameters:
     ///   - provider: The provider to simulate.
-    ///   - checksToVerify: How many checks a domain needs before it verifies; `Int.max` for one
-    ///     that verifies only after ``publishRecords(for:)`` (the `domains` command's sandbox,
-    ///     whose verification follows its DNS zone).
+    ///   - checksToVerify: How many checks verify a domain whose records were never published;
+    ///     by default none do: it verifies only after ``publishRecords(for:)``, as in the
+    ///     `domains` command's sandbox, whose verification follows its DNS zone.
     ///   - now: The simulator's clock, for timestamps.
     public static func sandbox(
         for provider: ProviderID, checksToVerify: Int = defaultChecksToVerify,
