@@ -316,8 +316,12 @@ enum Help {
                 WATCH OPTIONS
                   --interval SECONDS   how often a changing domain is checked (default 60); a stable one
                                        (3 checks without change) 15 times less often, at most every 15 min
-                Each provider is polled within a share of its rate limit. With --json, one event per line.
-                In the sandbox the records are also looked up in the sandbox's zone.
+                Each provider is polled within a share of its rate limit (every attempt counts). With
+                --json, one event per line. With DNS options (or in the sandbox, its zone) the records
+                are also looked up in DNS. A check that fails is reported once (checkFailed), and
+                again when it works (checkRecovered).
+
+                \(dnsOptions)
                 """)
         case .webhook:
             sections.append(
@@ -578,9 +582,11 @@ enum Parser {
             index += 1
         }
         if invocation.help { return invocation }
-        let dnsCommand = invocation.isCheckRecords || invocation.command == .check || invocation.command == .wait
+        let dnsCommand =
+            invocation.isCheckRecords || invocation.command == .check || invocation.command == .wait
+            || invocation.command == .watch
         if !dnsCommand && (invocation.namesResolver || invocation.recordsFile != nil) {
-            throw UsageError(message: "DNS options apply only to check and wait", help: help())
+            throw UsageError(message: "DNS options apply only to check, wait and watch", help: help())
         }
         if invocation.doh != nil && !invocation.resolvers.isEmpty {
             throw UsageError(message: "use --resolver or --doh, not both", help: help())

@@ -10,10 +10,17 @@
 @_exported import struct HTTPTransport.Secret
 @_exported import struct HTTPTransport.SendingDomainsError
 @_exported import struct HTTPTransport.TimeSource
+// What implementing `DNSLookup` asks you to write (a custom resolver, a stub in your tests).
+@_exported import struct SendingDomainsDNS.DNSAnswer
 @_exported import protocol SendingDomainsDNS.DNSLookup
+@_exported import struct SendingDomainsDNS.DNSQuestion
+@_exported import enum SendingDomainsDNS.DNSRecordData
 // The DNS record type is the DNS module's; the record check's lookups are named through it.
 @_exported import enum SendingDomainsDNS.DNSRecordType
 @_exported import struct SendingDomainsDNS.DNSResolver
+@_exported import struct SendingDomainsDNS.DNSResourceRecord
+@_exported import struct SendingDomainsDNS.DNSResponseCode
 @_exported import struct SendingDomainsDNS.DNSServer
+@_exported import struct SendingDomainsDNS.DNSStartOfAuthority
 @_exported import struct SendingDomainsDNS.DNSZone
 @_exported import struct SendingDomainsDNS.RateLimitedLookup
