@@ -44,9 +44,10 @@ public final class URLSessionTransport: Transport, Sendable {
         /// which may then hold it in its own queue until a connection to the host is free: in a
         /// burst of thousands of calls, many time out there without ever being sent. With a
         /// limit, a request beyond it waits in the transport, in order, *before* its timer
-        /// starts, and the timeout measures only its own exchange. The wait itself is ended by
-        /// cancelling the calling task. 32 is a good value for the providers' APIs (see
-        /// the Transport guide).
+        /// starts, and the timeout measures only its own exchange. The wait is bounded too: a
+        /// request that waited as long as its timeout fails with `timeout` without being sent
+        /// (a call takes at most twice its timeout per attempt); cancelling the calling task ends
+        /// the wait at once. 32 is a good value for the providers' APIs (see the Transport guide).
         public var maximumConcurrentRequests: Int?
 
         /// Creates a configuration.
@@ -120,7 +121,7 @@ public final class URLSessionTransport: Transport, Sendable {
         try Task.checkCancellation()
         guard let permits else { return try await exchange(request) }
         // The turn is taken before the attempt's timer starts (see maximumConcurrentRequests).
-        try await permits.acquire()
+        try await permits.acquire(within: max(request.timeout ?? configuration.defaultTimeout, .milliseconds(1)))
         defer { permits.release() }
         return try await exchange(request)
     }

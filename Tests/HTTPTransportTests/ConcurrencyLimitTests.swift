@@ -12,23 +12,19 @@ struct ConcurrencyLimitTests {
         func leave() { state.withLock { $0.now -= 1 } }
     }
 
-    @Test("16 calls through a limit of 1: one at a time, none timed out though all take longer than the timeout")
-    func limit() async throws {
-        let gauge = Gauge()
-        let server = try LoopbackServer { request in
+    /// A server that takes `delay` to answer each request, counting them.
+    static func slowServer(_ gauge: Gauge, delay: Duration) throws -> LoopbackServer {
+        try LoopbackServer { _ in
             gauge.enter()
             defer { gauge.leave() }
-            try? await Task.sleep(for: .milliseconds(200))
+            try? await Task.sleep(for: delay)
             return .response(TransportResponse(status: 200, headers: [:], body: Data("ok".utf8)))
         }
-        defer { server.stop() }
-        let base = try #require(URL(string: server.baseURL))
-        // 16 × 200 ms is 3.2 s, beyond the 2 s timeout: a timer started when the call was made
-        // would end the last calls while they wait.
-        let transport = URLSessionTransport(
-            configuration: .init(defaultTimeout: .seconds(2), maximumConcurrentRequests: 1))
-        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-            for index in 0..<16 {
+    }
+
+    static func send(_ count: Int, through transport: URLSessionTransport, to base: URL) async throws -> [Int] {
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<count {
                 group.addTask {
                     try await transport.send(TransportRequest(method: .get, baseURL: base, path: ["call\(index)"]))
                         .status
@@ -36,9 +32,57 @@ struct ConcurrencyLimitTests {
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(statuses == Array(repeating: 200, count: 16))
+    }
+
+    @Test("40 concurrent calls through a limit of 4: never more than 4 at the server, all answered")
+    func limit() async throws {
+        let gauge = Gauge()
+        let server = try Self.slowServer(gauge, delay: .milliseconds(50))
+        defer { server.stop() }
+        let base = try #require(URL(string: server.baseURL))
+        let transport = URLSessionTransport(
+            configuration: .init(defaultTimeout: .seconds(30), maximumConcurrentRequests: 4))
+        #expect(try await Self.send(40, through: transport, to: base) == Array(repeating: 200, count: 40))
+        #expect(gauge.state.withLock { $0.most } <= 4)
+        #expect(gauge.state.withLock { $0.total } == 40)
+    }
+
+    @Test("the timer starts with the turn: a call that waited 1 s for it still has its whole 1.8 s")
+    func timerStartsWithTheTurn() async throws {
+        let gauge = Gauge()
+        let server = try Self.slowServer(gauge, delay: .seconds(1))
+        defer { server.stop() }
+        let base = try #require(URL(string: server.baseURL))
+        // The second call waits about 1 s, then its exchange takes about 1 s: 2 s after it was
+        // made, beyond its 1.8 s timeout, though neither its wait nor its exchange is.
+        let transport = URLSessionTransport(
+            configuration: .init(defaultTimeout: .milliseconds(1_800), maximumConcurrentRequests: 1))
+        #expect(try await Self.send(2, through: transport, to: base) == [200, 200])
         #expect(gauge.state.withLock { $0.most } == 1)
-        #expect(gauge.state.withLock { $0.total } == 16)
+    }
+
+    @Test("a call that waits as long as its timeout for a turn fails with timeout, never sent", .timeLimit(.minutes(1)))
+    func waitIsBounded() async throws {
+        let gauge = Gauge()
+        let server = try LoopbackServer { request in
+            gauge.enter()
+            return .hang
+        }
+        defer { server.stop() }
+        let base = try #require(URL(string: server.baseURL))
+        let transport = URLSessionTransport(
+            configuration: .init(defaultTimeout: .seconds(60), maximumConcurrentRequests: 1))
+        let holder = Task { try await transport.send(TransportRequest(method: .get, baseURL: base, path: ["hang"])) }
+        defer { holder.cancel() }
+        while gauge.state.withLock({ $0.total }) < 1 { try await Task.sleep(for: .milliseconds(10)) }
+        let error = await #expect(throws: SendingDomainsError.self) {
+            try await transport.send(
+                TransportRequest(method: .get, baseURL: base, path: ["second"], timeout: .milliseconds(200)))
+        }
+        #expect(error?.kind == .timeout)
+        #expect(error?.transportFailure == .timedOut)
+        #expect(error?.message.contains("not sent") == true)
+        #expect(gauge.state.withLock { $0.total } == 1)
     }
 
     @Test("a call cancelled while it waits for its turn ends at once and is never sent", .timeLimit(.minutes(1)))
