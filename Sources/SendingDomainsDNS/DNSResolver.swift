@@ -9,9 +9,11 @@ public protocol DNSLookup: Sendable {
     /// - Throws: `SendingDomainsError` of kind `dns` when DNS could not be asked: no server
     ///   answered (`transportFailure` `.timedOut`), none could be reached (`.connectionRefused`),
     ///   every server answered `SERVFAIL` or `REFUSED` (`code` names it), or an answer was
-    ///   malformed (the message says how); its recovery suggestion is to try another resolver.
-    ///   `validation` for a name that cannot be asked, `cancelled` when the task is cancelled.
-    ///   `NXDOMAIN` and an empty answer are answers, not errors.
+    ///   malformed (the message says how: a truncated answer over TCP or DNS over HTTPS, an
+    ///   `NXDOMAIN` that carries records other than `CNAME`s); its recovery suggestion is to try
+    ///   another resolver. `validation` for a name that cannot be asked (see `DNSName.validate`),
+    ///   `cancelled` when the task is cancelled. `NXDOMAIN` and an empty answer are answers, not
+    ///   errors.
     func query(_ name: String, type: DNSRecordType) async throws(SendingDomainsError) -> DNSAnswer
 
     /// Who sees the queries, for reports and the privacy note: `127.0.0.53:53`,
