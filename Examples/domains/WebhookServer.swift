@@ -25,7 +25,8 @@ import Darwin
 /// - **memory**: the head (request line, headers and the blank line) at most
 ///   ``maximumHeaderBytes`` (431 beyond); at most ``maximumBodies`` bodies (each at most the
 ///   body cap, 413 beyond) being received at once, the oldest refused with 503 to make room;
-///   at most ``maximumHandlers`` requests being answered at once (503 beyond).
+///   at most ``maximumHandlers`` requests being answered at once (503 beyond), and as many
+///   refusals answered gracefully (beyond, what fits is written and the connection closed).
 final class WebhookServer: @unchecked Sendable {
     struct Request {
         let method: String
@@ -57,7 +58,9 @@ final class WebhookServer: @unchecked Sendable {
     let port: UInt16
     private let maximumBody: Int
     private let handler: @Sendable (Request) -> Response
+    /// Threads answering complete requests, and threads answering refusals.
     private let handlers = Locked(0)
+    private let refusals = Locked(0)
 
     struct Failure: Error {
         let message: String
@@ -124,7 +127,8 @@ final class WebhookServer: @unchecked Sendable {
             var index = 0
             while index < connections.count {
                 if connections[index].deadline <= now {
-                    finish(connections.remove(at: index).fd, Response(status: 408, body: "request timed out"))
+                    // No graceful close for a connection that has had its time: what fits, then gone.
+                    finishNow(connections.remove(at: index).fd, Response(status: 408, body: "request timed out"))
                 } else {
                     index += 1
                 }
@@ -264,23 +268,27 @@ final class WebhookServer: @unchecked Sendable {
     /// Answers a complete request on a thread of its own (the handler writes to stdout, which
     /// may be slow), or 503 when ``maximumHandlers`` are busy.
     private func answer(_ fd: Int32, _ request: Request) {
-        guard reserveHandler() else {
+        guard reserve(handlers) else {
             return finishNow(fd, Response(status: 503, body: "busy: send again"))
         }
         Thread.detachNewThread { [self] in
-            defer { releaseHandler() }
+            defer { release(handlers) }
             Self.setBlocking(fd)
-            respond(fd, handler(request))
+            // The whole request was read: nothing is left to drain, so no lingering close — a
+            // client that sends more after its body holds no thread.
+            SocketIO.write(fd, Self.encode(handler(request)))
             close(fd)
         }
     }
 
     /// Answers a refusal and closes gracefully, on a thread of its own when one is free (so that
-    /// a client still sending a refused body reads the answer), else at once.
+    /// a client still sending a refused body reads the answer), else at once. Refusals have
+    /// their own ``maximumHandlers`` threads: a flood of bad requests never takes the threads
+    /// that answer deliveries.
     private func finish(_ fd: Int32, _ response: Response) {
-        guard reserveHandler() else { return finishNow(fd, response) }
+        guard reserve(refusals) else { return finishNow(fd, response) }
         Thread.detachNewThread { [self] in
-            defer { releaseHandler() }
+            defer { release(refusals) }
             Self.setBlocking(fd)
             respond(fd, response)
             close(fd)
@@ -294,16 +302,16 @@ final class WebhookServer: @unchecked Sendable {
         close(fd)
     }
 
-    private func reserveHandler() -> Bool {
-        handlers.withLock { count in
+    private func reserve(_ pool: Locked<Int>) -> Bool {
+        pool.withLock { count in
             guard count < Self.maximumHandlers else { return false }
             count += 1
             return true
         }
     }
 
-    private func releaseHandler() {
-        handlers.withLock { $0 -= 1 }
+    private func release(_ pool: Locked<Int>) {
+        pool.withLock { $0 -= 1 }
     }
 
     /// Every connection, handler and the process's own files need a descriptor: raises the

