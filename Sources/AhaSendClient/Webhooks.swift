@@ -13,7 +13,7 @@ extension AhaSend {
     /// in constant time; a timestamp more than ``tolerance`` from now, in either direction, is
     /// refused.
     ///
-    /// A secret shorter than ``minimumSecretLength`` (16 bytes) is refused: every ``verify(body:headers:)``
+    /// A secret shorter than ``minimumSecretLength`` (16 bytes) is refused: every `verify`
     /// throws `secret_too_short` (kind `validation`) before looking at the delivery. AhaSend
     /// publishes no format for its secrets and generates long ones; a short one is a
     /// configuration mistake (a placeholder, a truncated copy) whose signatures could be guessed.
