@@ -11,6 +11,16 @@ enum WebhookCommand {
                 "set AHASEND_WEBHOOK_SECRET to the webhook's signing secret (AhaSend shows it when the webhook is created)",
                 help: Help.short(provider: .ahaSend, command: .webhook), provider: .ahaSend)
         }
+        do {
+            try AhaSend.WebhookVerifier.validate(secret: Secret(secret))
+        } catch {
+            fail(
+                2, kind: "usage", "AHASEND_WEBHOOK_SECRET: \(error.message)",
+                help: Help.command(.webhook, provider: .ahaSend),
+                provider: .ahaSend)
+        }
+        // --at and --tolerance may be any finite number: the verifier turns a moment however
+        // far away into `timestamp_out_of_tolerance` (exit 1), never a crash.
         let tolerance = Duration.clampedSeconds(invocation.tolerance) ?? .seconds(300)
         let verifier: AhaSend.WebhookVerifier
         if let at = invocation.at, invocation.argument == "verify" {

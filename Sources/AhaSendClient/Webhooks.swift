@@ -13,6 +13,15 @@ extension AhaSend {
     /// in constant time; a timestamp more than ``tolerance`` from now, in either direction, is
     /// refused.
     ///
+    /// A secret shorter than ``minimumSecretLength`` (16 bytes) is refused: every `verify`
+    /// throws `secret_too_short` (kind `validation`) before looking at the delivery. AhaSend
+    /// publishes no format for its secrets and generates long ones; a short one is a
+    /// configuration mistake (a placeholder, a truncated copy) whose signatures could be guessed.
+    /// Call ``validate(secret:)`` at startup to fail before the first delivery.
+    ///
+    /// Any clock value is safe: a `now` or a timestamp however far apart (even not finite) is
+    /// `timestamp_out_of_tolerance`, never a crash; a negative ``tolerance`` refuses every delivery.
+    ///
     /// ```swift
     /// let verifier = AhaSend.WebhookVerifier(secret: Secret("whsec_from_ahasend"))
     /// let body = Data(#"{"type":"domain.dns_error","timestamp":"2024-05-06T12:59:46.404433272Z","data":{}}"#.utf8)
@@ -32,6 +41,32 @@ extension AhaSend {
         public let now: @Sendable () -> Date
         /// The largest body accepted (1 MiB).
         public static let maximumBodySize = 1 << 20
+        /// The shortest secret accepted, in UTF-8 bytes: 16, about 128 bits for a random secret
+        /// (RFC 2104 recommends keys at least as long as the hash, 32 bytes for SHA-256).
+        public static let minimumSecretLength = 16
+
+        /// Checks that `secret` can be a webhook's signing secret: at least
+        /// ``minimumSecretLength`` bytes.
+        ///
+        /// ```swift
+        /// do {
+        ///     try AhaSend.WebhookVerifier.validate(secret: Secret("whsec_from_ahasend"))
+        /// } catch {
+        ///     print(error.message)   // never the secret
+        /// }
+        /// ```
+        ///
+        /// - Throws: `SendingDomainsError` of kind `validation`, code `secret_too_short`.
+        public static func validate(secret: Secret) throws(SendingDomainsError) {
+            let length = secret.reveal().utf8.count
+            guard length >= minimumSecretLength else {
+                throw SendingDomainsError(
+                    kind: .validation,
+                    message:
+                        "The webhook secret is \(length) bytes long, shorter than the \(minimumSecretLength) allowed: pass the whole secret AhaSend returned when the webhook was created",
+                    provider: .ahaSend, operation: "verifyWebhook", code: "secret_too_short")
+            }
+        }
 
         /// A verifier for the webhook whose secret is `secret`.
         public init(
@@ -58,8 +93,10 @@ extension AhaSend {
         /// - Throws: `SendingDomainsError` with `code` naming the check
         ///   that failed: `missing_header` or `malformed_timestamp` (kind `validation`: answer
         ///   400), `timestamp_out_of_tolerance` or `signature_mismatch` (kind `authentication`:
-        ///   answer 401), `body_too_large` or `malformed_body` (kind `validation`). The message
-        ///   never contains the secret or a signature.
+        ///   answer 401), `body_too_large` or `malformed_body` (kind `validation`), and
+        ///   `secret_too_short` (kind `validation`: the verifier's own secret, see
+        ///   ``validate(secret:)``; a configuration error, not the sender's). The message never
+        ///   contains the secret or a signature.
         public func verify<Headers: Sequence<(String, String)>>(
             body: Data, headers: Headers
         ) throws(SendingDomainsError) -> WebhookEvent {
@@ -70,6 +107,7 @@ extension AhaSend {
             func header(_ name: String) -> String? {
                 headerPairs.first { $0.0.lowercased() == name }?.1.trimmingCharacters(in: .whitespaces)
             }
+            try Self.validate(secret: secret)
             guard body.count <= Self.maximumBodySize else {
                 throw failure(.validation, "body_too_large", "The delivery's body is over 1 MiB")
             }
@@ -87,16 +125,17 @@ extension AhaSend {
                     .validation, "malformed_timestamp", "The webhook-timestamp header is not a number of Unix seconds")
             }
             let delivered = Date(timeIntervalSince1970: TimeInterval(seconds))
+            // Any clock value is a number here, never a trap: a skew that is not finite (a `now`
+            // of infinity or NaN) is out of tolerance, and the message formats without `Int(_:)`.
             let skew = abs(delivered.timeIntervalSince(now()))
-            guard skew <= tolerance.seconds else {
+            guard skew.isFinite, skew <= tolerance.seconds else {
                 throw failure(
                     .authentication, "timestamp_out_of_tolerance",
-                    "The delivery's timestamp is \(Int(skew)) s from now, more than the \(Int(tolerance.seconds)) s allowed: a replay, or a clock out of sync"
+                    "The delivery's timestamp is \(Self.seconds(skew)) from now, more than the \(Self.seconds(tolerance.seconds)) allowed: a replay, or a clock out of sync"
                 )
             }
-            var signed = Data("\(id).\(timestampText).".utf8)
-            signed.append(body)
-            let expected = HMACSHA256.authenticationCode(for: signed, key: Data(secret.reveal().utf8))
+            let expected = WebhookSigner(secret: secret).authenticationCode(
+                id: id, timestamp: timestampText, body: body)
             var matched = false
             for candidate in signatures.split(separator: " ") {
                 let parts = candidate.split(separator: ",", maxSplits: 1)
@@ -113,6 +152,13 @@ extension AhaSend {
                 )
             }
             return try WebhookEvent(id: id, deliveredAt: delivered, body: body)
+        }
+
+        /// `42 s`, `1e+19 s`, `an unknown number of s`: whole seconds for a message, for any value.
+        static func seconds(_ value: Double) -> String {
+            guard value.isFinite else { return "an unknown number of s" }
+            guard abs(value) < 1e15 else { return String(format: "%.3g s", value) }
+            return "\(Int64(value.rounded(.down))) s"
         }
 
         private func failure(_ kind: SendingDomainsError.Kind, _ code: String, _ message: String) -> SendingDomainsError

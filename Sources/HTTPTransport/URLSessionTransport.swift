@@ -37,13 +37,27 @@ public final class URLSessionTransport: Transport, Sendable {
         public var defaultTimeout: Duration
         /// The largest body read, in bytes, after decompression.
         public var maximumBodySize: Int
+        /// The most requests this transport has in flight at once; `nil` (the default) for no
+        /// limit of its own.
+        ///
+        /// An attempt's timeout starts when the transport hands the request to `URLSession`,
+        /// which may then hold it in its own queue until a connection to the host is free: in a
+        /// burst of thousands of calls, many time out there without ever being sent. With a
+        /// limit, a request beyond it waits in the transport, in order, *before* its timer
+        /// starts, and the timeout measures only its own exchange. The wait is bounded too: a
+        /// request that waited as long as its timeout fails with `timeout` without being sent
+        /// (a call takes at most twice its timeout per attempt); cancelling the calling task ends
+        /// the wait at once. 32 is a good value for the providers' APIs (see the Transport guide).
+        public var maximumConcurrentRequests: Int?
 
         /// Creates a configuration.
         public init(
-            defaultTimeout: Duration = .seconds(30), maximumBodySize: Int = ClientOptions.defaultMaximumBodySize
+            defaultTimeout: Duration = .seconds(30), maximumBodySize: Int = ClientOptions.defaultMaximumBodySize,
+            maximumConcurrentRequests: Int? = nil
         ) {
             self.defaultTimeout = defaultTimeout
             self.maximumBodySize = maximumBodySize
+            self.maximumConcurrentRequests = maximumConcurrentRequests.map { max(1, $0) }
         }
     }
 
@@ -55,10 +69,12 @@ public final class URLSessionTransport: Transport, Sendable {
     /// The session whose connections are pooled, for replayable requests.
     private let session: URLSession
     private let delegate: TaskDelegate
+    private let permits: RequestPermits?
 
     /// Creates a transport with its own ephemeral `URLSession`.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
+        permits = configuration.maximumConcurrentRequests.map { RequestPermits(limit: $0) }
         let delegate = TaskDelegate()
         self.delegate = delegate
         self.session = URLSession(
@@ -99,9 +115,19 @@ public final class URLSessionTransport: Transport, Sendable {
     ///   body over the cap; `timeout` when the attempt's limit passed; `transport` with
     ///   ``SendingDomainsError/TransportFailure/redirected`` for a 3xx. `URLError` for other
     ///   network failures (the pipeline maps those), and `CancellationError` when the task is
-    ///   cancelled before the request starts.
+    ///   cancelled before the request starts (while it waits for its turn, with
+    ///   ``Configuration/maximumConcurrentRequests``).
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         try Task.checkCancellation()
+        guard let permits else { return try await exchange(request) }
+        // The turn is taken before the attempt's timer starts (see maximumConcurrentRequests).
+        try await permits.acquire(within: max(request.timeout ?? configuration.defaultTimeout, .milliseconds(1)))
+        defer { permits.release() }
+        return try await exchange(request)
+    }
+
+    /// One exchange, its timer started now.
+    private func exchange(_ request: TransportRequest) async throws -> TransportResponse {
         let timeout = max(request.timeout ?? configuration.defaultTimeout, .milliseconds(1))
         var urlRequest = URLRequest(url: Self.reachable(try request.url()))
         urlRequest.httpMethod = request.method.rawValue

@@ -25,6 +25,11 @@ public struct DNSPreflight: Sendable {
     public var maximumCNAMEDepth: Int
     /// The SPF evaluation limit (RFC 7208 §4.6.4): 10 DNS-querying terms.
     public static let spfLookupLimit = 10
+    /// How long a whole check may take, every lookup included (30 s by default; `nil` for no
+    /// limit): see `check(_:domain:)`.
+    public var deadline: Duration? = DNSPreflight.defaultDeadline
+    /// The clock the deadline is measured on; tests inject a virtual one.
+    public var timeSource: TimeSource = .system
 
     /// A check that asks `lookup`: a `DNSResolver` (the system's, given servers, DNS over
     /// HTTPS, or a zone's authoritative servers) or an in-memory `DNSZone`.
@@ -49,10 +54,9 @@ public struct DNSPreflight: Sendable {
         return try await check(records, domain: domain.name)
     }
 
-    /// Checks `records` of `domain`, each concurrently.
-    ///
-    /// - Throws: what `DNSLookup` throws when DNS cannot be asked.
-    public func check(_ records: [DNSRecord], domain: String) async throws(SendingDomainsError) -> PreflightReport {
+    /// Checks `records` of `domain`, each concurrently, without the deadline
+    /// (`check(_:domain:)` in PreflightDeadline.swift adds it).
+    func checkEach(_ records: [DNSRecord], domain: String) async throws(SendingDomainsError) -> PreflightReport {
         let checker = Checker(lookup: lookup, maximumDepth: maximumCNAMEDepth)
         let results: [PreflightReport.Record]
         do {
@@ -214,7 +218,9 @@ struct Checker: Sendable {
             while chain.count < maximumDepth {
                 let here = answer.records.filter { $0.name == current }
                 let matching = here.filter { $0.type == type }
-                if !matching.isEmpty { return (matching, chain, code) }
+                // An NXDOMAIN answer's records are never taken as published (see
+                // `publishedRecords`), whatever a lookup sent beside the code.
+                if !matching.isEmpty { return (Self.publishedRecords(matching, type, code), chain, code) }
                 guard type != .cname, let alias = here.first(where: { $0.type == .cname }),
                     case .name(let target) = alias.data, target != start, !chain.contains(target)
                 else { break }

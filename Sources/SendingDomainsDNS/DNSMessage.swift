@@ -331,10 +331,23 @@ public enum DNSName {
         return name
     }
 
-    /// Checks that `name` can be asked about: labels of 1–63 bytes, 253 characters in all.
+    /// Checks that `name` can be asked about: labels of 1–63 bytes, 253 characters in all, and
+    /// no control character (NUL, LF, DEL, the C1 controls…) or white space anywhere — such a
+    /// name is a mistake or an attack, never a record a provider asked for, and it would go
+    /// into the query's bytes unchanged.
     ///
-    /// - Throws: `SendingDomainsError` of kind `SendingDomainsError.Kind.validation`.
+    /// - Throws: `SendingDomainsError` of kind `SendingDomainsError.Kind.validation`; the
+    ///   message names the character by its code point, never printing it.
     public static func validate(_ name: String) throws(SendingDomainsError) {
+        if let bad = name.unicodeScalars.first(where: {
+            $0.properties.generalCategory == .control || $0.properties.isWhitespace
+        }) {
+            let code = String(bad.value, radix: 16, uppercase: true)
+            throw .invalidInput(
+                field: "name",
+                "contains U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code), a control or space character"
+            )
+        }
         let name = normalized(name)
         guard !name.isEmpty else { throw .invalidInput(field: "name", "is empty") }
         guard name.utf8.count <= 253 else { throw .invalidInput(field: "name", "is longer than 253 characters") }

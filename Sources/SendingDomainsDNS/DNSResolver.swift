@@ -9,9 +9,11 @@ public protocol DNSLookup: Sendable {
     /// - Throws: `SendingDomainsError` of kind `dns` when DNS could not be asked: no server
     ///   answered (`transportFailure` `.timedOut`), none could be reached (`.connectionRefused`),
     ///   every server answered `SERVFAIL` or `REFUSED` (`code` names it), or an answer was
-    ///   malformed (the message says how); its recovery suggestion is to try another resolver.
-    ///   `validation` for a name that cannot be asked, `cancelled` when the task is cancelled.
-    ///   `NXDOMAIN` and an empty answer are answers, not errors.
+    ///   malformed (the message says how: a truncated answer over TCP or DNS over HTTPS, an
+    ///   `NXDOMAIN` that carries records other than `CNAME`s); its recovery suggestion is to try
+    ///   another resolver. `validation` for a name that cannot be asked (see `DNSName.validate`),
+    ///   `cancelled` when the task is cancelled. `NXDOMAIN` and an empty answer are answers, not
+    ///   errors.
     func query(_ name: String, type: DNSRecordType) async throws(SendingDomainsError) -> DNSAnswer
 
     /// Who sees the queries, for reports and the privacy note: `127.0.0.53:53`,
@@ -252,6 +254,12 @@ public struct DNSResolver: DNSLookup {
             response = try check(
                 DNSMessage(decoding: try await DNSSocket.exchange(bytes, with: server, tcp: true, timeout: timeout)),
                 against: query, from: server.description)
+            // Over TCP nothing needs cutting (RFC 7766): a TC answer there is incomplete, and
+            // records missing from it must not read as records missing from the zone.
+            guard !response.isTruncated else {
+                throw DNSReader.malformed(
+                    "\(server.description) answered over TCP with a truncated (TC) message, which may lack records")
+            }
         }
         return try answer(response, question, server.description)
     }
@@ -289,6 +297,10 @@ public struct DNSResolver: DNSLookup {
             throw DNSReader.malformed("the DNS-over-HTTPS answer is over 65,535 bytes")
         }
         let message = try check(DNSMessage(decoding: response.body), against: query, from: url.description)
+        // DNS over HTTPS has no size limit to truncate for (RFC 8484 §6): TC means incomplete.
+        guard !message.isTruncated else {
+            throw DNSReader.malformed("\(url) answered with a truncated (TC) message, which may lack records")
+        }
         return try answer(message, question, url.description)
     }
 
@@ -309,6 +321,12 @@ public struct DNSResolver: DNSLookup {
         _ response: DNSMessage, _ question: DNSQuestion, _ server: String
     ) throws(SendingDomainsError) -> DNSAnswer {
         switch response.responseCode {
+        case .nameError where response.answers.contains { $0.type != .cname }:
+            // NXDOMAIN says the name (at the end of any CNAME chain, RFC 6604) has no records at
+            // all: records beside it are a contradiction, and none of them may count as published.
+            throw DNSReader.malformed(
+                "\(server) answered NXDOMAIN (no such name) for \(question.name) \(question.type.rawValue) and yet sent records"
+            )
         case .noError, .nameError:
             return DNSAnswer(
                 question: question, responseCode: response.responseCode, records: response.answers,
@@ -321,11 +339,18 @@ public struct DNSResolver: DNSLookup {
         }
     }
 
+    /// The most servers ``authoritative(for:port:)`` keeps: 4.
+    public static let maximumAuthoritativeServers = 4
+
     /// A resolver that asks the zone's authoritative servers directly, without recursion, so
     /// that a record published a moment ago is seen before caches expire (RFC 2308).
     ///
-    /// The zone is found by asking this resolver for `SOA` at `name` and its parents; its `NS`
-    /// hosts' addresses come from this resolver too.
+    /// The zone is found by asking this resolver for `NS` at `name` and its parents; its `NS`
+    /// hosts' addresses come from this resolver too. At most
+    /// ``maximumAuthoritativeServers`` (4) servers are kept — the first `NS` hosts in name
+    /// order, each with its addresses — so that a zone listing many name servers, or many that
+    /// never answer, costs at most 4 servers × `timeout` × `attempts` per query (16 s with the
+    /// defaults); a preflight's overall deadline bounds the whole check.
     ///
     /// ```swift
     /// let direct = try await DNSResolver.system().authoritative(for: "example.com")
@@ -351,11 +376,14 @@ public struct DNSResolver: DNSLookup {
             zone = String(zone[zone.index(after: dot)...])
         }
         var servers: [DNSServer] = []
-        for host in hosts.sorted() {
-            for type in [DNSRecordType.a, .aaaa] {
+        // Sorted, without duplicates, and no more hosts than servers kept: a zone naming 200
+        // name servers costs as many address lookups as one naming 4.
+        for host in Set(hosts).sorted().prefix(Self.maximumAuthoritativeServers) {
+            for type in [DNSRecordType.a, .aaaa] where servers.count < Self.maximumAuthoritativeServers {
                 guard let answer = try? await query(host, type: type) else { continue }
-                for record in answer.records {
-                    if case .address(let address) = record.data, let server = try? DNSServer(host: address, port: port)
+                for record in answer.records where servers.count < Self.maximumAuthoritativeServers {
+                    if case .address(let address) = record.data, let server = try? DNSServer(host: address, port: port),
+                        !servers.contains(server)
                     {
                         servers.append(server)
                     }

@@ -1,0 +1,81 @@
+import Foundation
+@_spi(ProviderAuthoring) import HTTPTransport
+import SendingDomainsDNS
+
+extension DNSPreflight {
+    /// The deadline of a check unless set otherwise: 30 s.
+    public static let defaultDeadline: Duration = .seconds(30)
+
+    /// Checks `records` of `domain`, each concurrently, within ``deadline``.
+    ///
+    /// Every record's name is checked first (`DNSName.validate`): a name with a control
+    /// character, white space or an impossible length throws before any query is sent. Then the
+    /// lookups run; however many there are — SPF includes, `CNAME` chains, a slow or silent
+    /// resolver, a zone with many name servers — the whole check ends at ``deadline``.
+    ///
+    /// ```swift
+    /// var preflight = try DNSPreflight(lookup: DNSResolver.system())
+    /// preflight.deadline = .seconds(10)   // an onboarding page that must answer quickly
+    /// let report = try await preflight.check(domain)
+    /// ```
+    ///
+    /// - Throws: `SendingDomainsError`: `validation` for a record name that cannot be asked
+    ///   (nothing is sent); `dns` when the deadline passes (the message says so; `code`
+    ///   `preflight_deadline`; the recovery suggestion is another resolver); `cancelled` when the
+    ///   task is cancelled; otherwise what `DNSLookup` throws when DNS cannot be asked.
+    public func check(_ records: [DNSRecord], domain: String) async throws(SendingDomainsError) -> PreflightReport {
+        for record in records {
+            do {
+                try DNSName.validate(record.name)
+            } catch {
+                var error = error
+                error.operation = "dnsPreflight"
+                throw error
+            }
+        }
+        guard let deadline else { return try await checkEach(records, domain: domain) }
+        let sleep = timeSource.sleep
+        let outcome = await withTaskGroup(of: Result<PreflightReport, SendingDomainsError>?.self) { group in
+            group.addTask {
+                do throws(SendingDomainsError) {
+                    return .success(try await checkEach(records, domain: domain))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            group.addTask {
+                // Cancelled (the check finished first, or the caller cancelled): no verdict.
+                guard (try? await sleep(deadline)) != nil, !Task.isCancelled else { return nil }
+                return .failure(Self.deadlineError(deadline, domain: domain, lookup: lookup))
+            }
+            var first: Result<PreflightReport, SendingDomainsError>?
+            while first == nil, let next = await group.next() { first = next }
+            group.cancelAll()
+            return first
+        }
+        guard let outcome else {
+            throw SendingDomainsError(
+                kind: .cancelled, message: "The DNS preflight was cancelled", operation: "dnsPreflight")
+        }
+        return try outcome.get()
+    }
+
+    static func deadlineError(_ deadline: Duration, domain: String, lookup: any DNSLookup) -> SendingDomainsError {
+        SendingDomainsError(
+            kind: .dns,
+            message:
+                "The DNS preflight of \(DNSName.normalized(domain)) did not finish within its \(deadline.formattedSeconds) deadline (asking \(lookup.description)): a slow or silent resolver or name server",
+            operation: "dnsPreflight", code: "preflight_deadline", transportFailure: .timedOut)
+    }
+}
+
+extension Checker {
+    /// The records of an answer that count as published: none when the answer is NXDOMAIN
+    /// (the name does not exist, RFC 1035 §4.1.1), except the `CNAME`s a `CNAME` check asks
+    /// for (RFC 6604: the code then speaks of the alias's target).
+    static func publishedRecords(
+        _ records: [DNSResourceRecord], _ type: DNSRecordType, _ code: DNSResponseCode
+    ) -> [DNSResourceRecord] {
+        code == .nameError && type != .cname ? [] : records
+    }
+}
