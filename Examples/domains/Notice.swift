@@ -34,6 +34,21 @@ enum Notice {
         let domains: Int
     }
 
+    /// `{"notice": "listening", "address": "HOST:PORT", "host", "port"}`: `webhook listen` is ready.
+    struct Listening: Encodable {
+        let notice = "listening"
+        let address: String
+        let host: String
+        let port: Int
+    }
+
+    /// `{"notice": "refused", "code", "message"}`: `webhook listen` refused a delivery.
+    struct Refused: Encodable {
+        let notice = "refused"
+        let code: String
+        let message: String
+    }
+
     /// `{"log": {"level", "message", "metadata"}}`: one `--verbose` event, secrets redacted.
     struct Log: Encodable {
         struct Body: Encodable {

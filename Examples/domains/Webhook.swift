@@ -74,9 +74,10 @@ enum WebhookCommand {
                     Console.out(json ? Render.json(Render.WebhookJSON(event), pretty: false) : Render.webhook(event))
                     return .init(status: 204, body: "")
                 } catch {
-                    Console.err(
-                        "domains: refused a delivery (\(error.code ?? error.kind.rawValue)): \(Terminal.safe(error.message))"
-                    )
+                    let code = error.code ?? error.kind.rawValue
+                    Notice.emit(
+                        json: json, "domains: refused a delivery (\(code)): \(Terminal.safe(error.message))",
+                        Notice.Refused(code: code, message: error.message))
                     return .init(status: error.kind == .authentication ? 401 : 400, body: error.code ?? "invalid")
                 }
             }
@@ -84,7 +85,9 @@ enum WebhookCommand {
             fail(1, kind: "transport", error.message, provider: .ahaSend)
         }
         let shown = server.host.contains(":") ? "[\(server.host)]" : server.host
-        Console.err("listening on \(shown):\(server.port)")
+        Notice.emit(
+            json: json, "listening on \(shown):\(server.port)",
+            Notice.Listening(address: "\(shown):\(server.port)", host: server.host, port: Int(server.port)))
         server.run()
     }
 }

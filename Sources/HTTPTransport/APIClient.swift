@@ -242,16 +242,6 @@ import Foundation
         }
     }
 
-    /// Sends an operation through the pipeline and returns its 2xx response.
-    ///
-    /// - Parameters:
-    ///   - operation: What to send.
-    ///   - idempotencyKey: Your key for this call; ignored for requests the provider does not
-    ///     honour keys on. Without one, the pipeline mints one where the provider honours keys.
-    /// - Throws: ``SendingDomainsError``: ``SendingDomainsError/Kind/authentication`` before
-    ///   sending when a credential is blank, ``SendingDomainsError/Kind/validation`` for an empty
-    ///   path segment, and otherwise whatever the provider or the network reported after the
-    ///   retry policy gave up.
     /// ``send(_:idempotencyKey:)`` for an operation whose body carries secrets of its own: any
     /// error it throws is scrubbed of them too.
     @inline(never) private func sendCarryingSecrets(
@@ -266,6 +256,16 @@ import Foundation
         }
     }
 
+    /// Sends an operation through the pipeline and returns its 2xx response.
+    ///
+    /// - Parameters:
+    ///   - operation: What to send.
+    ///   - idempotencyKey: Your key for this call; ignored for requests the provider does not
+    ///     honour keys on. Without one, the pipeline mints one where the provider honours keys.
+    /// - Throws: ``SendingDomainsError``: ``SendingDomainsError/Kind/authentication`` before
+    ///   sending when a credential is blank, ``SendingDomainsError/Kind/validation`` for an empty
+    ///   path segment, and otherwise whatever the provider or the network reported after the
+    ///   retry policy gave up.
     public func send(
         _ operation: APIOperation, idempotencyKey: IdempotencyKey? = nil
     ) async throws(SendingDomainsError) -> TransportResponse {

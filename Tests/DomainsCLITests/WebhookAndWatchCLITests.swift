@@ -1,12 +1,27 @@
 import Foundation
 @_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomains
+import SendingDomainsSandbox
 import SendingDomainsTesting
 import Testing
 
 /// A `domains` process left running (`webhook listen`, `watch`), whose output is collected as it
 /// comes.
 final class RunningCLI: @unchecked Sendable {
+    /// The port `webhook listen` announced on stderr: `listening on 127.0.0.1:PORT`, or with
+    /// `--json` the line `{"notice": "listening", "port": PORT, …}`.
+    static func listeningPort(_ errors: String) -> UInt16? {
+        for line in errors.split(separator: "\n") {
+            if line.hasPrefix("listening on 127.0.0.1:") { return UInt16(line.split(separator: ":").last ?? "") }
+            if let notice = JSONValue(json: String(line)), notice["notice"] == "listening",
+                case .number(let port)? = notice["port"]
+            {
+                return UInt16(exactly: port)
+            }
+        }
+        return nil
+    }
+
     let process = Process()
     let stdout = Locked(Data())
     let stderr = Locked(Data())
@@ -143,9 +158,8 @@ struct WebhookAndWatchCLITests {
             // depends on what time it is. The tolerance check itself is tested with --at above.
             cli, ["ahasend", "webhook", "listen", "--json", "--tolerance", "1000000000"],
             environment: ["AHASEND_WEBHOOK_SECRET": Self.secret])
-        try await server.wait { $0.errors.contains("listening on ") }
-        let line = try #require(server.errors.split(separator: "\n").first { $0.hasPrefix("listening on 127.0.0.1:") })
-        let port = try #require(Int(line.split(separator: ":").last ?? ""))
+        try await server.wait { RunningCLI.listeningPort($0.errors) != nil }
+        let port = try #require(RunningCLI.listeningPort(server.errors).map(Int.init))
         let base = try #require(URL(string: "http://127.0.0.1:\(port)"))
         let transport = URLSessionTransport()
         func post(_ body: Data, _ headers: HeaderFields) async throws -> Int {
@@ -191,6 +205,51 @@ struct WebhookAndWatchCLITests {
         try await watcher.wait { $0.output.split(separator: "\n").contains { $0.hasSuffix("  verified") } }
         #expect(watcher.output.split(separator: "\n").filter { $0.hasSuffix("  verified") }.count == 1)
         #expect(watcher.process.isRunning)
+        watcher.stop()
+    }
+
+    @Test(
+        "watch --json: a revoked key is one checkFailed event with its error, every line with eventId",
+        .timeLimit(.minutes(1)))
+    func watchCheckFailed() async throws {
+        let simulator = ProviderSimulator.krafter(apiKey: "kr_live_watch_secret_123456")
+        let revoked = Locked(false)
+        let server = try LoopbackServer { request in
+            if revoked.withLock({ $0 }) {
+                return .response(
+                    TransportResponse.json(401, #"{"error":{"code":"unauthorized","message":"Invalid API key"}}"#))
+            }
+            do {
+                return .response(try await simulator.send(request.http))
+            } catch {
+                return .response(TransportResponse(status: 500))
+            }
+        }
+        var cli = try CLI()
+        cli.environment = ["KRAFTER_API_KEY": "kr_live_watch_secret_123456"]
+        let created = try cli.run(["krafter", "create", "example.com", "--base-url", server.baseURL, "--json"])
+        let id = try #require(JSONValue(json: created.stdout)?["id"]?.stringValue, "\(created.stderr)")
+        let watcher = try RunningCLI(
+            cli, ["krafter", "watch", id, "--interval", "0.05", "--json", "--base-url", server.baseURL],
+            environment: ["KRAFTER_API_KEY": "kr_live_watch_secret_123456"])
+        try await watcher.wait { $0.errors.contains("\"watching\"") }
+        revoked.withLock { $0 = true }
+        try await watcher.wait { $0.output.contains("checkFailed") }
+        // Give it several more failing checks: still one event for the outage.
+        try await Task.sleep(for: .milliseconds(400))
+        let events = watcher.output.split(separator: "\n").compactMap { JSONValue(json: String($0)) }
+        let failures = events.filter { $0["change"] == "checkFailed" }
+        #expect(failures.count == 1, "\(watcher.output)")
+        #expect(failures.first?["error"]?["kind"] == "authentication")
+        #expect(failures.first?["error"]?["status"] == 401)
+        #expect(failures.first?["eventId"]?.stringValue?.hasPrefix("krafter/\(id)#") == true)
+        #expect(failures.first?["sandbox"] == false)
+        #expect(!watcher.output.contains("kr_live_watch_secret_123456"))
+        #expect(
+            watcher.errors.split(separator: "\n").allSatisfy { JSONValue(json: String($0)) != nil }, "\(watcher.errors)"
+        )
+        revoked.withLock { $0 = false }
+        try await watcher.wait { $0.output.contains("checkRecovered") }
         watcher.stop()
     }
 }

@@ -137,9 +137,8 @@ struct WebhookHardeningCLITests {
         let server = try RunningCLI(
             cli, ["ahasend", "webhook", "listen", "--json", "--tolerance", "1000000000"],
             environment: ["AHASEND_WEBHOOK_SECRET": secret])
-        try await server.wait { $0.errors.contains("listening on ") }
-        let line = try #require(server.errors.split(separator: "\n").first { $0.hasPrefix("listening on 127.0.0.1:") })
-        return (server, try #require(UInt16(line.split(separator: ":").last ?? "")))
+        try await server.wait { RunningCLI.listeningPort($0.errors) != nil }
+        return (server, try #require(RunningCLI.listeningPort(server.errors)))
     }
 
     /// One signed delivery over a fresh connection: its status.
