@@ -463,7 +463,15 @@ struct DomainsCLITests {
             }
             let domain: JSONValue = [
                 "id": "550e8400-e29b-41d4-a716-446655440000", "domain": .string("x\u{1B}[31m.com"),
-                "status": .string(hostile), "dns_records": .array([]), "created_at": "2026-01-01T00:00:00Z",
+                "status": .string(hostile),
+                "dns_records": [
+                    [
+                        "type": .string("TX\u{9B}2JT"), "name": .string("_v.x.com\u{7F}\u{1B}]0;pwned\u{07}"),
+                        "value": .string("v\u{9B}31m\npwned READY"), "ttl": "Auto", "priority": nil,
+                        "purpose": "verification", "required": true, "category": "verification",
+                    ]
+                ],
+                "created_at": "2026-01-01T00:00:00Z",
             ]
             return .response(TransportResponse(status: 201, body: JSONValue.object(["data": domain]).data))
         }
@@ -472,6 +480,9 @@ struct DomainsCLITests {
             ["krafter", "create", "example.com"], ["krafter", "get", "550e8400-e29b-41d4-a716-446655440000"],
             ["krafter", "get", "550e8400-e29b-41d4-a716-446655440000", "--verbose"],
             ["krafter", "create", "example.com", "--json"],
+            ["krafter", "records", "550e8400-e29b-41d4-a716-446655440000", "--format", "json"],
+            ["krafter", "records", "550e8400-e29b-41d4-a716-446655440000", "--format", "zone"],
+            ["krafter", "records", "550e8400-e29b-41d4-a716-446655440000"],
         ] {
             let result = try cli.run(arguments + ["--base-url", server.baseURL])
             for text in [result.stdout, result.stderr] {
@@ -516,7 +527,8 @@ struct DomainsCLITests {
         "--base-url: every subcommand against each provider's simulator behind a loopback server", arguments: providers)
     func baseURLEveryProvider(provider: String) throws {
         let id = try #require(ProviderID(named: provider))
-        let server = try LoopbackServer.serving(ProviderSimulator.sandbox(for: id))
+        // Verified at the second check without publishing: `wait` below must finish.
+        let server = try LoopbackServer.serving(ProviderSimulator.sandbox(for: id, checksToVerify: 2))
         let cli = try CLI()
         let created = try cli.run(createArguments(provider) + ["--base-url", server.baseURL, "--json"])
         #expect(created.status == 0, "\(created.stderr)")
