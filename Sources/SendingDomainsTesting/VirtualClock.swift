@@ -77,20 +77,17 @@ public final class VirtualClock: Sendable {
 }
 
 /// A minimal lock-protected value (Foundation's `NSLock`), available on every platform the SDK
-/// supports.
-public final class Locked<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
+/// supports — for your tests; the SDK's own code uses the same lock underneath.
+public final class Locked<Value: Sendable>: Sendable {
+    private let state: LockedState<Value>
 
     /// Wraps an initial value.
     public init(_ value: Value) {
-        self.value = value
+        state = LockedState(value)
     }
 
     /// Runs `body` with exclusive access to the value.
     public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
+        try state.withLock(body)
     }
 }

@@ -18,16 +18,23 @@ final class LiveZone: DNSLookup, Sendable {
 
 @Suite("waitUntilVerified with a DNS preflight")
 struct WaitWithPreflightTests {
-    @Test("the provider is asked only once the records are in place, and progress says which are missing")
-    func asksWhenReady() async throws {
+    /// A Krafter simulator whose domains verify after `checksToVerify` checks, and a provisioner
+    /// over it, in virtual time.
+    static func krafter(checksToVerify: Int) -> (VirtualClock, ProviderSimulator, any DomainProvisioning) {
         let clock = VirtualClock(date: Date(timeIntervalSince1970: 1_790_000_000))
-        // Verification after two checks of the provider, whatever was published: this test is
-        // about when the provider is asked.
-        let simulator = ProviderSimulator.krafter(checksToVerify: 2, now: clock.timeSource.date)
+        let simulator = ProviderSimulator.krafter(checksToVerify: checksToVerify, now: clock.timeSource.date)
         let provider = ProviderFactory.make(
             ProviderSimulator.sandboxCredentials(for: .krafter),
             options: ClientOptions(
                 transport: MockTransport { try await simulator.send($0) }, timeSource: clock.timeSource))
+        return (clock, simulator, provider)
+    }
+
+    @Test("the provider is asked only once the records are in place, and progress says which are missing")
+    func asksWhenReady() async throws {
+        // Verification after two checks of the provider, whatever was published: this test is
+        // about when the provider is asked.
+        let (_, _, provider) = Self.krafter(checksToVerify: 2)
         let domain = try await provider.createDomain(DomainRequest(name: "example.com"))
         let records = try #require(domain.records)
         let live = LiveZone()
@@ -54,12 +61,7 @@ struct WaitWithPreflightTests {
 
     @Test("waiting on a domain already held: check 1 is the DNS lookup, and the provider is asked once it is ready")
     func holdingTheDomain() async throws {
-        let clock = VirtualClock(date: Date(timeIntervalSince1970: 1_790_000_000))
-        let simulator = ProviderSimulator.krafter(checksToVerify: 1, now: clock.timeSource.date)
-        let provider = ProviderFactory.make(
-            ProviderSimulator.sandboxCredentials(for: .krafter),
-            options: ClientOptions(
-                transport: MockTransport { try await simulator.send($0) }, timeSource: clock.timeSource))
+        let (_, _, provider) = Self.krafter(checksToVerify: 1)
         let domain = try await provider.createDomain(DomainRequest(name: "example.com"))
         let records = try #require(domain.records)
         let live = LiveZone()
@@ -80,12 +82,7 @@ struct WaitWithPreflightTests {
 
     @Test("while DNS is not ready the provider is still asked at the slow fallback interval")
     func fallback() async throws {
-        let clock = VirtualClock(date: Date(timeIntervalSince1970: 1_790_000_000))
-        let simulator = ProviderSimulator.krafter(checksToVerify: 1_000, now: clock.timeSource.date)
-        let provider = ProviderFactory.make(
-            ProviderSimulator.sandboxCredentials(for: .krafter),
-            options: ClientOptions(
-                transport: MockTransport { try await simulator.send($0) }, timeSource: clock.timeSource))
+        let (_, _, provider) = Self.krafter(checksToVerify: 1_000)
         let domain = try await provider.createDomain(DomainRequest(name: "example.com"))
         let asked = Locked<[Duration]>([])
         let policy = PollingPolicy(

@@ -34,6 +34,16 @@ struct ScriptedProvisioner: DomainProvisioning {
     }
 }
 
+extension Locked where Value == Int {
+    /// Adds one and returns the new count.
+    func increment() -> Int {
+        withLock { value in
+            value += 1
+            return value
+        }
+    }
+}
+
 @Suite("The watcher never goes quiet and never floods")
 struct WatcherBoundsTests {
     static func entries(_ ids: [String]) -> WatchSnapshot {
@@ -45,10 +55,7 @@ struct WatcherBoundsTests {
         let clock = VirtualClock()
         let calls = Locked(0)
         let provisioner = ScriptedProvisioner(provider: .ahaSend) { id throws(SendingDomainsError) in
-            let call = calls.withLock { value -> Int in
-                value += 1
-                return value
-            }
+            let call = calls.increment()
             // Checks 2–5 fail (a revoked key), then it works again.
             if (2...5).contains(call) {
                 throw SendingDomainsError(
@@ -85,10 +92,7 @@ struct WatcherBoundsTests {
         let calls = Locked(0)
         // Every check changes the status, so every check yields an event.
         let provisioner = ScriptedProvisioner(provider: .ahaSend) { id throws(SendingDomainsError) in
-            let call = calls.withLock { value -> Int in
-                value += 1
-                return value
-            }
+            let call = calls.increment()
             return ScriptedProvisioner.domain(id, status: .unknown("s\(call)"))
         }
         let watcher = DomainWatcher(
@@ -163,10 +167,7 @@ struct WatcherBoundsTests {
         let clock = VirtualClock()
         let calls = Locked(0)
         let provisioner = ScriptedProvisioner(provider: .ahaSend) { id throws(SendingDomainsError) in
-            let call = calls.withLock { value -> Int in
-                value += 1
-                return value
-            }
+            let call = calls.increment()
             // 100 records whose values change on every call.
             let records = (0..<100).map { index in
                 DNSRecord(
@@ -196,10 +197,7 @@ struct WatcherBoundsTests {
         let limited = MockTransport { request in
             attempts.withLock { $0.append(clock.now) }
             // Two of every three attempts are answered 429 with Retry-After: 0.
-            let n = calls.withLock { value -> Int in
-                value += 1
-                return value
-            }
+            let n = calls.increment()
             if n % 3 != 0 {
                 return TransportResponse.json(429, #"{"message":"slow down"}"#, headers: ["Retry-After": "0"])
             }
