@@ -201,6 +201,7 @@ enum Render {
                 case .mismatch: "MISMATCH"
                 case .merge: "MERGE   "
                 case .conflict: "CONFLICT"
+                case .unknown: "UNKNOWN "
                 }
             let optional = result.record.required ? "" : " (optional)"
             lines.append("\(mark)  \(result.record.type.rawValue) \(Terminal.safe(result.record.name))\(optional)")
