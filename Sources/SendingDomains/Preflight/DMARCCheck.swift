@@ -47,7 +47,7 @@ extension Checker {
                     "Receivers ignore the DMARC record at \(record.name): \(why) (RFC 7489 §6.3). Replace it with the expected record."
             case .notApplied(let why):
                 detail =
-                    "Receivers apply no DMARC policy from the record at \(record.name): \(why), and it has no valid rua (RFC 7489 §6.6.3). Set p to none, quarantine or reject, or replace it with the expected record."
+                    "Receivers apply no DMARC policy from the record at \(record.name): \(why), and it has no valid rua (RFC 7489 §6.6.3). Set p (and sp, where given) to none, quarantine or reject, or replace the record with the expected one."
             }
             return .init(record: record, state: .mismatch, observed: observed, detail: detail)
         }
