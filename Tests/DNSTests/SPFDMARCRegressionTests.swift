@@ -188,6 +188,13 @@ struct SPFDMARCRegressionTests {
         #expect(result.detail.contains("down.example.net"))
         #expect(result.spf?.path == ["include:down.example.net"])
         #expect(!(try await DNSPreflight(lookup: lookup).check([Self.spf], domain: "example.com")).ready)
+
+        // The provider's own include failing is the provider's concern: counted, noted, not `unknown`.
+        var published = Self.zone()
+        published.add("send.example.com", .txt, "v=spf1 include:amazonses.com ~all")
+        let providers = try await check(Self.spf, FailingLookup(zone: published, failing: "amazonses.com"))
+        #expect(providers.state == .ok)
+        #expect(providers.spf?.notes.first?.contains("the provider's") == true)
     }
 
     @Test("each (name, type) is asked once per report, however many records and terms need it")

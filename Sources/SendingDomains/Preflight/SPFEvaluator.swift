@@ -28,9 +28,10 @@ package struct SPFEvaluator: Sendable {
     package var sender: String?
     /// The HELO name, where known: `%{h}`.
     package var helo: String?
-    /// Include targets that are the provider's own (`amazonses.com`): where one has no SPF
-    /// record at this resolver (a sandbox zone, a test), it is counted as one lookup and noted,
-    /// not made the customer's permerror — the customer cannot fix the provider's record.
+    /// Include targets that are the provider's own (`amazonses.com`), in the record's own terms:
+    /// where one has no SPF record at this resolver (a sandbox zone, a test) or cannot be looked
+    /// up, it is counted and noted, not made the customer's permerror or `unknown` — the customer
+    /// cannot fix the provider's record.
     package var providerTargets: Set<String> = []
 
     package init(lookup: any DNSLookup, sender: String? = nil, helo: String? = nil) {
@@ -212,10 +213,19 @@ package struct SPFEvaluator: Sendable {
             return false
         case .include(let spec):
             guard let target = expand(spec, term, values: values, state: &state) else { return false }
+            let isProviders = state.stack.isEmpty && providerTargets.contains(target.lowercased())
             state.stack.append(term)
-            let result = try await checkHost(target, record: nil, original: values.original, state: &state)
+            let result: SPFResult
+            do {
+                result = try await checkHost(target, record: nil, original: values.original, state: &state)
+            } catch .temperror(let message, _) where isProviders {
+                state.notes.append(
+                    "\(term), the provider's, could not be looked up (\(message)): counted, not followed")
+                state.stack.removeAll()
+                return false
+            }
             switch result {
-            case .none where providerTargets.contains(target.lowercased()) && state.stack.count == 1:
+            case .none where isProviders:
                 state.notes.append(
                     "\(term), the provider's, has no SPF record at this resolver: counted as one lookup, not followed")
                 state.stack.removeLast()
