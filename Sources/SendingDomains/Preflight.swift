@@ -271,7 +271,7 @@ struct Checker: Sendable {
             return .init(
                 record: record, state: .mismatch, observed: observed,
                 detail:
-                    "\(record.name) has another \(kind ?? "TXT") value; replace it with the expected one (a DKIM key must be copied whole, its strings joined with nothing between them)"
+                    "\(record.name) has another \(kind ?? "TXT") value; replace it with the expected one (a DKIM key must be copied whole: spaces inside it do not matter, missing or changed characters do)"
             )
         }
         return .init(
