@@ -205,6 +205,7 @@ enum Render {
                 case .mismatch: "MISMATCH"
                 case .merge: "MERGE   "
                 case .conflict: "CONFLICT"
+                case .unknown: "UNKNOWN "
                 }
             let optional = result.record.required ? "" : " (optional)"
             lines.append(

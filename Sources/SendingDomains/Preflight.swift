@@ -57,7 +57,8 @@ public struct DNSPreflight: Sendable {
     /// Checks `records` of `domain`, each concurrently, without the deadline
     /// (`check(_:domain:)` in PreflightDeadline.swift adds it).
     func checkEach(_ records: [DNSRecord], domain: String) async throws(SendingDomainsError) -> PreflightReport {
-        let checker = Checker(lookup: lookup, maximumDepth: maximumCNAMEDepth)
+        // Each (name, type) is asked once per report, however many records and SPF terms need it.
+        let checker = Checker(lookup: ReportLookupCache(lookup), maximumDepth: maximumCNAMEDepth)
         let results: [PreflightReport.Record]
         do {
             results = try await withThrowingTaskGroup(of: (Int, PreflightReport.Record).self) { group in
@@ -115,24 +116,30 @@ public struct PreflightReport: Sendable, Hashable, Encodable {
         public var suggested: String?
         /// What was found and what to change at the DNS host, in a sentence.
         public var detail: String
+        /// For an SPF record, what the record to publish costs receivers (the merged record
+        /// where one is suggested, the existing one where it already does the job, the
+        /// provider's where none is published); `nil` for other records.
+        public var spf: SPFEvaluation?
 
         /// A result.
         public init(
             record: DNSRecord, state: PreflightState, observed: [String] = [], suggested: String? = nil,
-            detail: String
+            detail: String, spf: SPFEvaluation? = nil
         ) {
             self.record = record
             self.state = state
             self.observed = observed
             self.suggested = suggested
             self.detail = detail
+            self.spf = spf
         }
 
         private enum CodingKeys: String, CodingKey {
-            case type, name, expected, required, state, observed, suggested, detail
+            case type, name, expected, required, state, observed, suggested, detail, spf
         }
 
-        /// `{"type", "name", "expected", "required", "state", "observed", "suggested"?, "detail"}`.
+        /// `{"type", "name", "expected", "required", "state", "observed", "suggested"?, "detail",
+        /// "spf": {…} | null}`.
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(record.type.rawValue, forKey: .type)
@@ -143,6 +150,11 @@ public struct PreflightReport: Sendable, Hashable, Encodable {
             try container.encode(observed, forKey: .observed)
             try container.encodeIfPresent(suggested, forKey: .suggested)
             try container.encode(detail, forKey: .detail)
+            if let spf {
+                try container.encode(spf, forKey: .spf)
+            } else {
+                try container.encodeNil(forKey: .spf)
+            }
         }
     }
 
@@ -172,8 +184,13 @@ public enum PreflightState: String, Sendable, Hashable, CaseIterable, Encodable 
     /// instead of adding a second one.
     case merge
     /// Something to fix before any record can work: two SPF or two DMARC records, a `CNAME`
-    /// beside other data, or an SPF record needing more than 10 DNS lookups.
+    /// beside other data, or an SPF record (the merged one included) that receivers would
+    /// treat as a permanent error (RFC 7208): more than 10 DNS lookups, more than 2 that find
+    /// nothing, an include with no SPF record, a syntax error.
     case conflict
+    /// DNS failed while the record was judged (a `SERVFAIL` or a timeout at an SPF include's
+    /// name): no conclusion, check again.
+    case unknown
 }
 
 // MARK: - The checks
@@ -241,7 +258,10 @@ struct Checker: Sendable {
         let (records, _, code) = try await resolve(record.name, .txt)
         let observed = records.map(\.data.value)
         let expected = Self.normalizedTXT(record.value)
-        if observed.contains(where: { Self.normalizedTXT($0) == expected }) {
+        let isDKIM = record.purpose == .dkim || record.name.contains("._domainkey.")
+        if observed.contains(where: {
+            Self.normalizedTXT($0) == expected || (isDKIM && DKIMKey.isSameKey($0, as: record.value))
+        }) {
             return .init(record: record, state: .ok, observed: observed, detail: "Published.")
         }
         if observed.isEmpty {
@@ -257,7 +277,7 @@ struct Checker: Sendable {
             return .init(
                 record: record, state: .mismatch, observed: observed,
                 detail:
-                    "\(record.name) has another \(kind ?? "TXT") value; replace it with the expected one (a DKIM key must be copied whole, its strings joined with nothing between them)"
+                    "\(record.name) has another \(kind ?? "TXT") value; replace it with the expected one (a DKIM key must be copied whole: spaces inside it do not matter, missing or changed characters do)"
             )
         }
         return .init(
@@ -295,91 +315,6 @@ struct Checker: Sendable {
             ? "\(record.name) does not exist (NXDOMAIN)" : "\(record.name) has no \(record.type.rawValue) record"
         return "\(what); add \(record.type.rawValue) \(record.relativeName) with the expected value at the DNS host. "
             + "A record published moments ago may look missing until resolvers' negative cache expires."
-    }
-
-    // MARK: SPF
-
-    func checkSPF(_ record: DNSRecord) async throws(SendingDomainsError) -> PreflightReport.Record {
-        let (records, _, code) = try await resolve(record.name, .txt)
-        let observed = records.map(\.data.value)
-        let spfs = observed.filter(SPF.isSPF)
-        let counter = SPF.LookupCounter(lookup: lookup)
-        switch spfs.count {
-        case 0:
-            let lookups = try await counter.count(record.value)
-            if lookups > DNSPreflight.spfLookupLimit {
-                return .init(
-                    record: record, state: .conflict, observed: observed,
-                    detail: "The SPF record would need \(lookups) DNS lookups, over the limit of 10 (RFC 7208 §4.6.4)")
-            }
-            return .init(record: record, state: .missing, observed: observed, detail: missingDetail(record, code))
-        case 1:
-            let existing = spfs[0]
-            let merged = SPF.merge(existing: existing, provider: record.value)
-            let alreadyIncluded = SPF.normalized(merged) == SPF.normalized(existing)
-            let candidate = alreadyIncluded ? existing : merged
-            let lookups = try await counter.count(candidate)
-            if lookups > DNSPreflight.spfLookupLimit {
-                return .init(
-                    record: record, state: .conflict, observed: observed, suggested: alreadyIncluded ? nil : merged,
-                    detail:
-                        "\(alreadyIncluded ? "The SPF record" : "The merged SPF record") needs \(lookups) DNS lookups, over the limit of 10 (RFC 7208 §4.6.4): receivers treat it as a permanent error. Remove includes the domain no longer sends through, or replace them with ip4:/ip6: ranges"
-                )
-            }
-            if alreadyIncluded {
-                let exact = SPF.normalized(existing) == SPF.normalized(record.value)
-                return .init(
-                    record: record, state: .ok, observed: observed,
-                    detail: exact
-                        ? "Published."
-                        : "The existing SPF record already includes the provider's mechanisms; keep it as it is.")
-            }
-            return .init(
-                record: record, state: .merge, observed: observed, suggested: merged,
-                detail:
-                    "\(record.name) already has an SPF record; a second one would break both (RFC 7208 §4.5). Replace the existing record with the suggested one, which adds the provider's mechanisms before its `all`."
-            )
-        default:
-            let merged = spfs.dropFirst().reduce(spfs[0]) { SPF.merge(existing: $0, provider: $1) }
-            let suggested = SPF.merge(existing: merged, provider: record.value)
-            return .init(
-                record: record, state: .conflict, observed: observed, suggested: suggested,
-                detail:
-                    "\(record.name) has \(spfs.count) SPF records: receivers treat that as a permanent error (RFC 7208 §4.5) and no SPF check passes. Delete them all and publish the suggested single record."
-            )
-        }
-    }
-
-    // MARK: DMARC
-
-    func checkDMARC(_ record: DNSRecord) async throws(SendingDomainsError) -> PreflightReport.Record {
-        let (records, _, code) = try await resolve(record.name, .txt)
-        let observed = records.map(\.data.value)
-        let dmarcs = observed.filter { $0.lowercased().trimmingCharacters(in: .whitespaces).hasPrefix("v=dmarc1") }
-        switch dmarcs.count {
-        case 0:
-            return .init(record: record, state: .missing, observed: observed, detail: missingDetail(record, code))
-        case 1:
-            let existing = DMARC.policy(dmarcs[0])
-            let suggested = DMARC.policy(record.value)
-            let detail: String
-            if DMARC.strictness(existing) > DMARC.strictness(suggested) {
-                detail =
-                    "A DMARC record with p=\(existing ?? "?") exists; it is stricter than the suggested p=\(suggested ?? "none") and is kept. Do not replace it."
-            } else if SPF.normalized(dmarcs[0]) == SPF.normalized(record.value) {
-                detail = "Published."
-            } else {
-                detail = "A DMARC record exists (p=\(existing ?? "none")); it is kept as it is."
-            }
-            return .init(record: record, state: .ok, observed: observed, detail: detail)
-        default:
-            let strictest = dmarcs.max { DMARC.strictness(DMARC.policy($0)) < DMARC.strictness(DMARC.policy($1)) }
-            return .init(
-                record: record, state: .conflict, observed: observed, suggested: strictest,
-                detail:
-                    "\(record.name) has \(dmarcs.count) DMARC records, so receivers apply none (RFC 7489 §6.6.3). Keep one: the suggested record is the strictest found."
-            )
-        }
     }
 
     // MARK: CNAME
@@ -510,15 +445,22 @@ enum SPF {
         return term
     }
 
-    /// The existing record with the provider's mechanisms added before its `all` (or its
-    /// `redirect=`), duplicates dropped, the existing `all` qualifier kept.
-    static func merge(existing: String, provider: String) -> String {
-        var terms = self.terms(existing)
-        let present = Set(terms.map(bare))
-        let added = self.terms(provider).filter { term in
+    /// The provider's mechanisms that `existing` lacks.
+    static func missingTerms(existing: String, provider: String) -> [String] {
+        let present = Set(terms(existing).map(bare))
+        return terms(provider).filter { term in
             let bare = self.bare(term)
             return bare != "all" && !bare.hasPrefix("redirect=") && !bare.hasPrefix("exp=") && !present.contains(bare)
         }
+    }
+
+    /// The existing record with the provider's mechanisms added before its `all` (or its
+    /// `redirect=`), duplicates dropped, the existing `all` qualifier kept. A `redirect=` beside
+    /// an `all` is dropped: receivers never reach it (RFC 7208 §6.1).
+    static func merge(existing: String, provider: String) -> String {
+        var terms = self.terms(existing)
+        if terms.contains(where: { bare($0) == "all" }) { terms.removeAll { bare($0).hasPrefix("redirect=") } }
+        let added = missingTerms(existing: existing, provider: provider)
         let insertAt =
             terms.firstIndex { bare($0) == "all" } ?? terms.firstIndex { bare($0).hasPrefix("redirect=") }
             ?? terms.count
@@ -526,80 +468,6 @@ enum SPF {
         let hasEnd = terms.contains { bare($0) == "all" || bare($0).hasPrefix("redirect=") }
         if !hasEnd, let all = self.terms(provider).first(where: { bare($0) == "all" }) { terms.append(all) }
         return (["v=spf1"] + terms).joined(separator: " ")
-    }
-
-    /// Counts the DNS-querying terms of a record, recursively through `include:` and
-    /// `redirect=` (RFC 7208 §4.6.4), stopping as soon as the count passes the limit.
-    struct LookupCounter: Sendable {
-        let lookup: any DNSLookup
-
-        func count(_ record: String) async throws(SendingDomainsError) -> Int {
-            var visited: Set<String> = []
-            return try await count(record, depth: 0, visited: &visited)
-        }
-
-        private func count(
-            _ record: String, depth: Int, visited: inout Set<String>
-        ) async throws(SendingDomainsError) -> Int {
-            var total = 0
-            for term in SPF.terms(record) {
-                let bare = SPF.bare(term)
-                var target: String?
-                if bare.hasPrefix("include:") {
-                    total += 1
-                    target = String(bare.dropFirst(8))
-                } else if bare.hasPrefix("redirect=") {
-                    total += 1
-                    target = String(bare.dropFirst(9))
-                } else if bare == "a" || bare.hasPrefix("a:") || bare.hasPrefix("a/") || bare == "mx"
-                    || bare.hasPrefix("mx:") || bare.hasPrefix("mx/") || bare == "ptr" || bare.hasPrefix("ptr:")
-                    || bare.hasPrefix("exists:")
-                {
-                    total += 1
-                }
-                guard total <= DNSPreflight.spfLookupLimit else { return total }
-                // Macros (%{…}) are expanded at evaluation time: counted, not followed.
-                guard let domain = target, !domain.contains("%"), depth < DNSPreflight.spfLookupLimit,
-                    !visited.contains(domain), (try? DNSName.validate(domain)) != nil
-                else { continue }
-                visited.insert(domain)
-                // An include that cannot be looked up is counted but not followed: receivers
-                // would see a temporary error, which the check does not make worse.
-                let answer: DNSAnswer
-                do {
-                    answer = try await lookup.query(domain, type: .txt)
-                } catch {
-                    if error.kind == .cancelled { throw error }
-                    continue
-                }
-                guard let nested = answer.records.map(\.data.value).first(where: SPF.isSPF) else { continue }
-                total += try await count(nested, depth: depth + 1, visited: &visited)
-                guard total <= DNSPreflight.spfLookupLimit else { return total }
-            }
-            return total
-        }
-    }
-}
-
-// MARK: - DMARC (RFC 7489)
-
-enum DMARC {
-    static func policy(_ record: String) -> String? {
-        for tag in record.split(separator: ";") {
-            let parts = tag.split(separator: "=", maxSplits: 1).map {
-                $0.trimmingCharacters(in: .whitespaces).lowercased()
-            }
-            if parts.count == 2, parts[0] == "p" { return parts[1] }
-        }
-        return nil
-    }
-
-    static func strictness(_ policy: String?) -> Int {
-        switch policy {
-        case "reject": 2
-        case "quarantine": 1
-        default: 0
-        }
     }
 }
 

@@ -46,6 +46,12 @@ package struct ExternalTool: Sendable {
         name: "python3 with PyYAML and jsonschema", install: "python3 -m pip install pyyaml jsonschema",
         probe: ["python3", "-c", "import yaml, jsonschema"])
 
+    /// python3 with pyspf (the SPF authors' reference implementation), the oracle for the
+    /// preflight's SPF evaluator on the RFC 7208 test suite.
+    package static let pythonSPF = ExternalTool(
+        name: "python3 with pyspf", install: "python3 -m pip install pyspf dnspython",
+        probe: ["python3", "-c", "import spf"])
+
     /// Whether CI asked for every tool to be present (`SENDINGDOMAINS_REQUIRE_TOOLS=1`).
     package static var required: Bool {
         ProcessInfo.processInfo.environment["SENDINGDOMAINS_REQUIRE_TOOLS"] == "1"

@@ -118,6 +118,7 @@ struct PreflightTests {
         var zone = DNSZone()
         zone.add("send.example.com", .txt, "v=spf1 include:_spf.google.com -all")
         zone.add("send.example.com", .txt, "google-site-verification=abc")
+        zone.add("_spf.google.com", .txt, "v=spf1 ip4:192.0.2.0/24 ~all")
         let result = try await check([Self.spf], zone)[0]
         #expect(result.state == .merge)
         #expect(result.suggested == "v=spf1 include:_spf.google.com include:amazonses.com -all")
@@ -135,6 +136,8 @@ struct PreflightTests {
         var zone = DNSZone()
         zone.add("send.example.com", .txt, "v=spf1 include:_spf.google.com ~all")
         zone.add("send.example.com", .txt, "v=spf1 include:mailgun.org ~all")
+        zone.add("_spf.google.com", .txt, "v=spf1 ip4:192.0.2.0/24 ~all")
+        zone.add("mailgun.org", .txt, "v=spf1 ip4:198.51.100.0/24 ~all")
         let result = try await check([Self.spf], zone)[0]
         #expect(result.state == .conflict)
         #expect(result.suggested == "v=spf1 include:_spf.google.com include:mailgun.org include:amazonses.com ~all")
@@ -157,14 +160,26 @@ struct PreflightTests {
                     ? "v=spf1 mx:m1.example.net mx:m2.example.net mx:m3.example.net ~all"
                     : "v=spf1 mx:m1.example.net mx:m2.example.net ~all")
             zone.add("amazonses.com", .txt, "v=spf1 ip4:199.255.192.0/22 ~all")
+            // Every host exists, so no lookup is void.
+            for host in 1...5 { zone.add("h\(host).example.net", .a, "192.0.2.\(host)") }
+            for host in 1...3 { zone.add("m\(host).example.net", .mx, "10 mail.example.net") }
+            zone.add("mail.example.net", .a, "192.0.2.25")
             return zone
         }
         let over = try await check([Self.spf], zone(extra: true))[0]
         #expect(over.state == .conflict)
-        #expect(over.detail.contains("11 DNS lookups"))
-        #expect(over.suggested == "v=spf1 include:a.example.net include:amazonses.com ~all")
+        #expect(over.detail.contains("more than 10 DNS lookups"))
+        // Never a suggestion receivers would reject; what each include costs instead.
+        #expect(over.suggested == nil)
+        #expect(
+            over.spf?.costs == [
+                .init(term: "include:a.example.net", lookups: 10), .init(term: "include:amazonses.com", lookups: 1),
+            ])
+        #expect(over.spf?.path == ["include:amazonses.com"])
+        #expect(over.detail.contains("include:a.example.net 10"))
         let within = try await check([Self.spf], zone(extra: false))[0]
         #expect(within.state == .merge)
+        #expect(within.spf?.lookups == 10)
     }
 
     @Test("an existing p=reject DMARC is ok and kept; two DMARC records are a conflict")
@@ -214,6 +229,8 @@ struct PreflightTests {
     func json() async throws {
         var zone = DNSZone()
         zone.add("send.example.com", .txt, "v=spf1 include:_spf.google.com ~all")
+        zone.add("_spf.google.com", .txt, "v=spf1 include:_netblocks.google.com ~all")
+        zone.add("_netblocks.google.com", .txt, "v=spf1 ip4:192.0.2.0/24 ~all")
         let report = try await DNSPreflight(lookup: zone).check([Self.spf], domain: "Example.com.")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -226,7 +243,9 @@ struct PreflightTests {
                         "expected": "v=spf1 include:amazonses.com ~all", "required": true, "state": "merge",
                         "observed": ["v=spf1 include:_spf.google.com ~all"],
                         "suggested": "v=spf1 include:_spf.google.com include:amazonses.com ~all",
-                        "detail": "\(report.records[0].detail)"}]}
+                        "detail": "\(report.records[0].detail)",
+                        "spf": {"lookups": 3, "voidLookups": 1, "permerror": null, "path": [],
+                        "costs": [{"term": "include:_spf.google.com", "lookups": 2}, {"term": "include:amazonses.com", "lookups": 1}]}}]}
                         """))
         zone.remove("send.example.com")
         let missing = try await DNSPreflight(lookup: zone).check([Self.spf], domain: "example.com")

@@ -232,6 +232,7 @@ struct DomainsCLITests {
                 zone.add(name, DNSRecordType(rawValue: type), priority + value)
             }
         }
+        zone.add("_spf.google.com", .txt, "v=spf1 ip4:192.0.2.0/24 ~all")
         let server = try LoopbackDNSServer(zone: zone)
         let result = try cli.run([
             "check", "--records", objectFile.path, "--resolver", server.address.description, "--json",
@@ -243,6 +244,16 @@ struct DomainsCLITests {
         #expect(states.filter { $0 != "merge" }.allSatisfy { $0 == "ok" }, "\(states)")
         let merge = report["records"]?.arrayValue?.first { $0["state"] == "merge" }
         #expect(merge?["suggested"]?.stringValue?.hasPrefix("v=spf1 include:_spf.google.com include:") == true)
+        // The SPF record's evaluation; `null` for every other record.
+        let spf = try #require(merge?["spf"])
+        #expect(spf["permerror"] == .null)
+        #expect(spf["path"] == JSONValue.array([]))
+        #expect(spf["costs"]?.arrayValue?.first?["term"] == "include:_spf.google.com")
+        #expect(spf["costs"]?.arrayValue?.first?["lookups"]?.intValue == 1)
+        #expect((spf["lookups"]?.intValue ?? 0) >= 2)
+        #expect(spf["voidLookups"]?.intValue != nil)
+        let others = report["records"]?.arrayValue?.filter { $0["state"] != "merge" } ?? []
+        #expect(!others.isEmpty && others.allSatisfy { $0["spf"] == .null })
 
         // The array form (`records --format json`), from stdin, all published: exit 0.
         let arrayForm = try JSONEncoder().encode(records)

@@ -449,6 +449,11 @@ public actor DomainWatcher {
             var dns: [String: String] = [:]
             for result in report.records {
                 let key = Self.key(result.record)
+                // DNS could not say (`unknown`): no conclusion, so no change; the last state stays.
+                if result.state == .unknown {
+                    if let before = entry.dns[key] { dns[key] = before }
+                    continue
+                }
                 let now = result.state.rawValue
                 if let before = entry.dns[key], before != now {
                     event(
