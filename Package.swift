@@ -17,6 +17,9 @@ let libraries: [Target] = [
         dependencies: ["HTTPTransport", "SendingDomainsDNS"] + providers.map { .target(name: $0) },
         swiftSettings: swiftSettings
     ),
+    // A RESP2 Redis client with no dependencies, and the shared rate budget and leases over it:
+    // a product of its own, so that apps on one process link no socket code for it.
+    .target(name: "SendingDomainsRedis", dependencies: ["HTTPTransport"], swiftSettings: swiftSettings),
     // Test helpers that need only the core: mock transport, virtual clock, loopback server, JSON,
     // and a loopback DNS server (UDP and TCP) serving an in-memory zone.
     .target(
@@ -65,6 +68,13 @@ let tests: [Target] = [
     .testTarget(
         name: "SendingDomainsTestingTests",
         dependencies: ["SendingDomainsTesting", "SendingDomainsSandbox", "SendingDomains", "HTTPTransport"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "RedisTests",
+        dependencies: [
+            "SendingDomainsRedis", "HTTPTransport", "SendingDomainsTesting", "AutoSendClient", "KrafterClient",
+        ],
         swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -132,6 +142,7 @@ let examples: [Target] = [
 
 let libraryProducts: [Product] = [
     "HTTPTransport", "SendingDomainsDNS", "SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox",
+    "SendingDomainsRedis",
 ]
 .map {
     .library(name: $0, targets: [$0])
