@@ -112,6 +112,7 @@ let examples: [Target] = [
         name: "domains",
         dependencies: [
             "SendingDomains", "SendingDomainsDNS", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport",
+            "SendingDomainsRedis",
         ],
         path: "Examples/domains",
         swiftSettings: swiftSettings

@@ -29,6 +29,8 @@ struct Invocation {
 
     var target: Target?
     var baseURL: String?
+    /// `--rate-store redis://…`: a rate budget shared through Redis.
+    var rateStore: String?
     var json = false
     var verbose = false
     var help = false
@@ -97,6 +99,8 @@ enum Help {
           --verbose               log every request and attempt to stderr (secrets redacted)
           --base-url URL          send to this API base URL (a proxy, a sandbox, a loopback server)
           --request-timeout SECS  give up on one attempt after SECS seconds, connecting to last byte (default 30)
+          --rate-store URL        share one rate budget through Redis (redis://[user@]host[:port][/db]) with every
+                                  process naming it; or SENDINGDOMAINS_RATE_STORE; password SENDINGDOMAINS_REDIS_PASSWORD
           -h, --help              show help
         """
 
@@ -390,6 +394,7 @@ enum Parser {
             case "--json": invocation.json = true
             case "--verbose", "-v": invocation.verbose = true
             case "--base-url": invocation.baseURL = try take(flag)
+            case "--rate-store": invocation.rateStore = try take(flag)
             case "--format":
                 let text = try take(flag)
                 guard let format = RecordExport.Format(rawValue: text) else {

@@ -141,6 +141,12 @@ if let seconds = invocation.requestTimeout, let timeout = Duration.clampedSecond
 if invocation.verbose {
     options.logger = LogSink(minimumLevel: .debug) { event in Console.err("domains: \(Terminal.safe("\(event)"))") }
 }
+do {
+    try RateStoreOption.apply(
+        invocation.rateStore, to: &options, verbose: invocation.verbose, json: invocation.json, environment: environment)
+} catch {
+    fail(2, kind: "usage", "--rate-store: \(error.message)", help: Help.main)
+}
 if let base = invocation.baseURL {
     do {
         options.baseURL = try BaseURL(base)

@@ -124,7 +124,7 @@ import Foundation
                 let scope = settings.scope ?? rateLimitScope ?? SharedBudget.scope(hashing: authentication.secrets)
                 let budget = SharedBudget(
                     store: settings.store, key: SharedBudget.key(provider: profile.id, scope: scope),
-                    limit: RateLimit(rate: published.rate * (1 - settings.margin), burst: published.burst),
+                    limit: SharedBudget.aim(published, margin: settings.margin),
                     policy: settings.outage, logger: logger, timeSource: time)
                 shared = budget
                 self.rateLimiter = budget.fallback

@@ -91,8 +91,9 @@ extension ClientOptions {
         ///   - limit: The limit to share; `nil` for the provider's published one. A provider
         ///     that publishes none (SendKit, Cllavio) is not limited unless you give one.
         ///   - margin: How far under the limit to aim, as a fraction of the rate (0.1 by default:
-        ///     90 % of it), so that clock and network jitter never bring a 429 from a provider that
-        ///     enforces its limit exactly. Values outside 0…0.9 are brought inside.
+        ///     90 % of it); the burst is also one request smaller (when it is over one). Clock and
+        ///     network jitter then never bring a 429 from a provider that enforces its limit
+        ///     exactly. Values outside 0…0.9 are brought inside.
         ///   - whenUnavailable: What a call does while the store cannot be reached.
         public static func shared(
             _ store: any SharedRateStore, scope: String? = nil, limit: RateLimit? = nil,

@@ -38,6 +38,13 @@ package actor SharedBudget {
         }
     }
 
+    /// What a shared budget aims for: the rate less the margin, and one request less than the
+    /// burst (when the burst is over one), so that the provider's own bucket always keeps a
+    /// token in reserve for a request that the network delayed past its neighbour.
+    package static func aim(_ published: RateLimit, margin: Double) -> RateLimit {
+        RateLimit(rate: published.rate * (1 - margin), burst: published.burst > 1 ? published.burst - 1 : 1)
+    }
+
     /// The key of a scope: `sendingdomains:<provider>:<scope>` with the scope's control
     /// characters and spaces replaced and its length capped, so that a scope name cannot
     /// break a log line or make an unbounded key.

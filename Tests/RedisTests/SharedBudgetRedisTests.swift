@@ -11,8 +11,8 @@ struct SharedBudgetRedisTests {
     func sharing(clients: Int) async throws {
         let redis = try LoopbackRedis()
         defer { redis.stop() }
-        let limit = RateLimit(rate: 10, burst: 2)
-        let provider = try EnforcingProvider(rate: limit.rate, burst: limit.burst)
+        let limit = RateLimit(rate: 5, burst: 3)
+        let provider = try RateEnforcingServer(rate: limit.rate, burst: limit.burst)
         defer { provider.stop() }
         let store = try RedisRateStore(url: redis.url)
         // Separate clients, as separate instances would have: only the store is shared.
@@ -33,7 +33,7 @@ struct SharedBudgetRedisTests {
     @Test("Without the shared budget, the same clients collect 429s (the stand-in enforces)")
     func perClientBuckets() async throws {
         let limit = RateLimit(rate: 10, burst: 2)
-        let provider = try EnforcingProvider(rate: limit.rate, burst: limit.burst)
+        let provider = try RateEnforcingServer(rate: limit.rate, burst: limit.burst)
         defer { provider.stop() }
         let apis = try (0..<4).map { _ in try client(provider, .providerDefault, limit: limit) }
         await withTaskGroup(of: Void.self) { group in
@@ -47,7 +47,7 @@ struct SharedBudgetRedisTests {
         let redis = try LoopbackRedis()
         defer { redis.stop() }
         let limit = RateLimit(rate: 50, burst: 5)
-        let provider = try EnforcingProvider(rate: limit.rate, burst: limit.burst, forced429s: 1)
+        let provider = try RateEnforcingServer(rate: limit.rate, burst: limit.burst, forced429s: 1)
         defer { provider.stop() }
         let store = try RedisRateStore(url: redis.url)
         let first = try client(provider, .shared(store, scope: "s"), limit: limit)
@@ -66,7 +66,7 @@ struct SharedBudgetRedisTests {
         let redis = try LoopbackRedis()
         defer { redis.stop() }
         let limit = RateLimit(rate: 100, burst: 10)
-        let provider = try EnforcingProvider(rate: limit.rate, burst: limit.burst)
+        let provider = try RateEnforcingServer(rate: limit.rate, burst: limit.burst)
         defer { provider.stop() }
         let log = LogRecorder()
         let configuration = try RedisConfiguration(url: redis.url)
@@ -102,7 +102,7 @@ struct SharedBudgetRedisTests {
         let redis = try LoopbackRedis()
         defer { redis.stop() }
         let limit = RateLimit(rate: 100, burst: 10)
-        let provider = try EnforcingProvider(rate: limit.rate, burst: limit.burst)
+        let provider = try RateEnforcingServer(rate: limit.rate, burst: limit.burst)
         defer { provider.stop() }
         let log = LogRecorder()
         let store = try RedisRateStore(url: redis.url)
@@ -126,7 +126,7 @@ struct SharedBudgetRedisTests {
     func failPolicy() async throws {
         let port = try LoopbackServer.closedPort()
         let limit = RateLimit(rate: 100, burst: 10)
-        let provider = try EnforcingProvider(rate: limit.rate, burst: limit.burst)
+        let provider = try RateEnforcingServer(rate: limit.rate, burst: limit.burst)
         defer { provider.stop() }
         let store = try RedisRateStore(url: "redis://sdk:hunter22@127.0.0.1:\(port)")
         let api = try client(provider, .shared(store, whenUnavailable: .fail), limit: limit)

@@ -1,0 +1,79 @@
+import Foundation
+import SendingDomainsTesting
+import Testing
+
+@Suite(
+    "domains --rate-store: separate processes share one budget through Redis",
+    .enabled(if: ExternalTool.redisServer.shouldRun, Comment(rawValue: ExternalTool.redisServer.skipReason)),
+    .timeLimit(.minutes(2)))
+struct RateStoreCLITests {
+    static let key = "as-cli-Zr4421-credential"
+
+    @Test("Four processes against a stand-in enforcing AutoSend's 2/s: never over the limit, no 429")
+    func fourProcesses() async throws {
+        let redis = try LoopbackRedis()
+        defer { redis.stop() }
+        let provider = try RateEnforcingServer(rate: 2, burst: 2)
+        defer { provider.stop() }
+        var cli = try CLI()
+        cli.environment = ["AUTOSEND_API_KEY": Self.key, "SENDINGDOMAINS_RATE_STORE": redis.url]
+        let arguments = [
+            "autosend", "get", "60d5ec49f1b2c72d9c8b2222", "--base-url", provider.server.baseURL, "--verbose",
+        ]
+        let results = try await Self.inParallel(4) { [cli] in try (0..<2).map { _ in try cli.run(arguments) } }
+        #expect(provider.arrivals.count == 8)
+        #expect(provider.tooManyRequests == 0)
+        #expect(provider.worstExcess(rate: 2, burst: 2) <= 0)
+        // --verbose shows the waits for the shared budget; nothing shows the key.
+        #expect(results.contains { $0.stderr.contains("for the shared rate budget") })
+        #expect(results.allSatisfy { !$0.stderr.contains(Self.key) && !$0.stdout.contains(Self.key) })
+    }
+
+    /// Runs `body` `count` times at once on threads of their own: waiting for a process must not
+    /// hold the cooperative pool, which the loopback servers' handlers run on.
+    static func inParallel(
+        _ count: Int, _ body: @escaping @Sendable () throws -> [CLI.Result]
+    ) async throws -> [CLI.Result] {
+        let results = Locked<[Result<[CLI.Result], any Error>]>([])
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let group = DispatchGroup()
+            for _ in 0..<count {
+                group.enter()
+                Thread {
+                    let result = Result { try body() }
+                    results.withLock { $0.append(result) }
+                    group.leave()
+                }.start()
+            }
+            group.notify(queue: .global()) { continuation.resume() }
+        }
+        return try results.withLock { $0 }.flatMap { try $0.get() }
+    }
+
+    @Test("An unreachable store: one stderr line naming it and the fallback, no password, and the command goes on")
+    func unreachable() throws {
+        let provider = try RateEnforcingServer(rate: 100, burst: 10)
+        defer { provider.stop() }
+        var cli = try CLI()
+        let port = try LoopbackServer.closedPort()
+        cli.environment = ["AUTOSEND_API_KEY": Self.key, "SENDINGDOMAINS_REDIS_PASSWORD": "hunter22-redis"]
+        let result = try cli.run([
+            "autosend", "get", "60d5ec49f1b2c72d9c8b2222", "--base-url", provider.server.baseURL, "--rate-store",
+            "redis://sdk@127.0.0.1:\(port)/0",
+        ])
+        let lines = result.stderr.split(separator: "\n").filter { $0.contains("rate store") }
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("redis sdk@127.0.0.1:\(port)/0") == true)
+        #expect(lines.first?.contains("local bucket at 25 % of the limit") == true)
+        #expect(!result.stderr.contains("hunter22-redis"))
+        #expect(provider.arrivals.count == 1)
+    }
+
+    @Test("A malformed --rate-store is a usage error that does not echo the URL")
+    func malformed() throws {
+        let result = try CLI().run(["autosend", "list", "--rate-store", "redis://sdk:hunter22@host:notaport"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--rate-store"))
+        #expect(!result.stderr.contains("hunter22"))
+    }
+}
