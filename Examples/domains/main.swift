@@ -143,7 +143,8 @@ if invocation.verbose {
 }
 do {
     try RateStoreOption.apply(
-        invocation.rateStore, to: &options, verbose: invocation.verbose, json: invocation.json, environment: environment)
+        invocation.rateStore, to: &options, verbose: invocation.verbose, json: invocation.json, environment: environment
+    )
 } catch {
     fail(2, kind: "usage", "--rate-store: \(error.message)", help: Help.main)
 }
