@@ -127,6 +127,7 @@ let examples: [Target] = [
         name: "Benchmarks",
         dependencies: [
             "SendingDomains", "SendingDomainsDNS", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport",
+            "SendingDomainsRedis",
         ]
             + providers.map { .target(name: $0) },
         path: "Examples/Benchmarks",
