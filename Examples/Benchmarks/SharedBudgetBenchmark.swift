@@ -13,7 +13,7 @@ enum SharedBudgetBenchmark {
                 Data("benchmarks: redis-server is missing; shared-budget rows skipped\n".utf8))
             return []
         }
-        let redis = try LoopbackRedis()
+        let redis = try await LoopbackRedis.started()
         defer { redis.stop() }
         var rows = try await acquireCost(redis, calls: quick ? 500 : 5_000)
         rows += try fourProcesses(redis, rate: 50, perProcess: quick ? 25 : 50)

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 #if canImport(Glibc)
@@ -30,15 +31,48 @@ package final class LoopbackRedis: @unchecked Sendable {
     ///   it does not answer within 10 seconds.
     package init(arguments: [String] = []) throws {
         try ExternalTool.redisServer.require()
-        self.port = try LoopbackServer.closedPort()
         self.arguments = arguments
-        try start()
+        // A port another test's server took between our probe and our bind makes our server
+        // exit: take another.
+        var launched: (Int, Process)?
+        for _ in 0..<5 where launched == nil {
+            let port = try LoopbackServer.closedPort()
+            if let process = try? Self.launch(port: port, arguments: arguments) { launched = (port, process) }
+        }
+        guard let (port, process) = launched else {
+            throw ExternalTool.Missing(description: "redis-server did not start on a loopback port")
+        }
+        self.port = port
+        self.process = process
+    }
+
+    /// Starts a server on a Dispatch thread, so that waiting for it holds no thread of the
+    /// cooperative pool (which the tests' loopback servers run on).
+    package static func started(arguments: [String] = []) async throws -> LoopbackRedis {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try LoopbackRedis(arguments: arguments) })
+            }
+        }
     }
 
     deinit { stop() }
 
-    /// Starts the server again after ``stop()``, on the same port.
-    package func start() throws {
+    /// Starts the server again after ``stop()``, on the same port, off the cooperative pool.
+    package func restart() async throws {
+        let port = port
+        let arguments = arguments
+        let process = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try Self.launch(port: port, arguments: arguments) })
+            }
+        }
+        lock.withLock { self.process = process }
+    }
+
+    /// Launches `redis-server` on `port` and waits until it — this process, not another test's
+    /// server on the same port — answers.
+    private static func launch(port: Int, arguments: [String]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments =
@@ -49,14 +83,15 @@ package final class LoopbackRedis: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        lock.withLock { self.process = process }
         let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if Self.answers(port: port) { return }
-            if !process.isRunning { break }
+        while Date() < deadline, process.isRunning {
+            if answers(port: port, pid: process.processIdentifier) { return process }
             usleep(20_000)
         }
-        stop()
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         throw ExternalTool.Missing(description: "redis-server did not start on port \(port)")
     }
 
@@ -72,8 +107,8 @@ package final class LoopbackRedis: @unchecked Sendable {
         running.waitUntilExit()
     }
 
-    /// Whether something on `port` answers `PING` with any RESP line.
-    private static func answers(port: Int) -> Bool {
+    /// Whether the server on `port` is the process `pid` (`INFO server` says `process_id`).
+    private static func answers(port: Int, pid: Int32) -> Bool {
         #if canImport(Glibc)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -92,8 +127,17 @@ package final class LoopbackRedis: @unchecked Sendable {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0, SocketIO.write(fd, Data("PING\r\n".utf8)) else { return false }
-        var byte: UInt8 = 0
-        return recv(fd, &byte, 1, 0) == 1 && (byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-"))
+        guard connected == 0, SocketIO.write(fd, Data("INFO server\r\n".utf8)) else { return false }
+        var reply = Data()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while reply.count < 64 * 1024 {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { break }
+            reply.append(contentsOf: buffer[0..<count])
+            let text = String(decoding: reply, as: UTF8.self)
+            if text.contains("process_id:\(pid)\r") { return true }
+            if text.hasPrefix("-") || text.contains("executable:") { return false }
+        }
+        return false
     }
 }

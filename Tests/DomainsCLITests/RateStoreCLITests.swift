@@ -5,7 +5,7 @@ import Testing
 @Suite(
     "domains --rate-store: separate processes share one budget through Redis",
     .enabled(if: ExternalTool.redisServer.shouldRun, Comment(rawValue: ExternalTool.redisServer.skipReason)),
-    .timeLimit(.minutes(2)))
+    .serialized, .timeLimit(.minutes(2)))
 struct RateStoreCLITests {
     static let key = "as-cli-Zr4421-credential"
 
@@ -14,7 +14,7 @@ struct RateStoreCLITests {
     /// of a freshly started process on a loaded machine can be late by more than the margin
     /// covers. The in-process tests enforce the limit exactly.
     func fourProcesses(sharing: Bool) async throws -> (RateEnforcingServer, [CLI.Result]) {
-        let redis = try LoopbackRedis()
+        let redis = try await LoopbackRedis.started()
         defer { redis.stop() }
         let provider = try RateEnforcingServer(rate: 2, burst: 3)
         var cli = try CLI()

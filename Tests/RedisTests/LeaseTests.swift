@@ -5,11 +5,11 @@ import Testing
 
 @testable import SendingDomainsRedis
 
-@Suite("Leases and snapshots in a real Redis", needsRedis, .timeLimit(.minutes(1)))
+@Suite("Leases and snapshots in a real Redis", needsRedis, .serialized, .timeLimit(.minutes(1)))
 struct LeaseTests {
     @Test("One holder at a time; only the holder renews, releases and writes the snapshot")
     func exclusive() async throws {
-        let redis = try LoopbackRedis()
+        let redis = try await LoopbackRedis.started()
         defer { redis.stop() }
         let a = try RedisLeaseCoordinator(url: redis.url)
         let b = try RedisLeaseCoordinator(url: redis.url)
@@ -31,7 +31,7 @@ struct LeaseTests {
 
     @Test("An expired lease goes to the next instance, and the old holder can no longer renew it")
     func expiry() async throws {
-        let redis = try LoopbackRedis()
+        let redis = try await LoopbackRedis.started()
         defer { redis.stop() }
         let a = try RedisLeaseCoordinator(url: redis.url)
         let b = try RedisLeaseCoordinator(url: redis.url)

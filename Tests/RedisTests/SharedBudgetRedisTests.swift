@@ -5,11 +5,11 @@ import Testing
 
 @testable import SendingDomainsRedis
 
-@Suite("A rate budget shared through a real Redis", needsRedis, .timeLimit(.minutes(2)))
+@Suite("A rate budget shared through a real Redis", needsRedis, .serialized, .timeLimit(.minutes(2)))
 struct SharedBudgetRedisTests {
     @Test("Two and four clients sharing a key never go over the limit and meet no 429", arguments: [2, 4])
     func sharing(clients: Int) async throws {
-        let redis = try LoopbackRedis()
+        let redis = try await LoopbackRedis.started()
         defer { redis.stop() }
         let limit = RateLimit(rate: 5, burst: 3)
         let provider = try RateEnforcingServer(rate: limit.rate, burst: limit.burst)
@@ -44,7 +44,7 @@ struct SharedBudgetRedisTests {
 
     @Test("A 429 at one client pauses the others until the reset")
     func pauseSpreads() async throws {
-        let redis = try LoopbackRedis()
+        let redis = try await LoopbackRedis.started()
         defer { redis.stop() }
         let limit = RateLimit(rate: 50, burst: 5)
         let provider = try RateEnforcingServer(rate: limit.rate, burst: limit.burst, forced429s: 1)
@@ -63,7 +63,7 @@ struct SharedBudgetRedisTests {
 
     @Test("Redis killed mid-run: calls go on under the fallback, logged once, and the shared budget returns")
     func outage() async throws {
-        let redis = try LoopbackRedis()
+        let redis = try await LoopbackRedis.started()
         defer { redis.stop() }
         let limit = RateLimit(rate: 100, burst: 10)
         let provider = try RateEnforcingServer(rate: limit.rate, burst: limit.burst)
@@ -82,7 +82,7 @@ struct SharedBudgetRedisTests {
         #expect(warning?.level == .warning)
         #expect(warning?.message.contains(configuration.description) == true)
         #expect(warning?.metadata["fallback"] == "local bucket at 50 % of the limit")
-        try redis.start()
+        try await redis.restart()
         // The store is tried again with a growing backoff; calls keep going meanwhile.
         var calls = 0
         while log.count("recovered") == 0, calls < 400 {
@@ -99,7 +99,7 @@ struct SharedBudgetRedisTests {
 
     @Test("The default scope is a hash of the key: the credential reaches no Redis key, log or error")
     func credentialNeverStored() async throws {
-        let redis = try LoopbackRedis()
+        let redis = try await LoopbackRedis.started()
         defer { redis.stop() }
         let limit = RateLimit(rate: 100, burst: 10)
         let provider = try RateEnforcingServer(rate: limit.rate, burst: limit.burst)
@@ -139,7 +139,7 @@ struct SharedBudgetRedisTests {
 
     @Test("A reservation queues callers: the burst goes at once, the rest one interval apart on the server's clock")
     func gcra() async throws {
-        let redis = try LoopbackRedis()
+        let redis = try await LoopbackRedis.started()
         defer { redis.stop() }
         let store = try RedisRateStore(url: redis.url)
         let limit = RateLimit(rate: 10, burst: 3)
@@ -161,7 +161,7 @@ struct SharedBudgetRedisTests {
 
     @Test("A flushed script is loaded again (NOSCRIPT)")
     func noScript() async throws {
-        let redis = try LoopbackRedis()
+        let redis = try await LoopbackRedis.started()
         defer { redis.stop() }
         let store = try RedisRateStore(url: redis.url)
         _ = try await store.reserve(key: "k", limit: RateLimit(rate: 1000, burst: 100))
@@ -171,7 +171,7 @@ struct SharedBudgetRedisTests {
 
     @Test("AUTH with an ACL user limited to the documented commands and key prefix")
     func aclUser() async throws {
-        let redis = try LoopbackRedis(arguments: ["--user"] + RedisSetup.aclRule(password: "pw-Acl-7781"))
+        let redis = try await LoopbackRedis.started(arguments: ["--user"] + RedisSetup.aclRule(password: "pw-Acl-7781"))
         defer { redis.stop() }
         let good = try RedisConfiguration(url: "redis://sendingdomains:pw-Acl-7781@127.0.0.1:\(redis.port)/0")
         let store = RedisRateStore(good)
