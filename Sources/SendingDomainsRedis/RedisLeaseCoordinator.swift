@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTransport
 
-/// Leases and snapshots in Redis: the ``LeaseCoordinator`` that makes one instance of many the
+/// Leases and snapshots in Redis: the `LeaseCoordinator` that makes one instance of many the
 /// active one for a named job.
 ///
 /// A lease is the key `<prefix>lease:<name>` holding the holder's token, taken with

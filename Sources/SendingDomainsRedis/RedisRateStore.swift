@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTransport
 
-/// A shared rate budget kept in Redis: the ``SharedRateStore`` that lets several instances of
+/// A shared rate budget kept in Redis: the `SharedRateStore` that lets several instances of
 /// an app stay under one provider account's limit together.
 ///
 /// Each scope's budget is one hash, `<prefix>rate:<scope>`, that a single Lua script updates
@@ -54,7 +54,7 @@ public final class RedisRateStore: SharedRateStore, CustomStringConvertible, Cus
     /// The Redis key of a scope.
     package func redisKey(_ key: String) -> String { configuration.keyPrefix + "rate:" + key }
 
-    /// Takes one request from the budget under `key`; see ``SharedRateStore/reserve(key:limit:)``.
+    /// Takes one request from the budget under `key`; see `SharedRateStore.reserve(key:limit:)`.
     ///
     /// - Throws: `SendingDomainsError`: `transport` or `timeout` when Redis cannot be reached,
     ///   `authentication` or `permission` when it refuses the login or the script, `decoding`
@@ -80,7 +80,7 @@ public final class RedisRateStore: SharedRateStore, CustomStringConvertible, Cus
         return wait
     }
 
-    /// Holds every caller of `key` back; see ``SharedRateStore/pause(key:for:)``.
+    /// Holds every caller of `key` back; see `SharedRateStore.pause(key:for:)`.
     ///
     /// - Throws: the errors ``reserve(key:limit:)`` throws.
     public func pause(key: String, for duration: Duration) async throws(SendingDomainsError) {
