@@ -17,6 +17,9 @@ let libraries: [Target] = [
         dependencies: ["HTTPTransport", "SendingDomainsDNS"] + providers.map { .target(name: $0) },
         swiftSettings: swiftSettings
     ),
+    // A RESP2 Redis client with no dependencies, and the shared rate budget and leases over it:
+    // a product of its own, so that apps on one process link no socket code for it.
+    .target(name: "SendingDomainsRedis", dependencies: ["HTTPTransport"], swiftSettings: swiftSettings),
     // Test helpers that need only the core: mock transport, virtual clock, loopback server, JSON,
     // and a loopback DNS server (UDP and TCP) serving an in-memory zone.
     .target(
@@ -68,6 +71,13 @@ let tests: [Target] = [
         swiftSettings: swiftSettings
     ),
     .testTarget(
+        name: "RedisTests",
+        dependencies: [
+            "SendingDomainsRedis", "HTTPTransport", "SendingDomainsTesting", "AutoSendClient", "KrafterClient",
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
         name: "DNSTests",
         dependencies: [
             "SendingDomainsDNS", "SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport",
@@ -104,6 +114,7 @@ let examples: [Target] = [
         name: "domains",
         dependencies: [
             "SendingDomains", "SendingDomainsDNS", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport",
+            "SendingDomainsRedis",
         ],
         path: "Examples/domains",
         swiftSettings: swiftSettings
@@ -118,6 +129,7 @@ let examples: [Target] = [
         name: "Benchmarks",
         dependencies: [
             "SendingDomains", "SendingDomainsDNS", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport",
+            "SendingDomainsRedis",
         ]
             + providers.map { .target(name: $0) },
         path: "Examples/Benchmarks",
@@ -134,6 +146,7 @@ let examples: [Target] = [
 
 let libraryProducts: [Product] = [
     "HTTPTransport", "SendingDomainsDNS", "SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox",
+    "SendingDomainsRedis",
 ]
 .map {
     .library(name: $0, targets: [$0])

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 modules=(HTTPTransport SendingDomainsDNS SendingDomains SendKitClient AutoSendClient KrafterClient CllavioClient AhaSendClient
-  SendingDomainsTesting SendingDomainsSandbox)
+  SendingDomainsTesting SendingDomainsSandbox SendingDomainsRedis)
 swift package dump-symbol-graph --minimum-access-level public >/dev/null
 graphs=$(dirname "$(find .build -path '*symbolgraph/HTTPTransport.symbols.json' | head -n 1)")
 work=$(mktemp -d)
@@ -21,6 +21,7 @@ guides() {
   case "$1" in
     HTTPTransport) echo Transport ErrorsAndRetries Security Performance ;;
     SendingDomainsDNS) echo Preflight ;;
+    SendingDomainsRedis) echo Scaling ;;
     SendingDomains) echo GettingStarted UnifiedAPI ChoosingAProvider Preflight Webhooks CLI APIGuidelines ;;
     AhaSendClient) echo Providers/AhaSend Webhooks ;;
     SendingDomainsTesting | SendingDomainsSandbox) echo Testing ;;

@@ -74,6 +74,7 @@ MODULE_IMPORTS = {
     "import SendingDomainsDNS",
     "import SendingDomainsSandbox",
     "import SendingDomainsTesting",
+    "import SendingDomainsRedis",
 }
 
 

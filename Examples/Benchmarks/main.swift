@@ -41,6 +41,13 @@ if let index = arguments.firstIndex(of: "--alloc-case"), index + 3 < arguments.c
     try await ClientBenchmarks.runOnly(arguments[index + 1], side: arguments[index + 2], calls: calls)
     exit(0)
 }
+if let index = arguments.firstIndex(of: "--shared-budget-child"), index + 4 < arguments.count,
+    let rate = Double(arguments[index + 3]), let calls = Int(arguments[index + 4])
+{
+    await SharedBudgetBenchmark.child(
+        storeURL: arguments[index + 1], baseURL: arguments[index + 2], rate: rate, calls: calls)
+    exit(0)
+}
 let quick = arguments.contains("--quick")
 let json = arguments.contains("--json")
 let runs = quick ? 3 : 7
@@ -58,6 +65,11 @@ if arguments.contains("--webhook-only") {
     }
     exit(0)
 }
+if arguments.contains("--shared-budget-only") {
+    // The shared rate budget's rows alone: `Benchmarks --shared-budget-only [--quick]`.
+    print(Table.render(try await SharedBudgetBenchmark.run(quick: quick)))
+    exit(0)
+}
 if arguments.contains("--preflight-only") {
     // The DNS rows alone: `Benchmarks --preflight-only [--quick]`.
     for row in try await PreflightBenchmark.run(runs: quick ? 5 : 15, domains: 1_000, rate: quick ? 2_000 : 1_000) {
@@ -69,24 +81,26 @@ if arguments.contains("--preflight-only") {
     exit(0)
 }
 
-progress("1/8 per-call CPU, SDK vs Foundation baseline")
+progress("1/9 per-call CPU, SDK vs Foundation baseline")
 rows += try await ClientBenchmarks.run(runs: runs, iterations: iterations)
-progress("2/8 middleware pipeline alone")
+progress("2/9 middleware pipeline alone")
 rows += try await PipelineBenchmark.run(runs: runs, iterations: iterations * 3)
-progress("3/8 concurrent calls through the unified API")
+progress("3/9 concurrent calls through the unified API")
 rows += try ConcurrencyBenchmark.run(sizes: quick ? [1_000, 2_000] : [1_000, 10_000], runs: quick ? 3 : 5)
 rows += try InFlightMemoryBenchmark.run(calls: 10_000, runs: quick ? 3 : 5)
-progress("4/8 rate limiter accuracy")
+progress("4/9 rate limiter accuracy")
 rows += try await RateLimiterBenchmark.run(runs: quick ? 3 : 5, quick: quick)
-progress("5/8 loopback HTTP throughput")
+progress("5/9 loopback HTTP throughput")
 rows += try await LoopbackBenchmark.run(runs: quick ? 3 : 5, requests: quick ? 100 : 400)
-progress("6/8 large bodies over loopback HTTP")
+progress("6/9 large bodies over loopback HTTP")
 rows += try await LargeBodyBenchmark.run(runs: quick ? 3 : 5)
-progress("7/8 DNS preflight over loopback UDP")
+progress("7/9 DNS preflight over loopback UDP")
 rows += try await PreflightBenchmark.run(runs: quick ? 5 : 15, domains: 1_000, rate: quick ? 2_000 : 1_000)
 rows += try await SPFBenchmark.run(runs: quick ? 5 : 15)
-progress("8/8 webhook verification")
+progress("8/9 webhook verification")
 rows += try await WebhookBenchmark.run(runs: runs, iterations: iterations)
+progress("9/9 the shared rate budget over loopback Redis")
+rows += try await SharedBudgetBenchmark.run(quick: quick)
 
 if json {
     let encoder = JSONEncoder()

@@ -30,6 +30,8 @@ struct Invocation {
 
     var target: Target?
     var baseURL: String?
+    /// `--rate-store redis://…`: a rate budget shared through Redis.
+    var rateStore: String?
     var json = false
     var verbose = false
     var help = false
@@ -101,6 +103,8 @@ enum Help {
           --base-url URL          send to this API base URL (a proxy, a sandbox, a loopback server)
           --no-sandbox            never fall back to the offline sandbox (also SENDINGDOMAINS_NO_SANDBOX=1)
           --request-timeout SECS  give up on one attempt after SECS seconds, connecting to last byte (default 30)
+          --rate-store URL        share one rate budget through Redis (redis://[user@]host[:port][/db]) with every
+                                  process naming it; or SENDINGDOMAINS_RATE_STORE; password SENDINGDOMAINS_REDIS_PASSWORD
           -h, --help              show help
         """
 
@@ -465,6 +469,7 @@ enum Parser {
             case "--verbose", "-v": invocation.verbose = true
             case "--no-sandbox": invocation.noSandbox = true
             case "--base-url": invocation.baseURL = try take(flag)
+            case "--rate-store": invocation.rateStore = try take(flag)
             case "--format":
                 let text = try take(flag)
                 guard let format = RecordExport.Format(rawValue: text) else {

@@ -170,6 +170,13 @@ if invocation.verbose {
         Notice.emit(json: json, "domains: \(Terminal.safe("\(event)"))", Notice.Log(event))
     }
 }
+do {
+    try RateStoreOption.apply(
+        invocation.rateStore, to: &options, verbose: invocation.verbose, json: invocation.json, environment: environment
+    )
+} catch {
+    fail(2, kind: "usage", "--rate-store: \(error.message)", help: Help.main)
+}
 if let base = invocation.baseURL {
     do {
         options.baseURL = try BaseURL(base)

@@ -28,7 +28,10 @@ extension AhaSend {
         ///   - options: Base URL, transport, retries (the Go SDK's policy by default), rate limit
         ///     (100/s, burst 200), logging, idempotency-key minting.
         public init(apiKey: Secret, accountID: String, options: ClientOptions = ClientOptions()) {
-            api = APIClient(profile: AhaSend.profile, authentication: .bearer(apiKey), options: options)
+            // AhaSend limits per account: clients of one account share a budget whatever key they use.
+            api = APIClient(
+                profile: AhaSend.profile, authentication: .bearer(apiKey), options: options,
+                rateLimitScope: "account-\(accountID)")
             self.accountID = accountID
             account = Result { () throws(SendingDomainsError) in try AhaSend.AccountID(accountID) }
         }

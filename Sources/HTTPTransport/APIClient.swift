@@ -75,8 +75,12 @@ import Foundation
     public let baseURL: BaseURL
     /// The retry policy in force.
     public let retryPolicy: RetryPolicy
-    /// The client's rate limiter, shared by all its calls; `nil` when disabled.
+    /// The client's rate limiter, shared by all its calls; `nil` when disabled. With a shared
+    /// budget, the local bucket used while its store cannot be reached (`nil` when the outage
+    /// policy fails the call instead).
     public let rateLimiter: TokenBucket?
+    /// The budget shared through a store, when the options ask for one.
+    package let sharedBudget: SharedBudget?
     private let authentication: Authentication
     private let redactor: Redactor
     private let pipeline: Pipeline
@@ -89,27 +93,50 @@ import Foundation
     public static let sdkVersion = "0.1.0"
 
     /// Builds the pipeline.
-    public init(profile: ProviderProfile, authentication: Authentication, options: ClientOptions) {
+    ///
+    /// - Parameter rateLimitScope: What the provider's limit applies to, for a budget shared
+    ///   through a store when the options name no scope (AhaSend's account id); `nil` for a
+    ///   hash of the credentials. Never a credential.
+    public init(
+        profile: ProviderProfile, authentication: Authentication, options: ClientOptions,
+        rateLimitScope: String? = nil
+    ) {
         self.profile = profile
         self.options = options
         self.authentication = authentication
         self.baseURL = options.baseURL ?? profile.defaultBaseURL
         self.retryPolicy = options.retryPolicy ?? profile.defaultRetryPolicy
         self.userAgent = "SendingDomains/\(Self.sdkVersion) (\(profile.id.rawValue))"
-        let limit: RateLimit? =
-            switch options.rateLimiting {
-            case .providerDefault: profile.defaultRateLimit
-            case .disabled: nil
-            case .custom(let limit): limit
-            }
         let time = options.timeSource
-        self.rateLimiter = limit.map { TokenBucket(rate: $0.rate, burst: $0.burst, timeSource: time) }
-
         let redactor = Redactor(secrets: authentication.secrets)
         self.redactor = redactor
         let logger = CallLogger(
             sink: options.logger, redactor: redactor,
             sensitiveHeaders: authentication.headerNames)
+        var shared: SharedBudget?
+        switch options.rateLimiting.mode {
+        case .providerDefault:
+            self.rateLimiter = profile.defaultRateLimit.map {
+                TokenBucket(rate: $0.rate, burst: $0.burst, timeSource: time)
+            }
+        case .disabled:
+            self.rateLimiter = nil
+        case .custom(let limit):
+            self.rateLimiter = TokenBucket(rate: limit.rate, burst: limit.burst, timeSource: time)
+        case .shared(let settings):
+            if let published = settings.limit ?? profile.defaultRateLimit {
+                let scope = settings.scope ?? rateLimitScope ?? SharedBudget.scope(hashing: authentication.secrets)
+                let budget = SharedBudget(
+                    store: settings.store, key: SharedBudget.key(provider: profile.id, scope: scope),
+                    limit: SharedBudget.aim(published, margin: settings.margin),
+                    policy: settings.outage, logger: logger, timeSource: time)
+                shared = budget
+                self.rateLimiter = budget.fallback
+            } else {
+                self.rateLimiter = nil
+            }
+        }
+        self.sharedBudget = shared
         // The built-in steps run as direct calls rather than as a chain of closures: every link
         // of a chain is an async frame that each call in flight keeps.
         let pipeline = Pipeline(
@@ -118,9 +145,7 @@ import Foundation
             },
             retry: RetryMiddleware(policy: retryPolicy, timeSource: time, logger: logger),
             attempt: Attempt(
-                limiter: rateLimiter.map {
-                    RateLimitStep(bucket: $0, headerNames: profile.rateLimitHeaders, timeSource: time)
-                },
+                limiter: Self.limiterStep(rateLimiter, shared, profile, time),
                 authentication: authentication,
                 mapping: ErrorMapping(
                     decoder: profile.errorDecoder, rateLimitHeaders: profile.rateLimitHeaders,
@@ -131,6 +156,19 @@ import Foundation
             options.middlewares.isEmpty
             ? nil
             : options.middlewares.chained(to: { request, context in try await pipeline.run(request, context) })
+    }
+
+    /// The rate-limit step: over the client's bucket, or over the shared budget (whose fallback
+    /// bucket may be `nil`).
+    private static func limiterStep(
+        _ bucket: TokenBucket?, _ shared: SharedBudget?, _ profile: ProviderProfile, _ time: TimeSource
+    ) -> RateLimitStep? {
+        guard let bucket = bucket ?? shared.map({ _ in TokenBucket(rate: 1, burst: 1, timeSource: time) }) else {
+            return nil
+        }
+        var step = RateLimitStep(bucket: bucket, headerNames: profile.rateLimitHeaders, timeSource: time)
+        step.shared = shared
+        return step
     }
 
     /// The built-in steps: idempotency key, then the retry loop over attempts.

@@ -13,16 +13,6 @@ public struct ClientOptions: Sendable {
     /// The default cap on a response body: 10 MiB.
     public static let defaultMaximumBodySize = 10 * 1024 * 1024
 
-    /// How a client limits its own request rate.
-    public enum RateLimiting: Sendable, Hashable {
-        /// The provider's published limit (see each client's documentation).
-        case providerDefault
-        /// No client-side limit; the provider's 429s are still retried.
-        case disabled
-        /// A limit of your choosing, for example when several processes share a key.
-        case custom(RateLimit)
-    }
-
     /// The API base URL; `nil` for the provider's production URL. Override it for a sandbox,
     /// a proxy or a loopback test server.
     public var baseURL: BaseURL?

@@ -42,6 +42,11 @@ package struct ExternalTool: Sendable {
         return nil
     }
 
+    /// The Redis server, for the shared rate budget's and the leases' tests against a real
+    /// server on loopback.
+    package static let redisServer = ExternalTool(
+        name: "redis-server", install: "apt-get install redis-server", probe: ["redis-server", "--version"])
+
     package static let pythonJSONSchema = ExternalTool(
         name: "python3 with PyYAML and jsonschema", install: "python3 -m pip install pyyaml jsonschema",
         probe: ["python3", "-c", "import yaml, jsonschema"])

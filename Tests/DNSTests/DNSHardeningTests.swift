@@ -68,10 +68,16 @@ struct DNSHardeningTests {
         #expect(answer.records == [alias])
     }
 
-    /// A lookup of its own, as an app may write: it passes on whatever it was told.
+    /// A lookup of its own, as an app may write: it passes on whatever it was told for its
+    /// question's name, and an empty answer for any other (the SPF include the check follows).
     struct PassThrough: DNSLookup {
         let answer: DNSAnswer
-        func query(_ name: String, type: DNSRecordType) async throws(SendingDomainsError) -> DNSAnswer { answer }
+        func query(_ name: String, type: DNSRecordType) async throws(SendingDomainsError) -> DNSAnswer {
+            guard DNSName.normalized(name) == answer.question.name else {
+                return DNSAnswer(question: DNSQuestion(name: name, type: type), responseCode: .noError, records: [])
+            }
+            return answer
+        }
         var description: String { "pass-through" }
     }
 
