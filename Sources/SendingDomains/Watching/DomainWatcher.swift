@@ -127,6 +127,9 @@ public actor DomainWatcher {
         public var checkTimeout: Duration
         /// How many events may wait for the consumer before polling pauses; 16 by default.
         public var bufferSize: Int
+        /// One active watcher among your app's instances (see ``DomainWatcher/Coordination``);
+        /// `nil` (the default) polls in this instance alone.
+        public var coordination: Coordination?
         /// The clock: the system's, or a test's virtual one.
         public var timeSource: TimeSource
 
@@ -142,8 +145,10 @@ public actor DomainWatcher {
         public init(
             shares: [ProviderID: RateLimit] = [:], changingInterval: Duration = .seconds(60),
             stableInterval: Duration = .seconds(900), stableAfter: Int = 3, preflight: DNSPreflight? = nil,
-            checkTimeout: Duration = .seconds(60), bufferSize: Int = 16, timeSource: TimeSource = .system
+            checkTimeout: Duration = .seconds(60), bufferSize: Int = 16, coordination: Coordination? = nil,
+            timeSource: TimeSource = .system
         ) {
+            self.coordination = coordination
             self.shares = shares
             self.changingInterval = changingInterval
             self.stableInterval = max(stableInterval, changingInterval)
@@ -156,11 +161,13 @@ public actor DomainWatcher {
     }
 
     private let providers: [ProviderID: any DomainProvisioning]
-    private let options: Options
-    private var entries: [String: WatchSnapshot.Entry]
-    private var order: [String]
+    let options: Options
+    var entries: [String: WatchSnapshot.Entry]
+    var order: [String]
     /// When each entry is due, on the monotonic clock; entries are due at once when never checked.
-    private var due: [String: Duration] = [:]
+    var due: [String: Duration] = [:]
+    /// With ``Options/coordination``: until when this instance surely holds the lease.
+    var window: LeaseWindow?
     /// Whether an ``events()`` sequence is being iterated.
     private nonisolated let streaming = LockedState(false)
 
@@ -277,9 +284,13 @@ public actor DomainWatcher {
             let watcher = self.watcher
             let channel = self.channel
             let polling = Task {
-                await withTaskGroup(of: Void.self) { group in
-                    for provider in await watcher.watchedProviders() {
-                        group.addTask { await watcher.poll(provider, channel) }
+                if let coordination = watcher.options.coordination {
+                    await watcher.coordinated(coordination, channel)
+                } else {
+                    await withTaskGroup(of: Void.self) { group in
+                        for provider in await watcher.watchedProviders() {
+                            group.addTask { await watcher.poll(provider, channel) }
+                        }
                     }
                 }
                 channel.finish()
@@ -289,7 +300,7 @@ public actor DomainWatcher {
         }
     }
 
-    private func watchedProviders() -> [ProviderID] {
+    func watchedProviders() -> [ProviderID] {
         let wanted = Set(entries.values.map(\.provider))
         return ProviderID.all.filter { wanted.contains($0.rawValue) && providers[$0] != nil && share(for: $0) != nil }
     }
@@ -308,7 +319,7 @@ public actor DomainWatcher {
     /// One provider's loop: the next due domain, its turn in the share, one check, its events
     /// handed to the consumer (waiting while the consumer is behind), the check's extra attempts
     /// charged to the share.
-    private func poll(_ provider: ProviderID, _ channel: EventChannel<DomainEvent>) async {
+    func poll(_ provider: ProviderID, _ channel: EventChannel<DomainEvent>) async {
         guard let share = share(for: provider), let provisioner = providers[provider] else { return }
         let time = options.timeSource
         let bucket = TokenBucket(rate: share.rate, burst: share.burst, timeSource: time)
@@ -321,12 +332,21 @@ public actor DomainWatcher {
                 return
             }
             guard let entry = entries[key], !Task.isCancelled else { return }
+            // Coordinated: never a check on a lease this instance cannot be sure it holds for a
+            // fifth of its lifetime more (the check's request must leave well before it expires).
+            if let coordination = options.coordination, window?.isOpen(margin: coordination.lease / 5) != true {
+                return
+            }
             let check = await Self.check(
                 entry.id, provisioner, preflight: options.preflight, within: options.checkTimeout)
             if Task.isCancelled { return }
-            for event in apply(key, check.result, check.report) {
+            let firstCheck = entry.status == nil
+            let events = apply(key, check.result, check.report)
+            for event in events {
                 guard await channel.send(event) else { return }
             }
+            // The snapshot is saved once the events are handed over: at least once, never lost.
+            if options.coordination != nil, !events.isEmpty || firstCheck { await saveShared() }
             do {
                 for _ in 1..<max(1, check.attempts) { try await bucket.acquire() }
             } catch {

@@ -1,0 +1,196 @@
+import Foundation
+@_spi(ProviderAuthoring) import HTTPTransport
+import SendingDomains
+import SendingDomainsSandbox
+import SendingDomainsTesting
+import Testing
+
+/// A lease coordinator in memory, with the real clock: what Redis does, for the watcher's own
+/// tests. `releases` false simulates a killed process (it never releases).
+final class MemoryLeases: LeaseCoordinator {
+    struct Lease {
+        var token: String
+        var until: ContinuousClock.Instant
+    }
+
+    let leases = Locked<[String: Lease]>([:])
+    let snapshots = Locked<[String: Data]>([:])
+    let releases = Locked(true)
+    let unreachable = Locked(false)
+    var displayName: String { "memory" }
+
+    func check() throws(SendingDomainsError) {
+        if unreachable.withLock({ $0 }) { throw SendingDomainsError(kind: .transport, message: "unreachable") }
+    }
+
+    func acquire(_ name: String, token: String, lifetime: Duration) async throws(SendingDomainsError) -> Bool {
+        try check()
+        return leases.withLock { leases in
+            if let held = leases[name], held.until > .now, held.token != token { return false }
+            leases[name] = Lease(token: token, until: .now + lifetime)
+            return true
+        }
+    }
+
+    func renew(_ name: String, token: String, lifetime: Duration) async throws(SendingDomainsError) -> Bool {
+        try check()
+        return leases.withLock { leases in
+            guard let held = leases[name], held.token == token, held.until > .now else { return false }
+            leases[name] = Lease(token: token, until: .now + lifetime)
+            return true
+        }
+    }
+
+    func release(_ name: String, token: String) async throws(SendingDomainsError) {
+        guard releases.withLock({ $0 }) else { return }
+        leases.withLock { leases in if leases[name]?.token == token { leases[name] = nil } }
+    }
+
+    func saveSnapshot(_ snapshot: Data, for name: String, token: String) async throws(SendingDomainsError) -> Bool {
+        try check()
+        let holds = leases.withLock { $0[name]?.token == token }
+        if holds { snapshots.withLock { $0[name] = snapshot } }
+        return holds
+    }
+
+    func loadSnapshot(for name: String) async throws(SendingDomainsError) -> Data? {
+        try check()
+        return snapshots.withLock { $0[name] }
+    }
+}
+
+@Suite("One active watcher per named watch, with failover", .serialized)
+struct WatchFailoverTests {
+    struct Instance {
+        let watcher: DomainWatcher
+        let roles: Locked<[DomainWatcher.Role]>
+        let events: Locked<[DomainEvent]>
+        let task: Task<Void, Never>
+    }
+
+    static func instance(
+        _ leases: MemoryLeases, _ provisioner: any DomainProvisioning, _ snapshot: WatchSnapshot, name: String
+    ) -> Instance {
+        let roles = Locked<[DomainWatcher.Role]>([])
+        let events = Locked<[DomainEvent]>([])
+        var options = DomainWatcher.Options(changingInterval: .milliseconds(20), stableInterval: .milliseconds(20))
+        options.coordination = .init(coordinator: leases, name: "customers", lease: .seconds(1), instance: name) {
+            change in roles.withLock { $0.append(change.role) }
+        }
+        let watcher = DomainWatcher(providers: [provisioner], snapshot: snapshot, options: options)
+        let task = Task {
+            do {
+                for try await event in watcher.events() { events.withLock { $0.append(event) } }
+            } catch {}
+        }
+        return Instance(watcher: watcher, roles: roles, events: events, task: task)
+    }
+
+    static func until(_ condition: () -> Bool) async throws {
+        while !condition() { try await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    @Test(
+        "only the lease holder polls; after a kill the standby resumes from the snapshot and every change is reported once",
+        .timeLimit(.minutes(1)))
+    func failover() async throws {
+        let simulator = ProviderSimulator.ahaSend()
+        let admin = ProviderFactory.make(
+            ProviderSimulator.sandboxCredentials(for: .ahaSend),
+            options: ClientOptions(transport: simulator, rateLimiting: .disabled))
+        let polls = Locked<[String]>([])
+        var domains: [SendingDomain] = []
+        for index in 0..<4 {
+            domains.append(try await admin.createDomain(DomainRequest(name: "d\(index).example.com")))
+        }
+        let snapshot = WatchSnapshot(domains: domains)
+        func provisioner(_ name: String) -> any DomainProvisioning {
+            ProviderFactory.make(
+                ProviderSimulator.sandboxCredentials(for: .ahaSend),
+                options: ClientOptions(
+                    transport: MockTransport { request in
+                        polls.withLock { $0.append(name) }
+                        return try await simulator.send(request)
+                    }, rateLimiting: .disabled))
+        }
+        let leases = MemoryLeases()
+        let first = Self.instance(leases, provisioner("first"), snapshot, name: "first")
+        try await Self.until { first.roles.withLock { $0.contains(.active) } }
+        let second = Self.instance(leases, provisioner("second"), snapshot, name: "second")
+        try await Self.until { polls.withLock { $0.count } >= 8 }
+        #expect(!polls.withLock { $0 }.contains("second"), "the standby polled")
+        #expect(second.roles.withLock { $0 } == [.standby])
+
+        // Two changes while the first is active: reported by it, once each.
+        await simulator.publishRecords(for: "d0.example.com")
+        _ = try await admin.verifyDomain(id: "d0.example.com")
+        try await Self.until { first.events.withLock { $0.contains { $0.domainID == "d0.example.com" } } }
+
+        // The snapshot the first saved knows d0 is verified…
+        try await Self.until {
+            guard let data = leases.snapshots.withLock({ $0["watch:customers"] }),
+                let saved = try? JSONDecoder().decode(WatchSnapshot.self, from: data)
+            else { return false }
+            return saved.entries.first { $0.id == "d0.example.com" }?.status == "verified"
+        }
+        // …then the first is killed: it never releases its lease.
+        leases.releases.withLock { $0 = false }
+        first.task.cancel()
+        _ = await first.task.value
+        leases.releases.withLock { $0 = true }
+        await simulator.publishRecords(for: "d1.example.com")
+        _ = try await admin.verifyDomain(id: "d1.example.com")
+        try await Self.until { second.roles.withLock { $0.contains(.active) } }
+        try await Self.until { second.events.withLock { $0.contains { $0.domainID == "d1.example.com" } } }
+        second.task.cancel()
+        _ = await second.task.value
+
+        // At least once, deduplicated by id: the same change has the same id whoever reports it.
+        let all = first.events.withLock { $0 } + second.events.withLock { $0 }
+        var byID: [String: DomainEvent] = [:]
+        for event in all {
+            if let seen = byID[event.id] {
+                #expect(seen.change == event.change && seen.domainID == event.domainID, "id \(event.id) reused")
+            }
+            byID[event.id] = event
+        }
+        let verified = byID.values.filter { $0.change == .verified }.map(\.domainID).sorted()
+        #expect(verified == ["d0.example.com", "d1.example.com"], "\(all.map { "\($0.id) \($0.change)" })")
+        #expect(
+            !second.events.withLock { $0 }.contains { $0.domainID == "d0.example.com" },
+            "the standby resumed from the snapshot")
+    }
+
+    @Test(
+        "an active instance cut off from the coordinator stops polling once its lease may have expired",
+        .timeLimit(.minutes(1)))
+    func noSplitBrain() async throws {
+        let simulator = ProviderSimulator.ahaSend()
+        let admin = ProviderFactory.make(
+            ProviderSimulator.sandboxCredentials(for: .ahaSend),
+            options: ClientOptions(transport: simulator, rateLimiting: .disabled))
+        let domain = try await admin.createDomain(DomainRequest(name: "example.com"))
+        let polls = Locked<[ContinuousClock.Instant]>([])
+        let watched = ProviderFactory.make(
+            ProviderSimulator.sandboxCredentials(for: .ahaSend),
+            options: ClientOptions(
+                transport: MockTransport { request in
+                    polls.withLock { $0.append(.now) }
+                    return try await simulator.send(request)
+                }, rateLimiting: .disabled))
+        let leases = MemoryLeases()
+        let only = Self.instance(leases, watched, WatchSnapshot(domains: [domain]), name: "only")
+        try await Self.until { polls.withLock { $0.count } >= 3 }
+        // Cut off: no renewal reaches the coordinator, so the lease expires when it says.
+        leases.unreachable.withLock { $0 = true }
+        let expiry = try #require(leases.leases.withLock { $0["watch:customers"]?.until })
+        try await Self.until { only.roles.withLock { $0 }.last == .standby }
+        let stopped = polls.withLock { $0.count }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(polls.withLock { $0.count } == stopped, "polled after standing down")
+        let late = polls.withLock { $0 }.filter { $0 >= expiry }
+        #expect(late.isEmpty, "\(late.count) polls on an expired lease")
+        only.task.cancel()
+        _ = await only.task.value
+    }
+}
