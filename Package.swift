@@ -96,7 +96,7 @@ let tests: [Target] = [
         name: "NamespaceTests",
         dependencies: [
             "ServerFrameworkNames", "HTTPTransport", "SendingDomains", "SendingDomainsDNS", "SendingDomainsTesting",
-            "SendingDomainsSandbox",
+            "SendingDomainsSandbox", "SendingDomainsRedis",
         ] + providers.map { .target(name: $0) },
         swiftSettings: swiftSettings
     ),
