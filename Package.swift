@@ -73,7 +73,7 @@ let tests: [Target] = [
     .testTarget(
         name: "RedisTests",
         dependencies: [
-            "SendingDomainsRedis", "HTTPTransport", "SendingDomainsTesting", "AutoSendClient", "KrafterClient",
+            "SendingDomainsRedis", "HTTPTransport", "SendingDomainsTesting", "AhaSendClient",
         ],
         swiftSettings: swiftSettings
     ),
