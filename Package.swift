@@ -73,7 +73,7 @@ let tests: [Target] = [
     .testTarget(
         name: "RedisTests",
         dependencies: [
-            "SendingDomainsRedis", "HTTPTransport", "SendingDomainsTesting", "AutoSendClient", "KrafterClient",
+            "SendingDomainsRedis", "HTTPTransport", "SendingDomainsTesting", "AhaSendClient",
         ],
         swiftSettings: swiftSettings
     ),
@@ -98,7 +98,7 @@ let tests: [Target] = [
         name: "NamespaceTests",
         dependencies: [
             "ServerFrameworkNames", "HTTPTransport", "SendingDomains", "SendingDomainsDNS", "SendingDomainsTesting",
-            "SendingDomainsSandbox",
+            "SendingDomainsSandbox", "SendingDomainsRedis",
         ] + providers.map { .target(name: $0) },
         swiftSettings: swiftSettings
     ),

@@ -9,14 +9,16 @@ import Testing
 struct RateStoreCLITests {
     static let key = "as-cli-Zr4421-credential"
 
-    /// Four processes, two `get`s each, at once. The stand-in enforces AutoSend's 2/s with one
-    /// request of allowance (a bucket of 3): between its reservation and its arrival, a request
-    /// of a freshly started process on a loaded machine can be late by more than the margin
-    /// covers. The in-process tests enforce the limit exactly.
+    /// Four processes, two `get`s each, at once. The stand-in enforces AutoSend's 2/s with two
+    /// requests of allowance (a bucket of 4, one second at 2/s): a freshly started process on a
+    /// loaded machine (the whole suite on two cores) can send its request more than the margin
+    /// later than it reserved its slot — its first URLSession request is cold. The in-process
+    /// tests enforce the limit exactly; the same processes with a bucket each still collect 429s
+    /// from this stand-in.
     func fourProcesses(sharing: Bool) async throws -> (RateEnforcingServer, [CLI.Result]) {
         let redis = try await LoopbackRedis.started()
         defer { redis.stop() }
-        let provider = try RateEnforcingServer(rate: 2, burst: 3)
+        let provider = try RateEnforcingServer(rate: 2, burst: 4)
         var cli = try CLI()
         cli.environment = ["AUTOSEND_API_KEY": Self.key]
         if sharing { cli.environment["SENDINGDOMAINS_RATE_STORE"] = redis.url }
@@ -33,7 +35,7 @@ struct RateStoreCLITests {
         defer { provider.stop() }
         #expect(provider.arrivals.count == 8)
         #expect(provider.tooManyRequests == 0)
-        #expect(provider.worstExcess(rate: 2, burst: 3) <= 0)
+        #expect(provider.worstExcess(rate: 2, burst: 4) <= 0)
         // --verbose shows the waits for the shared budget; nothing shows the key.
         #expect(results.contains { $0.stderr.contains("for the shared rate budget") })
         #expect(results.allSatisfy { !$0.stderr.contains(Self.key) && !$0.stdout.contains(Self.key) })

@@ -7,6 +7,7 @@ import KrafterClient
 import SendKitClient
 import SendingDomains
 import SendingDomainsDNS
+import SendingDomainsRedis
 import SendingDomainsSandbox
 import SendingDomainsTesting
 import ServerFrameworkNames
