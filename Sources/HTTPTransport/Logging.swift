@@ -21,7 +21,24 @@ public struct LogEvent: Sendable, Hashable, CustomStringConvertible {
     public var level: Level
     /// A one-line summary, for example `→ POST /v2/accounts/…/domains (attempt 1)`.
     public var message: String
-    /// Structured details: `provider`, `operation`, `attempt`, `status`, `delay`, `headers` …
+    /// Structured details under stable keys (snake_case; a bridge to another logging system may
+    /// prefix them, as the swift-log recipe in Docs/ServerIntegration.md does with
+    /// `sendingdomains.`):
+    ///
+    /// | key | on | value |
+    /// |---|---|---|
+    /// | `provider` | every event | the ``ProviderID``'s raw value, `ahasend` |
+    /// | `operation` | every event | the operation's name, `createDomain` |
+    /// | `attempt` | every event | the attempt's number, from `1` |
+    /// | `headers` | a request sent | its header fields, secret values `<redacted>` |
+    /// | `status` | a response; a retry or give-up after one | the HTTP status, `503` |
+    /// | `bytes` | a response | the body's size |
+    /// | `duration` | a response | the attempt's time, in seconds, `0.125s` |
+    /// | `request_id` | a response, a retry or give-up that has one | the provider's `X-Request-Id` |
+    /// | `kind` | a failure, a retry, a give-up | the ``SendingDomainsError/Kind``'s raw value |
+    /// | `retry_in` | a retry | the backoff before the next attempt, `0.250s` |
+    /// | `rule` | a retry | the retry policy's row that allowed it |
+    /// | `reason` | a give-up | why the policy stopped |
     public var metadata: [String: String]
 
     /// Creates an event.
@@ -45,6 +62,10 @@ public struct LogEvent: Sendable, Hashable, CustomStringConvertible {
 ///     print(event)  // safe: secrets are already redacted
 /// })
 /// ```
+///
+/// A sink set in ``ClientOptions/logger`` serves every call of the client. To send one call's
+/// events somewhere else — the logger of the HTTP request your server is handling, with its
+/// request id — run the call inside ``withSink(_:_:)``.
 public struct LogSink: Sendable {
     /// The lowest level passed to ``emit``.
     public var minimumLevel: LogEvent.Level
@@ -58,6 +79,43 @@ public struct LogSink: Sendable {
     }
 }
 
+extension LogSink {
+    /// The sink ``withSink(_:_:)`` bound for the current task, if any.
+    @TaskLocal static var scoped: LogSink?
+
+    /// Runs `body` with `sink` receiving the events of every call made within it — in this task
+    /// and the child tasks it starts — instead of the client's ``ClientOptions/logger``.
+    ///
+    /// The per-call logger: a server handling a request passes a sink over that request's
+    /// logger, and the SDK's events carry the request's own metadata (its request id) beside
+    /// theirs. The client's redaction still applies: no credential reaches `sink`.
+    ///
+    /// ```swift
+    /// let lines = LogSink(minimumLevel: .debug) { event in print("request 42:", event) }
+    /// let domain = try await LogSink.withSink(lines) {
+    ///     try await ahaSend.getDomain(id: "example.com")
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - sink: Receives the events of the calls `body` makes; its own ``minimumLevel`` applies.
+    ///   - body: The work whose calls log to `sink`.
+    /// - Returns: What `body` returns.
+    /// - Throws: What `body` throws.
+    public static func withSink<Result, Failure: Error>(
+        _ sink: LogSink, _ body: () async throws(Failure) -> Result
+    ) async throws(Failure) -> Result {
+        let outcome: Swift.Result<Result, Failure> = await $scoped.withValue(sink) {
+            do throws(Failure) {
+                return .success(try await body())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+}
+
 /// A logger bound to one call's redaction rules; what the middleware actually uses.
 package struct CallLogger: Sendable {
     package var sink: LogSink?
@@ -68,7 +126,7 @@ package struct CallLogger: Sendable {
         _ level: LogEvent.Level, _ message: @autoclosure () -> String,
         _ metadata: @autoclosure () -> [String: String]
     ) {
-        guard let sink, level >= sink.minimumLevel else { return }
+        guard let sink = LogSink.scoped ?? sink, level >= sink.minimumLevel else { return }
         let event = LogEvent(
             level: level,
             message: redactor.redact(message()),

@@ -140,6 +140,9 @@ public actor DomainWatcher {
         public var preflight: DNSPreflight?
         /// The clock: the system's, or a test's virtual one.
         public var timeSource: TimeSource
+        /// Receives one `MetricsSink.WatcherCheck` per check (domains watched at the provider,
+        /// whether the check failed); `nil` for none.
+        public var metrics: MetricsSink?
 
         /// A tenth of AhaSend's 100/s; one request per 2 s at AutoSend (whose whole limit is
         /// 2/s); one per second at Krafter. SendKit and Cllavio have no read endpoint to poll.
@@ -238,6 +241,7 @@ public actor DomainWatcher {
             } catch {
                 result = .failure(error)
             }
+            reportCheck(provider, result)
             var report: PreflightReport?
             if case .success(let domain) = result, let preflight = options.preflight, let records = domain.records {
                 report = try? await preflight.check(records, domain: domain.name)
@@ -319,5 +323,19 @@ public actor DomainWatcher {
     /// snapshot (a name may hold several records of one type).
     static func key(_ record: DNSRecord) -> String {
         "\(record.type.rawValue) \(record.name) \(record.value)"
+    }
+}
+
+// MARK: - Metrics (issue 24: one event per check, kept apart from the polling logic)
+
+extension DomainWatcher {
+    /// Sends one check's `MetricsSink.WatcherCheck` to ``Options/metrics`` (and to a sink bound
+    /// with `MetricsSink.withSink`).
+    private func reportCheck(_ provider: ProviderID, _ result: Result<SendingDomain, SendingDomainsError>) {
+        guard let metrics = options.metrics else { return }
+        let watched = entries.values.reduce(0) { $0 + ($1.provider == provider.rawValue ? 1 : 0) }
+        var errorKind: SendingDomainsError.Kind?
+        if case .failure(let error) = result { errorKind = error.kind }
+        metrics.record(.init(provider: provider, watchedDomains: watched, errorKind: errorKind))
     }
 }
