@@ -111,7 +111,7 @@
         }
     }
 
-    /// A retry's or a give-up's log metadata, under ``LogEvent/metadata``'s stable keys.
+    /// A retry's or a give-up's log metadata, under ``LogSink/Event/metadata``'s stable keys.
     private static func metadata(
         _ context: MiddlewareContext, _ failure: SendingDomainsError, _ extra: [String: String]
     ) -> [String: String] {

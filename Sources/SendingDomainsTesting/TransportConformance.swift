@@ -10,16 +10,12 @@ import HTTPTransport
 /// for a 1-second timeout) and each is bounded by a watchdog, so a transport that ignores its
 /// timeout fails instead of hanging the test run.
 ///
-/// With Swift Testing, one test case per check:
+/// With Swift Testing, one test case per check: mark this function
+/// `@Test(arguments: TransportConformance.checks)`.
 ///
 /// ```swift
-/// import HTTPTransport
-/// import SendingDomainsTesting
-/// import Testing
-///
-/// @Test(arguments: TransportConformance.checks)
 /// func conforms(_ check: TransportConformance.Check) async {
-///     let verdict = await check.run(against: URLSessionTransport())
+///     let verdict = await check.run(against: URLSessionTransport())  // your transport
 ///     #expect(verdict.isAcceptable, "\(check.name): \(verdict)")
 /// }
 /// ```

@@ -5,7 +5,7 @@ import Testing
 
 /// Records what sinks receive.
 final class Recorded: Sendable {
-    let events = Locked<[LogEvent]>([])
+    let events = Locked<[LogSink.Event]>([])
     let attempts = Locked<[MetricsSink.Attempt]>([])
     let waits = Locked<[MetricsSink.LimiterWait]>([])
 
