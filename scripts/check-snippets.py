@@ -23,6 +23,7 @@ page declared before it.
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 
@@ -170,6 +171,7 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     for stale in OUT.glob("*.swift"):
         stale.unlink()
+    shutil.rmtree(OUT / "standin-snippets", ignore_errors=True)
     files = [str(ROOT / "scripts" / "snippet-prelude.swift")]
     count = 0
     for page in PAGES:
