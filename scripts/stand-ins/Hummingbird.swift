@@ -37,7 +37,8 @@ public protocol ResponseGenerator: Sendable {}
 extension String: ResponseGenerator {}
 
 public struct HTTPError: Error {
-    public init(_ status: HTTPResponse.Status, message: String? = nil) {}
+    public init(_ status: HTTPResponse.Status) {}
+    public init(_ status: HTTPResponse.Status, message: String) {}
 }
 
 public struct Request: Sendable {
