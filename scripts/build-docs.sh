@@ -19,7 +19,7 @@ status=0
 # symbol's name) so that one text serves GitHub and DocC.
 guides() {
   case "$1" in
-    HTTPTransport) echo Transport ErrorsAndRetries Security Performance ;;
+    HTTPTransport) echo Transport ErrorsAndRetries Security Performance ServerIntegration ;;
     SendingDomainsDNS) echo Preflight ;;
     SendingDomainsRedis) echo Scaling ;;
     SendingDomains) echo GettingStarted UnifiedAPI ChoosingAProvider Preflight Webhooks CLI APIGuidelines ;;

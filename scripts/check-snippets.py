@@ -10,11 +10,20 @@ fence; a snippet that is not Swift source of this package (a Package.swift fragm
 `showFieldErrors(_:)` …) come from scripts/snippet-prelude.swift. `#expect(…)` is checked as
 `assert(…)`, since the Testing macros need their plugin.
 
+Snippets written against a package this one does not depend on (Vapor, Hummingbird, swift-log,
+swift-metrics, swift-distributed-tracing, AsyncHTTPClient, swift-service-lifecycle) are marked
+`<!-- snippet: stand-ins Vapor Logging … -->` and type-check, each in a module of its own,
+against stand-in modules built from scripts/stand-ins (one file a module, its `// depends:` line
+naming the stand-ins it imports). `id=NAME` on the marker names a snippet; `uses=A,B` puts the
+named snippets of the same page in front of this one, so that an app can use the adapters the
+page declared before it.
+
     scripts/check-snippets.py            # after `swift build`; exits 1 and lists failures
 """
 import os
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 
@@ -50,10 +59,10 @@ def blocks(page, standins=False):
             end = start
             while end < len(lines) and lines[end].strip() != "```":
                 end += 1
-            framework = re.match(r"<!-- snippet: stand-ins (\w+) -->", marker)
+            framework = re.match(r"<!-- snippet: stand-ins ([^>]+?) -->", marker)
             if standins:
                 if framework:
-                    yield start + 1, "\n".join(lines[start:end]), framework.group(1)
+                    yield start + 1, "\n".join(lines[start:end]), framework.group(1).split()
             elif not marker.startswith("<!-- snippet: skip") and not framework:
                 yield start + 1, "\n".join(lines[start:end]), marker == "<!-- snippet: continues -->"
             index = end + 1
@@ -124,6 +133,38 @@ def swift_file(page):
     return name, source
 
 
+def build_standins(modules):
+    """Builds each scripts/stand-ins/NAME.swift as a module NAME, its `// depends:` first."""
+    out = OUT / "stand-in-modules"
+    out.mkdir(parents=True, exist_ok=True)
+    sources = {path.stem: path for path in sorted((ROOT / "scripts" / "stand-ins").glob("*.swift"))}
+    depends = {}
+    for name, path in sources.items():
+        line = next((l for l in path.read_text().split("\n") if l.startswith("// depends:")), "// depends:")
+        depends[name] = line.split(":", 1)[1].split()
+    order, seen = [], set()
+
+    def visit(name):
+        if name in seen:
+            return
+        seen.add(name)
+        for dependency in depends.get(name, []):
+            visit(dependency)
+        order.append(name)
+
+    for name in sources:
+        visit(name)
+    output = ""
+    for name in order:
+        command = ["swiftc", "-emit-module", "-parse-as-library", "-swift-version", "6", "-I", str(out),
+                   "-module-name", name, "-emit-module-path", str(out / f"{name}.swiftmodule"), str(sources[name])]
+        built = subprocess.run(command, capture_output=True, text=True)
+        output += built.stdout + built.stderr
+        if built.returncode != 0:
+            return out, False, output
+    return out, True, output
+
+
 def main():
     modules = ROOT / ".build" / "debug" / "Modules"
     if not modules.is_dir():
@@ -131,6 +172,7 @@ def main():
     OUT.mkdir(parents=True, exist_ok=True)
     for stale in OUT.glob("*.swift"):
         stale.unlink()
+    shutil.rmtree(OUT / "standin-snippets", ignore_errors=True)
     files = [str(ROOT / "scripts" / "snippet-prelude.swift")]
     count = 0
     for page in PAGES:
@@ -145,25 +187,41 @@ def main():
     command = ["swiftc", "-typecheck", "-swift-version", "6", "-I", str(modules), "-module-name", "Snippets"] + files
     result = subprocess.run(command, capture_output=True, text=True)
     output = result.stdout + result.stderr
-    # Snippets for a web framework the package does not depend on (Vapor, Hummingbird) compile,
-    # each in a module of its own, against that framework's stand-in types in scripts/stand-ins.
+    # Snippets for packages this one does not depend on compile, each in a module of its own,
+    # against the stand-in modules in scripts/stand-ins.
+    standins, built, build_output = build_standins(modules)
+    output += build_output
+    if not built:
+        result = subprocess.CompletedProcess([], 1)
     for page in PAGES:
-        for line_number, code, framework in blocks(page, standins=True):
+        named = {}
+        for line_number, code, words in blocks(page, standins=True):
             count += 1
+            options = dict(word.split("=", 1) for word in words if "=" in word)
+            uses = [name for name in options.get("uses", "").split(",") if name]
+            missing = [name for name in uses if name not in named]
+            if missing:
+                output += f"{page.relative_to(ROOT)}:{line_number}: error: uses unknown snippet {missing}\n"
+                result = subprocess.CompletedProcess([], 1)
+                continue
+            source = "\n".join(named[name] for name in uses) + "\n" + code
+            if "id" in options:
+                named[options["id"]] = code
             imports = {"import Foundation"}
             body = []
-            for line in code.split("\n"):
+            for line in source.split("\n"):
                 if IMPORT.match(line):
-                    if line.split()[-1] != framework:
-                        imports.add(line.strip())
+                    imports.add(line.strip())
                 else:
                     body.append(line)
             name = re.sub(r"\W", "_", f"{page.relative_to(ROOT)}_{line_number}")
-            path = OUT / f"{name}.swift"
+            folder = OUT / "standin-snippets" / name
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / "main.swift"
             path.write_text(f"// {page.relative_to(ROOT)}:{line_number}\n" + "\n".join(sorted(imports)) + "\n\n" + "\n".join(body) + "\n")
-            own = ["swiftc", "-typecheck", "-swift-version", "6", "-I", str(modules), "-module-name", f"Snippets{framework}"]
-            checked = subprocess.run(
-                own + [str(ROOT / "scripts" / "stand-ins" / f"{framework}.swift"), str(path)], capture_output=True, text=True)
+            own = ["swiftc", "-typecheck", "-swift-version", "6", "-I", str(modules), "-I", str(standins),
+                   "-module-name", f"Snippet{line_number}"]
+            checked = subprocess.run(own + [str(path)], capture_output=True, text=True)
             output += checked.stdout + checked.stderr
             if checked.returncode != 0:
                 result = checked

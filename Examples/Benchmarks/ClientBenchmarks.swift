@@ -184,6 +184,22 @@ enum ClientBenchmarks {
                     AhaSend.Domain.self, method: "GET", url: "\(base)/example.com", body: String?.none,
                     payload: ahaDomainPayload, decoder: decoder)
             })
+        // The same get with a metrics sink that records nothing, and with that and a log sink
+        // below its level: what the hooks cost when set; "AhaSend get" is their cost unset.
+        var metered = options(ahaDomain, status: 201)
+        metered.metrics = MetricsSink(attemptFinished: { _ in }, limiterWaited: { _ in })
+        let ahaMetered = AhaSend.Client(apiKey: key, accountID: account, options: metered)
+        metered.logger = LogSink(minimumLevel: .warning) { _ in }
+        let ahaObserved = AhaSend.Client(apiKey: key, accountID: account, options: metered)
+        for (name, client) in [("AhaSend get +metrics", ahaMetered), ("AhaSend get +metrics+log", ahaObserved)] {
+            compare(
+                name, sdk: { _ = try await client.getDomain(id: "example.com") },
+                baseline: {
+                    _ = try baseline(
+                        AhaSend.Domain.self, method: "GET", url: "\(base)/example.com", body: String?.none,
+                        payload: ahaDomainPayload, decoder: decoder)
+                })
+        }
         compare(
             "AhaSend list", sdk: { _ = try await ahaLister.listDomains() },
             baseline: {

@@ -15,11 +15,11 @@ cc -O2 -shared -fPIC -o "$shim" Examples/Benchmarks/malloc_counter.c -ldl
 count() {
   LD_PRELOAD="$shim" "$bin" --alloc-case "$1" "$2" "$3" 2>&1 >/dev/null | sed -n 's/^allocations //p' | tail -1
 }
-printf "%-16s %10s %10s %7s\n" case sdk baseline ratio
+printf "%-24s %10s %10s %7s\n" case sdk baseline ratio
 for name in "Krafter create" "Krafter get" "Krafter list" "AutoSend create" "AutoSend get" "AutoSend list" \
-  "AhaSend create" "AhaSend get" "AhaSend list" "SendKit create"; do
+  "AhaSend create" "AhaSend get" "AhaSend list" "SendKit create" "AhaSend get +metrics" "AhaSend get +metrics+log"; do
   s1=$(count "$name" sdk "$n"); s2=$(count "$name" sdk $((2 * n)))
   b1=$(count "$name" baseline "$n"); b2=$(count "$name" baseline $((2 * n)))
   sdk=$(( (s2 - s1) / n )); base=$(( (b2 - b1) / n ))
-  printf "%-16s %10s %10s %7s\n" "$name" "$sdk" "$base" "$(awk "BEGIN { printf \"%.2fx\", $sdk / $base }")"
+  printf "%-24s %10s %10s %7s\n" "$name" "$sdk" "$base" "$(awk "BEGIN { printf \"%.2fx\", $sdk / $base }")"
 done

@@ -59,7 +59,7 @@ enum Notice {
 
         let log: Body
 
-        init(_ event: LogEvent) {
+        init(_ event: LogSink.Event) {
             let level =
                 switch event.level {
                 case .debug: "debug"

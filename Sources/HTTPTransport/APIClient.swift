@@ -150,7 +150,7 @@ import Foundation
                 mapping: ErrorMapping(
                     decoder: profile.errorDecoder, rateLimitHeaders: profile.rateLimitHeaders,
                     maximumBodySize: options.maximumBodySize, timeSource: time, logger: logger),
-                transport: options.transport))
+                transport: options.transport, metrics: CallMetrics(sink: options.metrics)))
         self.pipeline = pipeline
         self.chain =
             options.middlewares.isEmpty
@@ -220,12 +220,17 @@ import Foundation
         let authentication: Authentication
         let mapping: ErrorMapping
         let transport: any Transport
+        let metrics: CallMetrics
 
-        init(limiter: RateLimitStep?, authentication: Authentication, mapping: ErrorMapping, transport: any Transport) {
+        init(
+            limiter: RateLimitStep?, authentication: Authentication, mapping: ErrorMapping, transport: any Transport,
+            metrics: CallMetrics
+        ) {
             self.limiter = limiter
             self.authentication = authentication
             self.mapping = mapping
             self.transport = transport
+            self.metrics = metrics
         }
 
         // Only the frames on the path to the transport stay alive while a call waits for its
@@ -235,7 +240,7 @@ import Foundation
         ) async throws(SendingDomainsError) -> TransportResponse {
             if limiter != nil { try await acquire(context) }
             let (request, started) = prepare(request, context)
-            let response = try await transmit(request, context)
+            let response = try await transmit(request, context, started)
             if limiter == nil {
                 return try mapping.check(response, request: request, context: context, started: started)
             }
@@ -243,16 +248,31 @@ import Foundation
         }
 
         @inline(never) private func acquire(_ context: MiddlewareContext) async throws(SendingDomainsError) {
+            guard metrics.isActive else { return try await limiter?.acquire(context) ?? () }
+            let time = mapping.timeSource
+            let started = time.now()
             try await limiter?.acquire(context)
+            metrics.limiterWait(context, time.now() - started)
         }
 
         @inline(never) private func transmit(
-            _ request: TransportRequest, _ context: MiddlewareContext
+            _ request: TransportRequest, _ context: MiddlewareContext, _ started: Duration
         ) async throws(SendingDomainsError) -> TransportResponse {
             do {
-                return try await transport.send(request)
+                let response = try await transport.send(request)
+                if metrics.isActive {
+                    metrics.attempt(
+                        context, started: started, now: mapping.timeSource.now(), status: response.status,
+                        errorKind: nil)
+                }
+                return response
             } catch {
-                throw mapping.failure(error, request: request, context: context)
+                let failure = mapping.failure(error, request: request, context: context)
+                if metrics.isActive {
+                    metrics.attempt(
+                        context, started: started, now: mapping.timeSource.now(), status: nil, errorKind: failure.kind)
+                }
+                throw failure
             }
         }
 

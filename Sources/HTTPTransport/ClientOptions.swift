@@ -32,6 +32,9 @@ public struct ClientOptions: Sendable {
     public var maximumPages: Int
     /// Receives request, response and retry events, with secrets redacted.
     public var logger: LogSink?
+    /// Receives each attempt's outcome and duration and each rate-limiter wait, for metrics;
+    /// `nil` (the default) costs nothing.
+    public var metrics: MetricsSink?
     /// Your middleware, outermost first; it sees each logical call once.
     public var middlewares: [any CallMiddleware]
     /// The clock, sleep and randomness; inject a virtual one in tests.
@@ -49,6 +52,7 @@ public struct ClientOptions: Sendable {
         maximumBodySize: Int = ClientOptions.defaultMaximumBodySize,
         maximumPages: Int = PagedSequence<Never>.defaultMaximumPages,
         logger: LogSink? = nil,
+        metrics: MetricsSink? = nil,
         middlewares: [any CallMiddleware] = [],
         timeSource: TimeSource = .system,
         makeIdempotencyKey: @escaping @Sendable () -> IdempotencyKey = { .random() }
@@ -61,6 +65,7 @@ public struct ClientOptions: Sendable {
         self.maximumBodySize = maximumBodySize
         self.maximumPages = maximumPages
         self.logger = logger
+        self.metrics = metrics
         self.middlewares = middlewares
         self.timeSource = timeSource
         self.makeIdempotencyKey = makeIdempotencyKey

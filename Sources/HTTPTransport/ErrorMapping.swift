@@ -137,6 +137,17 @@ extension SendingDomainsError {
         ["provider": context.provider.rawValue, "operation": context.operation, "attempt": "\(context.attempt)"]
     }
 
+    private func responseMeta(
+        _ response: TransportResponse, _ context: MiddlewareContext, _ elapsed: Duration
+    ) -> [String: String] {
+        var metadata = meta(context)
+        metadata["status"] = "\(response.status)"
+        metadata["bytes"] = "\(response.body.count)"
+        metadata["duration"] = elapsed.formattedSeconds
+        if let requestID = Self.requestID(in: response.headers) { metadata["request_id"] = requestID }
+        return metadata
+    }
+
     /// Logs the attempt about to be sent; returns when it started.
     @inline(never) package func willSend(_ request: TransportRequest, context: MiddlewareContext) -> Duration {
         logger.log(
@@ -151,7 +162,9 @@ extension SendingDomainsError {
     ) -> SendingDomainsError {
         let failure = redacted(
             SendingDomainsError.wrapping(error, provider: context.provider, operation: context.operation))
-        logger.log(.debug, "✗ \(request.method) \(request.encodedPath): \(failure.kind.rawValue)", meta(context))
+        logger.log(
+            .debug, "✗ \(request.method) \(request.encodedPath): \(failure.kind.rawValue)",
+            meta(context).merging(["kind": failure.kind.rawValue]) { $1 })
         return failure
     }
 
@@ -163,7 +176,7 @@ extension SendingDomainsError {
         let elapsed = timeSource.now() - started
         logger.log(
             .debug, "← \(response.status) \(request.method) \(request.encodedPath) in \(elapsed.formattedSeconds)",
-            meta(context).merging(["status": "\(response.status)", "bytes": "\(response.body.count)"]) { $1 })
+            responseMeta(response, context, elapsed))
         guard response.body.count <= maximumBodySize else {
             throw SendingDomainsError(
                 kind: .decoding,

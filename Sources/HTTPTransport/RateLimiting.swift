@@ -112,7 +112,7 @@ extension ClientOptions {
 
         /// What a call does while a shared budget's store cannot be reached.
         ///
-        /// The client logs the outage once (a ``LogEvent`` of level `warning` whose metadata
+        /// The client logs the outage once (a ``LogSink/Event`` of level `warning` whose metadata
         /// carries `rateStore`), tries the store again with a growing backoff (0.5 s up to 30 s),
         /// and logs its return.
         public struct OutagePolicy: Sendable, Hashable, CustomStringConvertible {

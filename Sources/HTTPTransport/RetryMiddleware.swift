@@ -96,24 +96,33 @@
             if attempt > 1 || reason == .hintTooLong || reason == .deadlineExceeded {
                 logger.log(
                     .warning, "✗ \(context.operation) gave up: \(reason.rawValue)",
-                    [
-                        "provider": context.provider.rawValue, "attempt": "\(attempt)",
-                        "kind": failure.kind.rawValue,
-                        "reason": reason.rawValue,
-                    ])
+                    Self.metadata(
+                        context, failure, ["reason": reason.rawValue]))
             }
             throw failure
         case .retry(let delay):
             logger.log(
                 .info,
                 "↻ \(context.operation) retrying in \(delay.formattedSeconds) after \(failure.kind.rawValue)",
-                [
-                    "provider": context.provider.rawValue, "attempt": "\(attempt)",
-                    "delay": delay.formattedSeconds,
-                    "kind": failure.kind.rawValue, "rule": RetryPolicy.rule(for: failure).name,
-                ])
+                Self.metadata(
+                    context, failure,
+                    ["retry_in": delay.formattedSeconds, "rule": RetryPolicy.rule(for: failure).name]))
             return delay
         }
+    }
+
+    /// A retry's or a give-up's log metadata, under ``LogSink/Event/metadata``'s stable keys.
+    private static func metadata(
+        _ context: MiddlewareContext, _ failure: SendingDomainsError, _ extra: [String: String]
+    ) -> [String: String] {
+        var metadata = extra
+        metadata["provider"] = context.provider.rawValue
+        metadata["operation"] = context.operation
+        metadata["attempt"] = "\(context.attempt)"
+        metadata["kind"] = failure.kind.rawValue
+        if let status = failure.status { metadata["status"] = "\(status)" }
+        if let requestID = failure.requestID { metadata["request_id"] = requestID }
+        return metadata
     }
 
     private func cancelled(_ context: MiddlewareContext, attempts: Int) -> SendingDomainsError {

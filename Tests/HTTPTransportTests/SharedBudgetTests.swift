@@ -116,7 +116,7 @@ struct SharedBudgetTests {
         let clock = VirtualClock()
         let store = FakeRateStore(clock: clock)
         store.failing = true
-        let events = Locked<[LogEvent]>([])
+        let events = Locked<[LogSink.Event]>([])
         let logger = LogSink(minimumLevel: .debug) { event in events.withLock { $0.append(event) } }
         let api = try api(
             store, .always(.init(status: 200)), .shared(store, scope: "s", whenUnavailable: .fallBack(share: 0.5)),

@@ -24,6 +24,16 @@ struct Handler: Middleware, ClientMiddleware, ClientTransport {
     var incoming = Request()
     var outgoing = Response()
     var logger = Logger()
+    var logEvent = LogEvent()
+    var counter = Counter()
+    var gauge = Gauge()
+    var recorder = Recorder()
+    var spanEvent = SpanEvent()
+    var group = ServiceGroup()
+    var client = HTTPClient()
+    var buffer = ByteBuffer()
+    var span: (any Span)? = nil
+    var service: (any Service)? = nil
 }
 
 @Suite("The SDK's names leave room for a server framework's")

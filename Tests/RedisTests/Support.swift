@@ -32,8 +32,8 @@ func get(_ api: APIClient) async throws(SendingDomainsError) {
 
 /// Log events, collected.
 final class LogRecorder: Sendable {
-    private let events = Locked<[LogEvent]>([])
+    private let events = Locked<[LogSink.Event]>([])
     var sink: LogSink { LogSink(minimumLevel: .debug) { [events] event in events.withLock { $0.append(event) } } }
-    var all: [LogEvent] { events.withLock { $0 } }
+    var all: [LogSink.Event] { events.withLock { $0 } }
     func count(_ event: String) -> Int { all.filter { $0.metadata["event"] == event }.count }
 }

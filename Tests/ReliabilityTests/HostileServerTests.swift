@@ -40,40 +40,6 @@ final class WriterLog: Sendable {
     }
 }
 
-/// A gzip member whose DEFLATE stream expands to `expandedMiB` MiB of zeros: one fixed-Huffman
-/// block of a literal zero and then (length 258, distance 1) copies, 13 bits each — about 1:1,300.
-/// Its CRC is not computed: a client that honours its size cap never reaches the trailer.
-func gzipBomb(expandedMiB: Int) -> Data {
-    var bytes: [UInt8] = [0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 0xFF]
-    var bitBuffer: UInt32 = 0
-    var bitCount = 0
-    func put(_ value: UInt32, _ count: Int) {  // LSB-first
-        bitBuffer |= value << UInt32(bitCount)
-        bitCount += count
-        while bitCount >= 8 {
-            bytes.append(UInt8(truncatingIfNeeded: bitBuffer))
-            bitBuffer >>= 8
-            bitCount -= 8
-        }
-    }
-    func putHuffman(_ code: UInt32, _ count: Int) {  // Huffman codes go MSB-first
-        var reversed: UInt32 = 0
-        for bit in 0..<count where code & (1 << UInt32(count - 1 - bit)) != 0 { reversed |= 1 << UInt32(bit) }
-        put(reversed, count)
-    }
-    put(1, 1)  // BFINAL
-    put(1, 2)  // BTYPE 01: fixed Huffman
-    putHuffman(0x30, 8)  // literal 0
-    for _ in 0..<(expandedMiB * 1_048_576 / 258) {
-        putHuffman(0xC5, 8)  // length code 285: 258
-        putHuffman(0, 5)  // distance code 0: 1
-    }
-    putHuffman(0, 7)  // end of block
-    if bitCount > 0 { put(0, 8 - bitCount) }
-    bytes += [0, 0, 0, 0, 0, 0, 0, 0]  // CRC-32 and size: never reached
-    return Data(bytes)
-}
-
 @Suite("Reliability: hostile servers over real loopback HTTP", .timeLimit(.minutes(2)))
 struct HostileServerTests {
     static let redirectCases: [(ProviderID, Int)] = ProviderID.all.flatMap { provider in

@@ -132,6 +132,9 @@ public actor DomainWatcher {
         public var coordination: Coordination?
         /// The clock: the system's, or a test's virtual one.
         public var timeSource: TimeSource
+        /// Receives one `MetricsSink.WatcherCheck` per check (domains watched at the provider,
+        /// whether the check failed); `nil` for none.
+        public var metrics: MetricsSink?
 
         /// A tenth of AhaSend's 100/s; one request per 2 s at AutoSend (whose whole limit is
         /// 2/s); one per second at Krafter. SendKit and Cllavio have no read endpoint to poll.
@@ -340,6 +343,7 @@ public actor DomainWatcher {
             let check = await Self.check(
                 entry.id, provisioner, preflight: options.preflight, within: options.checkTimeout)
             if Task.isCancelled { return }
+            reportCheck(provider, check.result)
             let firstCheck = entry.status == nil
             let events = apply(key, check.result, check.report)
             for event in events {
@@ -495,5 +499,19 @@ public actor DomainWatcher {
     /// snapshot (a name may hold several records of one type).
     static func key(_ record: DNSRecord) -> String {
         "\(record.type.rawValue) \(record.name) \(record.value)"
+    }
+}
+
+// MARK: - Metrics (one event per check, kept apart from the polling logic)
+
+extension DomainWatcher {
+    /// Sends one check's `MetricsSink.WatcherCheck` to ``Options/metrics`` (and to a sink bound
+    /// with `MetricsSink.withSink`).
+    private func reportCheck(_ provider: ProviderID, _ result: Result<SendingDomain, SendingDomainsError>) {
+        guard let metrics = options.metrics else { return }
+        let watched = entries.values.reduce(0) { $0 + ($1.provider == provider.rawValue ? 1 : 0) }
+        var errorKind: SendingDomainsError.Kind?
+        if case .failure(let error) = result { errorKind = error.kind }
+        metrics.record(.init(provider: provider, watchedDomains: watched, errorKind: errorKind))
     }
 }
