@@ -32,6 +32,11 @@ struct Invocation {
     var baseURL: String?
     /// `--rate-store redis://…`: a rate budget shared through Redis.
     var rateStore: String?
+    /// `watch --coordinate redis://… --name NAME [--lease SECONDS]`: one active watcher among
+    /// the processes that watch under the same name.
+    var coordinate: String?
+    var watchName: String?
+    var lease: Double?
     var json = false
     var verbose = false
     var help = false
@@ -283,7 +288,8 @@ enum Help {
         "--help", "--json", "--verbose", "--no-sandbox", "--base-url", "--format", "--timeout", "--interval",
         "--request-timeout", "--region", "--sender", "--reply-to", "--return-path", "--tracking-subdomain",
         "--open-tracking", "--click-tracking", "--inbound", "--resolver", "--doh", "--authoritative", "--records",
-        "--header", "--body", "--at", "--tolerance", "--host", "--port", "--idempotency-key",
+        "--header", "--body", "--at", "--tolerance", "--host", "--port", "--idempotency-key", "--rate-store",
+        "--coordinate", "--name", "--lease",
     ]
 
     static func command(_ command: Invocation.Command, provider: ProviderID) -> String {
@@ -320,6 +326,9 @@ enum Help {
                 WATCH OPTIONS
                   --interval SECONDS   how often a changing domain is checked (default 60); a stable one
                                        (3 checks without change) 15 times less often, at most every 15 min
+                  --coordinate redis://…  --name NAME  [--lease SECONDS]
+                                       one active watcher among the processes watching under NAME
+                                       (lease default 15 s): "active"/"standby" on stderr as it changes
                 Each provider is polled within a share of its rate limit (every attempt counts). With
                 --json, one event per line. With DNS options (or in the sandbox, its zone) the records
                 are also looked up in DNS. A check that fails is reported once (checkFailed), and
@@ -470,6 +479,9 @@ enum Parser {
             case "--no-sandbox": invocation.noSandbox = true
             case "--base-url": invocation.baseURL = try take(flag)
             case "--rate-store": invocation.rateStore = try take(flag)
+            case "--coordinate": invocation.coordinate = try take(flag)
+            case "--name": invocation.watchName = try take(flag)
+            case "--lease": invocation.lease = try seconds(flag, positive: true)
             case "--format":
                 let text = try take(flag)
                 guard let format = RecordExport.Format(rawValue: text) else {
@@ -592,6 +604,18 @@ enum Parser {
             || invocation.command == .watch
         if !dnsCommand && (invocation.namesResolver || invocation.recordsFile != nil) {
             throw UsageError(message: "DNS options apply only to check, wait and watch", help: help())
+        }
+        let coordinates = invocation.coordinate != nil || invocation.watchName != nil || invocation.lease != nil
+        if coordinates && invocation.command != .watch {
+            throw UsageError(message: "--coordinate, --name and --lease apply to watch", help: help())
+        }
+        if invocation.coordinate != nil && (invocation.watchName ?? "").isEmpty {
+            throw UsageError(
+                message: "--coordinate needs --name NAME: the processes that watch with one name share one lease",
+                help: help())
+        }
+        if invocation.coordinate == nil && (invocation.watchName != nil || invocation.lease != nil) {
+            throw UsageError(message: "--name and --lease need --coordinate redis://…", help: help())
         }
         if invocation.doh != nil && !invocation.resolvers.isEmpty {
             throw UsageError(message: "use --resolver or --doh, not both", help: help())

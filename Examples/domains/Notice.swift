@@ -49,6 +49,13 @@ enum Notice {
         let message: String
     }
 
+    /// `{"watch": "active" | "standby", "name", "reason"}`: a coordinated `watch` changed role.
+    struct WatchRole: Encodable {
+        let watch: String
+        let name: String
+        let reason: String
+    }
+
     /// `{"log": {"level", "message", "metadata"}}`: one `--verbose` event, secrets redacted.
     struct Log: Encodable {
         struct Body: Encodable {

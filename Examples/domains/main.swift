@@ -11,6 +11,7 @@ import Foundation
 import HTTPTransport
 import SendingDomains
 import SendingDomainsDNS
+import SendingDomainsRedis
 import SendingDomainsSandbox
 import SendingDomainsTesting
 
@@ -377,6 +378,18 @@ do {
         var reports: [PreflightReport] = []
         if let preflight = watchOptions.preflight {
             for domain in domains { if let report = try? await preflight.check(domain) { reports.append(report) } }
+        }
+        if let url = invocation.coordinate, let name = invocation.watchName {
+            let json = invocation.json
+            let coordinator = RedisLeaseCoordinator(try RedisConfiguration(url: url, environment: environment))
+            watchOptions.coordination = DomainWatcher.Coordination(
+                coordinator: coordinator, name: name,
+                lease: Duration.clampedSeconds(invocation.lease ?? 15) ?? .seconds(15)
+            ) { change in
+                Notice.emit(
+                    json: json, "domains: \(change.role) (\(Terminal.safe(name))): \(Terminal.safe(change.reason))",
+                    Notice.WatchRole(watch: change.role.rawValue, name: name, reason: change.reason))
+            }
         }
         let watcher = DomainWatcher(
             providers: [watched], snapshot: WatchSnapshot(domains: domains, preflight: reports), options: watchOptions)

@@ -252,4 +252,41 @@ struct WebhookAndWatchCLITests {
         try await watcher.wait { $0.output.contains("checkRecovered") }
         watcher.stop()
     }
+
+    @Test(
+        "watch --coordinate: one active process per name; when it is killed the standby takes over",
+        .enabled(if: ExternalTool.redisServer.shouldRun, Comment(rawValue: ExternalTool.redisServer.skipReason)),
+        .timeLimit(.minutes(1)))
+    func coordinatedWatch() async throws {
+        let redis = try await LoopbackRedis.started()
+        defer { redis.stop() }
+        let cli = try CLI()
+        #expect(try cli.run(["ahasend", "create", "example.com"]).status == 0)
+        let arguments = [
+            "ahasend", "watch", "example.com", "--interval", "0.05", "--json", "--coordinate", redis.url,
+            "--name", "customers", "--lease", "1",
+        ]
+        func roles(_ process: RunningCLI) -> [String] {
+            process.errors.split(separator: "\n").compactMap { JSONValue(json: String($0))?["watch"]?.stringValue }
+        }
+        let first = try RunningCLI(cli, arguments)
+        try await first.wait { roles($0).contains("active") }
+        let second = try RunningCLI(cli, arguments)
+        try await second.wait { roles($0).contains("standby") }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!roles(second).contains("active"), "two active watchers: \(second.errors)")
+        // Killed: no release; the standby takes over once the lease expires.
+        kill(first.process.processIdentifier, SIGKILL)
+        try await second.wait { roles($0).contains("active") }
+        #expect(try cli.run(["ahasend", "publish", "example.com"]).status == 0)
+        #expect(try cli.run(["ahasend", "verify", "example.com"]).status == 0)
+        try await second.wait { $0.output.contains("\"verified\"") }
+        let events = second.output.split(separator: "\n").compactMap { JSONValue(json: String($0)) }
+        #expect(events.allSatisfy { $0["eventId"]?.stringValue?.hasPrefix("ahasend/example.com#") == true })
+        #expect(second.errors.split(separator: "\n").allSatisfy { JSONValue(json: String($0)) != nil })
+        second.stop()
+        let usage = try cli.run(["ahasend", "watch", "example.com", "--coordinate", redis.url])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("--name"))
+    }
 }
