@@ -65,6 +65,11 @@ if arguments.contains("--webhook-only") {
     }
     exit(0)
 }
+if arguments.contains("--failover-only") {
+    // The coordinated watch's failover row alone: `Benchmarks --failover-only [--quick]`.
+    print(Table.render(try await FailoverBenchmark.run(runs: quick ? 3 : 7)))
+    exit(0)
+}
 if arguments.contains("--shared-budget-only") {
     // The shared rate budget's rows alone: `Benchmarks --shared-budget-only [--quick]`.
     print(Table.render(try await SharedBudgetBenchmark.run(quick: quick)))
@@ -101,6 +106,7 @@ progress("8/9 webhook verification")
 rows += try await WebhookBenchmark.run(runs: runs, iterations: iterations)
 progress("9/9 the shared rate budget over loopback Redis")
 rows += try await SharedBudgetBenchmark.run(quick: quick)
+rows += try await FailoverBenchmark.run(runs: quick ? 3 : 7)
 
 if json {
     let encoder = JSONEncoder()

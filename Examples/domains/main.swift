@@ -289,6 +289,39 @@ do {
     }
 }
 
+/// Prints the watcher's events until it ends or SIGINT/SIGTERM arrives. A signal ends the watch
+/// gracefully, as a ServiceLifecycle service would: the iteration is cancelled (a coordinated
+/// watch releases its lease, so a standby takes over at once), then the process exits 130 or 143.
+@MainActor func watchUntilStopped(_ watcher: DomainWatcher) async throws(SendingDomainsError) {
+    let stopping = LockedState<Int32?>(nil)
+    let json = invocation.json
+    let inSandbox = usesSandbox
+    let watching = Task {
+        for try await event in watcher.events() {
+            Console.out(
+                json ? Render.json(Render.EventJSON(event, sandbox: inSandbox), pretty: false) : Render.event(event))
+        }
+    }
+    let handlers = [SIGINT, SIGTERM].map { signalNumber in
+        signal(signalNumber, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+        source.setEventHandler {
+            stopping.withLock { $0 = $0 ?? signalNumber }
+            watching.cancel()
+        }
+        source.resume()
+        return source
+    }
+    let outcome = await watching.result
+    handlers.forEach { $0.cancel() }
+    if let signalNumber = stopping.withLock({ $0 }) {
+        try await saveSandbox()
+        exit(128 + signalNumber)
+    }
+    guard case .failure(let failure) = outcome else { return }
+    throw (failure as? SendingDomainsError) ?? SendingDomainsError.wrapping(failure, provider: provider, operation: nil)
+}
+
 let id = invocation.argument ?? ""
 var status: Int32 = 0
 do {
@@ -397,11 +430,7 @@ do {
             json: invocation.json,
             "domains: watching \(domains.count) domain\(domains.count == 1 ? "" : "s") at \(provider.displayName); interrupt to stop",
             Notice.Watching(provider: provider.rawValue, domains: domains.count))
-        for try await event in watcher.events() {
-            Console.out(
-                invocation.json
-                    ? Render.json(Render.EventJSON(event, sandbox: usesSandbox), pretty: false) : Render.event(event))
-        }
+        try await watchUntilStopped(watcher)
     case .webhook:
         break
     case .wait:

@@ -206,6 +206,9 @@ struct WebhookAndWatchCLITests {
         #expect(watcher.output.split(separator: "\n").filter { $0.hasSuffix("  verified") }.count == 1)
         #expect(watcher.process.isRunning)
         watcher.stop()
+        // SIGTERM ends the watch gracefully: exit status 143, not death by the signal.
+        #expect(watcher.process.terminationReason == .exit)
+        #expect(watcher.process.terminationStatus == 143)
     }
 
     @Test(
