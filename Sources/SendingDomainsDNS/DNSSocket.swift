@@ -102,12 +102,7 @@ package enum DNSSocket {
         return try outcome.get()
     }
 
-    final class Flag: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        func set() { lock.withLock { value = true } }
-        var isSet: Bool { lock.withLock { value } }
-    }
+    typealias Flag = NonBlockingSocket.CancelFlag
 
     /// One exchange's result, handed from the Dispatch thread to the task under a lock.
     final class Outcome: @unchecked Sendable {
@@ -236,49 +231,14 @@ package enum DNSSocket {
             : failure(.transport, "\(server) closed the TCP connection before answering in full", .connectionLost)
     }
 
-    enum Readiness { case ready, timedOut, cancelled, failed }
+    typealias Readiness = NonBlockingSocket.Readiness
 
-    /// Polls in slices of at most 20 ms until `events`, the deadline or cancellation.
     static func wait(_ fd: Int32, for events: Int16, until deadline: UInt64, cancelled: Flag) -> Readiness {
-        while true {
-            if cancelled.isSet { return .cancelled }
-            let now = DispatchTime.now().uptimeNanoseconds
-            guard now < deadline else { return .timedOut }
-            let slice = Int32(min(20, max(1, (deadline - now) / 1_000_000)))
-            var descriptor = pollfd(fd: fd, events: events, revents: 0)
-            let ready = poll(&descriptor, 1, slice)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                return .failed
-            }
-            if ready == 0 { continue }
-            if descriptor.revents & events != 0 { return .ready }
-            if descriptor.revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 { return .failed }
-        }
+        NonBlockingSocket.wait(fd, for: events, until: deadline, cancelled: cancelled)
     }
 
     private static func sendAll(_ fd: Int32, _ data: Data, until deadline: UInt64, cancelled: Flag) -> Readiness? {
-        let bytes = [UInt8](data)
-        var offset = 0
-        while offset < bytes.count {
-            #if canImport(Glibc)
-            let flags = Int32(MSG_NOSIGNAL)
-            #else
-            let flags: Int32 = 0
-            #endif
-            let sent = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return -1 }
-                return send(fd, base + offset, buffer.count - offset, flags)
-            }
-            if sent > 0 {
-                offset += sent
-                continue
-            }
-            guard sent < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else { return .failed }
-            let readiness = wait(fd, for: Int16(POLLOUT), until: deadline, cancelled: cancelled)
-            if readiness != .ready { return readiness }
-        }
-        return nil
+        NonBlockingSocket.sendAll(fd, data, until: deadline, cancelled: cancelled)
     }
 
     /// Exactly `count` bytes from a stream, or `nil` on timeout, cancellation or an early close.

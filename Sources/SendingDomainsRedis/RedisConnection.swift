@@ -11,12 +11,7 @@ import Darwin
 /// Runs blocking socket work on a Dispatch thread, so that waiting never holds a thread of
 /// Swift's cooperative pool; the work sees the task's cancellation through a flag it polls.
 enum Blocking {
-    final class Flag: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        func set() { lock.withLock { value = true } }
-        var isSet: Bool { lock.withLock { value } }
-    }
+    typealias Flag = NonBlockingSocket.CancelFlag
 
     /// A result handed from the Dispatch thread to the task under a lock.
     final class Outcome<T>: @unchecked Sendable {
@@ -277,55 +272,19 @@ final class RedisConnection: @unchecked Sendable {
     }
 
     private func sendAll(_ data: Data, until deadline: UInt64, cancelled: Blocking.Flag) -> SendingDomainsError? {
-        let bytes = [UInt8](data)
-        var offset = 0
-        while offset < bytes.count {
-            #if canImport(Glibc)
-            let flags = Int32(MSG_NOSIGNAL)
-            #else
-            let flags: Int32 = 0
-            #endif
-            let sent = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return -1 }
-                return send(fd, base + offset, raw.count - offset, flags)
-            }
-            if sent > 0 {
-                offset += sent
-                continue
-            }
-            guard sent < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else {
-                return RedisError.make(.transport, "The connection to Redis at \(server) was lost", .connectionLost)
-            }
-            switch Self.wait(fd, for: Int16(POLLOUT), until: deadline, cancelled: cancelled) {
-            case .ready: continue
-            case .timedOut:
-                return RedisError.make(.timeout, "Redis at \(server) did not take the command in time", .timedOut)
-            case .cancelled: return RedisError.cancelled()
-            case .failed:
-                return RedisError.make(.transport, "The connection to Redis at \(server) was lost", .connectionLost)
-            }
+        switch NonBlockingSocket.sendAll(fd, data, until: deadline, cancelled: cancelled) {
+        case nil, .ready?: return nil
+        case .timedOut?:
+            return RedisError.make(.timeout, "Redis at \(server) did not take the command in time", .timedOut)
+        case .cancelled?: return RedisError.cancelled()
+        case .failed?:
+            return RedisError.make(.transport, "The connection to Redis at \(server) was lost", .connectionLost)
         }
-        return nil
     }
 
-    enum Readiness { case ready, timedOut, cancelled, failed }
+    typealias Readiness = NonBlockingSocket.Readiness
 
-    /// Polls in slices of at most 20 ms until `events`, the deadline or cancellation.
     static func wait(_ fd: Int32, for events: Int16, until deadline: UInt64, cancelled: Blocking.Flag) -> Readiness {
-        while true {
-            if cancelled.isSet { return .cancelled }
-            let now = DispatchTime.now().uptimeNanoseconds
-            guard now < deadline else { return .timedOut }
-            let slice = Int32(min(20, max(1, (deadline - now) / 1_000_000)))
-            var descriptor = pollfd(fd: fd, events: events, revents: 0)
-            let ready = poll(&descriptor, 1, slice)
-            if ready < 0 {
-                if errno == EINTR { continue }
-                return .failed
-            }
-            if ready == 0 { continue }
-            if descriptor.revents & events != 0 { return .ready }
-            if descriptor.revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 { return .failed }
-        }
+        NonBlockingSocket.wait(fd, for: events, until: deadline, cancelled: cancelled)
     }
 }
