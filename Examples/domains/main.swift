@@ -306,7 +306,12 @@ do {
         signal(signalNumber, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
         source.setEventHandler {
-            stopping.withLock { $0 = $0 ?? signalNumber }
+            // A second signal while the first is being handled ends the process at once.
+            let again = stopping.withLock { stopping -> Bool in
+                defer { stopping = stopping ?? signalNumber }
+                return stopping != nil
+            }
+            if again { exit(128 + signalNumber) }
             watching.cancel()
         }
         source.resume()
@@ -314,6 +319,7 @@ do {
     }
     let outcome = await watching.result
     handlers.forEach { $0.cancel() }
+    for signalNumber in [SIGINT, SIGTERM] { signal(signalNumber, SIG_DFL) }
     if let signalNumber = stopping.withLock({ $0 }) {
         try await saveSandbox()
         exit(128 + signalNumber)

@@ -200,4 +200,33 @@ struct WatchFailoverTests {
         only.task.cancel()
         _ = await only.task.value
     }
+
+    @Test("cancelling the iteration has released the lease by the time it returns; iterating again after a break works")
+    func releaseOnCancel() async throws {
+        let simulator = ProviderSimulator.ahaSend()
+        let admin = ProviderFactory.make(
+            ProviderSimulator.sandboxCredentials(for: .ahaSend),
+            options: ClientOptions(transport: simulator, rateLimiting: .disabled))
+        let domain = try await admin.createDomain(DomainRequest(name: "example.com"))
+        let leases = MemoryLeases()
+        let only = Self.instance(leases, admin, WatchSnapshot(domains: [domain]), name: "only", lease: .seconds(30))
+        try await Self.until { only.roles.withLock { $0.contains(.active) } }
+        only.task.cancel()
+        _ = await only.task.value
+        #expect(leases.leases.withLock { $0["watch:customers"] } == nil, "the lease outlived the iteration")
+
+        // Without coordination: break out, then iterate the same watcher again.
+        let watcher = DomainWatcher(
+            providers: [admin], snapshot: WatchSnapshot(domains: [domain]),
+            options: .init(changingInterval: .milliseconds(10)))
+        await simulator.publishRecords(for: "example.com")
+        _ = try await admin.verifyDomain(id: "example.com")
+        for try await _ in watcher.events() { break }
+        var again = watcher.events().makeAsyncIterator()
+        let next = Task { try await again.next() }
+        try await Task.sleep(for: .milliseconds(50))
+        next.cancel()
+        let result = await next.result
+        if case .failure(let error) = result { Issue.record("iterating again failed: \(error)") }
+    }
 }

@@ -253,9 +253,14 @@ public actor DomainWatcher {
             channel = EventChannel(capacity: watcher.options.bufferSize)
         }
 
+        /// Whether this subscription holds the watcher's one iteration.
+        private let claimed = LockedState(false)
+
         deinit {
             channel.finish()
             task.withLock { $0?.cancel() }
+            // Breaking out of the loop ends the iteration: the watcher may be iterated again.
+            if claimed.withLock({ $0 }) { watcher.streaming.withLock { $0 = false } }
         }
 
         func next() async throws(SendingDomainsError) -> DomainEvent? {
@@ -265,10 +270,18 @@ public actor DomainWatcher {
             }
             if first { try start() }
             guard let event = await channel.next() else {
-                task.withLock { $0?.cancel() }
+                await stop()
                 return nil
             }
             return event
+        }
+
+        /// Cancels the polling and waits (at most 3 s, even from a cancelled task) for it to end,
+        /// so that a coordinated watch has released its lease when the iteration returns.
+        private func stop() async {
+            guard let polling = task.withLock({ $0 }) else { return }
+            polling.cancel()
+            await Task.detached { _ = await Deadline.run(within: .seconds(3)) { await polling.value } }.value
         }
 
         private func start() throws(SendingDomainsError) {
@@ -276,8 +289,10 @@ public actor DomainWatcher {
                 defer { streaming = true }
                 return !streaming
             }
+            self.claimed.withLock { $0 = claimed }
             guard claimed else {
                 channel.finish()
+                self.claimed.withLock { $0 = false }
                 throw SendingDomainsError(
                     kind: .validation,
                     message:
@@ -286,6 +301,9 @@ public actor DomainWatcher {
             }
             let watcher = self.watcher
             let channel = self.channel
+            let ownsIteration = self.claimed
+            // The task holds the watcher and the channel, never the subscription: the iterator
+            // going away (a `break`) must deinit it, which cancels the task.
             let polling = Task {
                 if let coordination = watcher.options.coordination {
                     await watcher.coordinated(coordination, channel)
@@ -297,7 +315,7 @@ public actor DomainWatcher {
                     }
                 }
                 channel.finish()
-                watcher.streaming.withLock { $0 = false }
+                if ownsIteration.withLock({ $0 }) { watcher.streaming.withLock { $0 = false } }
             }
             task.withLock { $0 = polling }
         }
@@ -340,17 +358,29 @@ public actor DomainWatcher {
             if let coordination = options.coordination, window?.isOpen(margin: coordination.lease / 5) != true {
                 return
             }
-            let check = await Self.check(
-                entry.id, provisioner, preflight: options.preflight, within: options.checkTimeout)
+            // Coordinated: the check must end while the lease is surely held.
+            var limit = options.checkTimeout
+            if let coordination = options.coordination, let end = window?.deadline {
+                limit = min(limit, end - ContinuousClock.now - coordination.lease / 10)
+            }
+            let check = await Self.check(entry.id, provisioner, preflight: options.preflight, within: limit)
             if Task.isCancelled { return }
             reportCheck(provider, check.result)
             let firstCheck = entry.status == nil
             let events = apply(key, check.result, check.report)
+            var ticket = 0
             for event in events {
-                guard await channel.send(event) else { return }
+                guard let sent = await channel.send(event) else { return }
+                ticket = sent
             }
-            // The snapshot is saved once the events are handed over: at least once, never lost.
-            if options.coordination != nil, !events.isEmpty || firstCheck { await saveShared() }
+            // Coordinated: the snapshot is saved only once the consumer has taken these events,
+            // so a failover re-reports (with the same ids) rather than loses them.
+            if options.coordination != nil, !events.isEmpty || firstCheck {
+                if !events.isEmpty {
+                    guard await channel.waitUntilTaken(ticket) else { return }
+                }
+                await saveShared()
+            }
             do {
                 for _ in 1..<max(1, check.attempts) { try await bucket.acquire() }
             } catch {

@@ -5,13 +5,15 @@
 /// the consumer is behind. Nothing is dropped or coalesced. `AsyncStream` can only buffer
 /// without limit or drop, hence this.
 ///
-/// ``finish()`` (the consumer gone or cancelled, or the producers done) wakes every waiter:
-/// producers learn that nobody listens any more, the consumer gets `nil`.
+/// Every element gets a ticket — its place in the stream, from 1 — and a producer can wait until
+/// the consumer has taken a ticket (``waitUntilTaken(_:)``), to commit state only for events
+/// that were handed over. ``finish()`` (the consumer gone or cancelled, or the producers done)
+/// wakes every waiter: producers learn that nobody listens any more, the consumer gets `nil`.
 final class EventChannel<Element: Sendable>: Sendable {
     private struct Waiter {
         let id: UInt64
         let element: Element
-        let continuation: CheckedContinuation<Bool, Never>
+        let continuation: CheckedContinuation<Int?, Never>
     }
 
     private struct State {
@@ -21,6 +23,11 @@ final class EventChannel<Element: Sendable>: Sendable {
         var consumer: CheckedContinuation<Element?, Never>?
         var finished = false
         var nextID: UInt64 = 0
+        /// Elements that entered the stream, in order: the last ticket given.
+        var accepted = 0
+        /// Elements the consumer has taken.
+        var taken = 0
+        var takenWaiters: [(ticket: Int, continuation: CheckedContinuation<Bool, Never>)] = []
 
         var count: Int { buffer.count - head }
 
@@ -34,16 +41,30 @@ final class EventChannel<Element: Sendable>: Sendable {
             }
             return element
         }
+
+        /// Counts one element taken; the producers waiting for it, to resume.
+        mutating func take() -> [CheckedContinuation<Bool, Never>] {
+            taken += 1
+            let ready = takenWaiters.filter { $0.ticket <= taken }.map(\.continuation)
+            takenWaiters.removeAll { $0.ticket <= taken }
+            return ready
+        }
     }
 
     private enum SendStep {
-        case done(Bool)
-        case resume(CheckedContinuation<Element?, Never>)
+        case done(Int?)
+        case resume(CheckedContinuation<Element?, Never>, Int, [CheckedContinuation<Bool, Never>])
         case wait(UInt64)
     }
 
+    private enum HandOff {
+        case ticket(Int?)
+        case handed(CheckedContinuation<Element?, Never>, Int, [CheckedContinuation<Bool, Never>])
+        case queued
+    }
+
     private enum NextStep {
-        case element(Element, CheckedContinuation<Bool, Never>?)
+        case element(Element, (CheckedContinuation<Int?, Never>, Int)?, [CheckedContinuation<Bool, Never>])
         case end
         case wait
     }
@@ -56,55 +77,80 @@ final class EventChannel<Element: Sendable>: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// Hands `element` to the consumer, suspending while the channel is full. Returns `false`,
-    /// without delivering, once the channel is finished or the calling task is cancelled.
-    func send(_ element: Element) async -> Bool {
+    /// Hands `element` to the consumer, suspending while the channel is full: its ticket, or
+    /// `nil` — not delivered — once the channel is finished or the calling task is cancelled.
+    func send(_ element: Element) async -> Int? {
         let step: SendStep = state.withLock { state in
-            if state.finished { return .done(false) }
+            if state.finished || Task.isCancelled { return .done(nil) }
             if let consumer = state.consumer {
                 state.consumer = nil
-                return .resume(consumer)
+                state.accepted += 1
+                return .resume(consumer, state.accepted, state.take())
             }
             if state.count < capacity {
                 state.buffer.append(element)
-                return .done(true)
+                state.accepted += 1
+                return .done(state.accepted)
             }
             state.nextID += 1
             return .wait(state.nextID)
         }
         switch step {
-        case .done(let delivered):
-            return delivered
-        case .resume(let consumer):
+        case .done(let ticket):
+            return ticket
+        case .resume(let consumer, let ticket, let taken):
             consumer.resume(returning: element)
-            return true
+            for waiter in taken { waiter.resume(returning: true) }
+            return ticket
         case .wait(let id):
             return await withTaskCancellationHandler {
                 await withCheckedContinuation { continuation in
-                    let delivered: Bool? = state.withLock { state in
-                        if state.finished || Task.isCancelled { return false }
+                    let now: HandOff = state.withLock { state in
+                        if state.finished || Task.isCancelled { return .ticket(nil) }
                         if let consumer = state.consumer {
                             // The consumer arrived meanwhile: it takes this element directly.
                             state.consumer = nil
-                            consumer.resume(returning: element)
-                            return true
+                            state.accepted += 1
+                            return .handed(consumer, state.accepted, state.take())
                         }
                         if state.count < capacity {
                             state.buffer.append(element)
-                            return true
+                            state.accepted += 1
+                            return .ticket(state.accepted)
                         }
                         state.producers.append(Waiter(id: id, element: element, continuation: continuation))
-                        return nil
+                        return .queued
                     }
-                    if let delivered { continuation.resume(returning: delivered) }
+                    switch now {
+                    case .ticket(let ticket): continuation.resume(returning: ticket)
+                    case .handed(let consumer, let ticket, let taken):
+                        consumer.resume(returning: element)
+                        for waiter in taken { waiter.resume(returning: true) }
+                        continuation.resume(returning: ticket)
+                    case .queued: break
+                    }
                 }
             } onCancel: {
                 let waiter = state.withLock { state -> Waiter? in
                     guard let index = state.producers.firstIndex(where: { $0.id == id }) else { return nil }
                     return state.producers.remove(at: index)
                 }
-                waiter?.continuation.resume(returning: false)
+                waiter?.continuation.resume(returning: nil)
             }
+        }
+    }
+
+    /// Waits until the consumer has taken the element with `ticket`: `true`, or `false` when
+    /// the channel finished first.
+    func waitUntilTaken(_ ticket: Int) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let now: Bool? = state.withLock { state in
+                if state.taken >= ticket { return true }
+                if state.finished { return false }
+                state.takenWaiters.append((ticket, continuation))
+                return nil
+            }
+            if let now { continuation.resume(returning: now) }
         }
     }
 
@@ -121,24 +167,27 @@ final class EventChannel<Element: Sendable>: Sendable {
                     if state.finished { return .end }
                     if let element = state.pop() {
                         // Room for one more: the longest-waiting producer's element moves in.
-                        var woken: CheckedContinuation<Bool, Never>?
+                        var woken: (CheckedContinuation<Int?, Never>, Int)?
                         if !state.producers.isEmpty {
                             let waiter = state.producers.removeFirst()
                             state.buffer.append(waiter.element)
-                            woken = waiter.continuation
+                            state.accepted += 1
+                            woken = (waiter.continuation, state.accepted)
                         }
-                        return .element(element, woken)
+                        return .element(element, woken, state.take())
                     }
                     if !state.producers.isEmpty {
                         let waiter = state.producers.removeFirst()
-                        return .element(waiter.element, waiter.continuation)
+                        state.accepted += 1
+                        return .element(waiter.element, (waiter.continuation, state.accepted), state.take())
                     }
                     state.consumer = continuation
                     return .wait
                 }
                 switch step {
-                case .element(let element, let producer):
-                    producer?.resume(returning: true)
+                case .element(let element, let producer, let taken):
+                    if let (waiter, ticket) = producer { waiter.resume(returning: ticket) }
+                    for waiter in taken { waiter.resume(returning: true) }
                     continuation.resume(returning: element)
                 case .end:
                     continuation.resume(returning: nil)
@@ -151,10 +200,10 @@ final class EventChannel<Element: Sendable>: Sendable {
         }
     }
 
-    /// Ends the channel: waiting producers get `false`, a waiting consumer `nil`, and the
-    /// buffer is dropped.
+    /// Ends the channel: waiting producers get `nil`, a producer waiting for a ticket `false`, a
+    /// waiting consumer `nil`, and the buffer is dropped.
     func finish() {
-        let (producers, consumer) = state.withLock { state in
+        let (producers, consumer, waiters) = state.withLock { state in
             state.finished = true
             state.buffer = []
             state.head = 0
@@ -162,15 +211,15 @@ final class EventChannel<Element: Sendable>: Sendable {
             state.producers = []
             let consumer = state.consumer
             state.consumer = nil
-            return (producers, consumer)
+            let waiters = state.takenWaiters.map(\.continuation)
+            state.takenWaiters = []
+            return (producers, consumer, waiters)
         }
-        for producer in producers { producer.continuation.resume(returning: false) }
+        for producer in producers { producer.continuation.resume(returning: nil) }
+        for waiter in waiters { waiter.resume(returning: false) }
         consumer?.resume(returning: nil)
     }
 
     /// Whether ``finish()`` was called.
     var isFinished: Bool { state.withLock { $0.finished } }
-
-    /// Events waiting for the consumer, plus producers waiting to add theirs.
-    var pending: Int { state.withLock { $0.count + $0.producers.count } }
 }

@@ -158,14 +158,19 @@ extension DomainWatcher {
                     try? await Task.sleep(for: lease / 3)
                     if Task.isCancelled { return nil }
                     let start = ContinuousClock.now
-                    do {
-                        if try await coordinator.renew(name, token: token, lifetime: lease) {
-                            window.confirm(from: start, lease: lease)
-                        } else {
-                            window.close()
-                            return "lease lost: another instance holds it"
-                        }
-                    } catch {
+                    // A renewal that has not answered by the window's end is no renewal.
+                    let remaining = (window.deadline ?? start) - start
+                    let renewed = await Deadline.run(within: max(remaining, .milliseconds(1))) {
+                        () async -> Bool? in
+                        try? await coordinator.renew(name, token: token, lifetime: lease)
+                    }
+                    switch renewed {
+                    case true??:
+                        window.confirm(from: start, lease: lease)
+                    case false??:
+                        window.close()
+                        return "lease lost: another instance holds it"
+                    default:
                         if !window.isOpen(margin: lease / 10) {
                             window.close()
                             return
@@ -176,12 +181,17 @@ extension DomainWatcher {
                 return nil
             }
             group.addTask {
+                let providers = await self.watchedProviders()
+                // Nothing to poll: hold the lease (and renew it) until cancelled.
+                if providers.isEmpty { while !Task.isCancelled { try? await Task.sleep(for: lease) } }
                 await withTaskGroup(of: Void.self) { polling in
-                    for provider in await self.watchedProviders() {
+                    for provider in providers {
                         polling.addTask { await self.poll(provider, channel) }
                     }
                 }
-                return window.isOpen(margin: .zero) ? nil : "lease window closed"
+                // The loops stop only when cancelled or when the lease was not surely held: then
+                // stand by and compete again, rather than renew a lease nobody polls under.
+                return Task.isCancelled || channel.isFinished ? nil : "lease not confirmed in time: polling stopped"
             }
             var reason = "stopped"
             for await result in group {
