@@ -18,7 +18,10 @@ struct RateStoreCLITests {
     func fourProcesses(sharing: Bool) async throws -> (RateEnforcingServer, [CLI.Result]) {
         let redis = try await LoopbackRedis.started()
         defer { redis.stop() }
-        let provider = try RateEnforcingServer(rate: 2, burst: 4)
+        // A burst of 5, one more than this test first used: on a loaded machine a cold process's
+        // request can arrive late and clump with the next one. Eight requests at once (a bucket
+        // per process) still exceed it.
+        let provider = try RateEnforcingServer(rate: 2, burst: 5)
         var cli = try CLI()
         cli.environment = ["AUTOSEND_API_KEY": Self.key]
         if sharing { cli.environment["SENDINGDOMAINS_RATE_STORE"] = redis.url }
@@ -35,7 +38,7 @@ struct RateStoreCLITests {
         defer { provider.stop() }
         #expect(provider.arrivals.count == 8)
         #expect(provider.tooManyRequests == 0)
-        #expect(provider.worstExcess(rate: 2, burst: 4) <= 0)
+        #expect(provider.worstExcess(rate: 2, burst: 5) <= 0)
         // --verbose shows the waits for the shared budget; nothing shows the key.
         #expect(results.contains { $0.stderr.contains("for the shared rate budget") })
         #expect(results.allSatisfy { !$0.stderr.contains(Self.key) && !$0.stdout.contains(Self.key) })

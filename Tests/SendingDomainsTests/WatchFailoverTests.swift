@@ -93,7 +93,7 @@ struct WatchFailoverTests {
 
     @Test(
         "only the lease holder polls; after a kill the standby resumes from the snapshot and every change is reported once",
-        .timeLimit(.minutes(1)))
+        .timeLimit(.minutes(2)))
     func failover() async throws {
         let simulator = ProviderSimulator.ahaSend()
         let admin = ProviderFactory.make(
@@ -121,9 +121,10 @@ struct WatchFailoverTests {
                         return try await simulator.send(request)
                     }, rateLimiting: .disabled))
         }
-        let first = Self.instance(leases, provisioner("first"), snapshot, name: "first", lease: .seconds(2))
+        // A 5 s lease: renewals and checks keep a second of margin even on a loaded machine.
+        let first = Self.instance(leases, provisioner("first"), snapshot, name: "first", lease: .seconds(5))
         try await Self.until { first.roles.withLock { $0.contains(.active) } }
-        let second = Self.instance(leases, provisioner("second"), snapshot, name: "second", lease: .seconds(2))
+        let second = Self.instance(leases, provisioner("second"), snapshot, name: "second", lease: .seconds(5))
         try await Self.until { polls.withLock { $0.count } >= 8 && second.roles.withLock { !$0.isEmpty } }
 
         // Two changes while the first is active: reported by it, once each.
@@ -170,7 +171,7 @@ struct WatchFailoverTests {
 
     @Test(
         "an active instance cut off from the coordinator stops polling once its lease may have expired",
-        .timeLimit(.minutes(1)))
+        .timeLimit(.minutes(2)))
     func noSplitBrain() async throws {
         let simulator = ProviderSimulator.ahaSend()
         let admin = ProviderFactory.make(
