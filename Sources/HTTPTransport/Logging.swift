@@ -106,14 +106,7 @@ extension LogSink {
     public static func withSink<Result, Failure: Error>(
         _ sink: LogSink, _ body: () async throws(Failure) -> Result
     ) async throws(Failure) -> Result {
-        let outcome: Swift.Result<Result, Failure> = await $scoped.withValue(sink) {
-            do throws(Failure) {
-                return .success(try await body())
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try outcome.get()
+        try await $scoped.withValue(sink, typedOperation: body)
     }
 }
 

@@ -139,14 +139,7 @@ extension MetricsSink {
     public static func withSink<Result, Failure: Error>(
         _ sink: MetricsSink, _ body: () async throws(Failure) -> Result
     ) async throws(Failure) -> Result {
-        let outcome: Swift.Result<Result, Failure> = await $scoped.withValue(sink) {
-            do throws(Failure) {
-                return .success(try await body())
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try outcome.get()
+        try await $scoped.withValue(sink, typedOperation: body)
     }
 
     /// Sends a watcher's check to this sink and to the task's scoped one.

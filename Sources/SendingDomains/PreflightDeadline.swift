@@ -34,28 +34,21 @@ extension DNSPreflight {
             }
         }
         guard let deadline else { return try await checkEach(records, domain: domain) }
-        let sleep = timeSource.sleep
-        let outcome = await withTaskGroup(of: Result<PreflightReport, SendingDomainsError>?.self) { group in
-            group.addTask {
-                do throws(SendingDomainsError) {
-                    return .success(try await checkEach(records, domain: domain))
-                } catch {
-                    return .failure(error)
-                }
+        // The shared deadline: a lookup that ignores cancellation cannot hold the caller past it.
+        let outcome = await Deadline.run(within: deadline, sleep: timeSource.sleep) {
+            () async -> Result<PreflightReport, SendingDomainsError> in
+            do throws(SendingDomainsError) {
+                return .success(try await checkEach(records, domain: domain))
+            } catch {
+                return .failure(error)
             }
-            group.addTask {
-                // Cancelled (the check finished first, or the caller cancelled): no verdict.
-                guard (try? await sleep(deadline)) != nil, !Task.isCancelled else { return nil }
-                return .failure(Self.deadlineError(deadline, domain: domain, lookup: lookup))
-            }
-            var first: Result<PreflightReport, SendingDomainsError>?
-            while first == nil, let next = await group.next() { first = next }
-            group.cancelAll()
-            return first
         }
         guard let outcome else {
-            throw SendingDomainsError(
-                kind: .cancelled, message: "The DNS preflight was cancelled", operation: "dnsPreflight")
+            if Task.isCancelled {
+                throw SendingDomainsError(
+                    kind: .cancelled, message: "The DNS preflight was cancelled", operation: "dnsPreflight")
+            }
+            throw Self.deadlineError(deadline, domain: domain, lookup: lookup)
         }
         return try outcome.get()
     }

@@ -39,3 +39,22 @@ package final class AttemptCounter: Sendable {
         count.withLock { $0 += 1 }
     }
 }
+
+extension TaskLocal {
+    /// `withValue(_:operation:)` for a body with a typed error: the one place the SDK's
+    /// task-bound sinks (logging, metrics) bind a value around typed-throwing work.
+    package func withValue<Result, Failure: Error>(
+        _ value: Value, typedOperation body: () async throws(Failure) -> Result
+    ) async throws(Failure) -> Result {
+        let outcome: Swift.Result<Result, Failure> = await withValue(
+            value,
+            operation: {
+                do throws(Failure) {
+                    return .success(try await body())
+                } catch {
+                    return .failure(error)
+                }
+            })
+        return try outcome.get()
+    }
+}

@@ -1,12 +1,18 @@
 @_spi(ProviderAuthoring) import HTTPTransport
 
-/// Runs work with a deadline on the real clock, without waiting for work that ignores
-/// cancellation: when the deadline passes first, the work's task is cancelled and left to end
-/// on its own, and the caller goes on at once.
+/// Runs work with a deadline, without waiting for work that ignores cancellation: when the
+/// deadline passes first, the work's task is cancelled and left to end on its own, and the
+/// caller goes on at once. The one deadline the watcher's checks, its lease renewals and the DNS
+/// preflight share.
 enum Deadline {
     /// `work`'s result, or `nil` when `limit` passed first (or the caller was cancelled).
+    ///
+    /// - Parameter sleep: How the deadline is waited for: the real clock by default, a
+    ///   `TimeSource`'s sleep where the caller's clock is injected.
     static func run<T: Sendable>(
-        within limit: Duration, _ work: @escaping @Sendable () async -> T
+        within limit: Duration,
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        _ work: @escaping @Sendable () async -> T
     ) async -> T? {
         let race = Race<T>()
         return await withTaskCancellationHandler {
@@ -15,7 +21,8 @@ enum Deadline {
                 race.add(Task { race.finish(await work()) })
                 race.add(
                     Task {
-                        try? await Task.sleep(for: limit)
+                        // A sleep cut short by cancellation is no verdict: the other side finished.
+                        guard (try? await sleep(limit)) != nil else { return }
                         race.finish(nil)
                     })
             }
