@@ -51,16 +51,9 @@ final class EventChannel<Element: Sendable>: Sendable {
         }
     }
 
-    private enum SendStep {
-        case done(Int?)
-        case resume(CheckedContinuation<Element?, Never>, Int, [CheckedContinuation<Bool, Never>])
-        case wait(UInt64)
-    }
-
     private enum HandOff {
         case ticket(Int?)
         case handed(CheckedContinuation<Element?, Never>, Int, [CheckedContinuation<Bool, Never>])
-        case queued
     }
 
     private enum NextStep {
@@ -80,63 +73,55 @@ final class EventChannel<Element: Sendable>: Sendable {
     /// Hands `element` to the consumer, suspending while the channel is full: its ticket, or
     /// `nil` — not delivered — once the channel is finished or the calling task is cancelled.
     func send(_ element: Element) async -> Int? {
-        let step: SendStep = state.withLock { state in
-            if state.finished || Task.isCancelled { return .done(nil) }
-            if let consumer = state.consumer {
-                state.consumer = nil
-                state.accepted += 1
-                return .resume(consumer, state.accepted, state.take())
-            }
-            if state.count < capacity {
-                state.buffer.append(element)
-                state.accepted += 1
-                return .done(state.accepted)
-            }
+        // Tried at once, and again under the continuation if the channel was full: one rule.
+        if let now = state.withLock({ offer(element, into: &$0, waiter: nil) }) { return deliver(now, element) }
+        let id = state.withLock { state -> UInt64 in
             state.nextID += 1
-            return .wait(state.nextID)
+            return state.nextID
         }
-        switch step {
-        case .done(let ticket):
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let waiter = Waiter(id: id, element: element, continuation: continuation)
+                if let now = state.withLock({ offer(element, into: &$0, waiter: waiter) }) {
+                    continuation.resume(returning: deliver(now, element))
+                }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> Waiter? in
+                guard let index = state.producers.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.producers.remove(at: index)
+            }
+            waiter?.continuation.resume(returning: nil)
+        }
+    }
+
+    /// Under the lock: hands `element` to a waiting consumer, buffers it, or — full — queues
+    /// `waiter` (returning `nil`, so the caller waits; without a waiter, the caller makes one).
+    private func offer(_ element: Element, into state: inout State, waiter: Waiter?) -> HandOff? {
+        if state.finished || Task.isCancelled { return .ticket(nil) }
+        if let consumer = state.consumer {
+            state.consumer = nil
+            state.accepted += 1
+            return .handed(consumer, state.accepted, state.take())
+        }
+        if state.count < capacity {
+            state.buffer.append(element)
+            state.accepted += 1
+            return .ticket(state.accepted)
+        }
+        if let waiter { state.producers.append(waiter) }
+        return nil
+    }
+
+    /// Outside the lock: resumes whoever the hand-off woke; the element's ticket.
+    private func deliver(_ handOff: HandOff, _ element: Element) -> Int? {
+        switch handOff {
+        case .ticket(let ticket):
             return ticket
-        case .resume(let consumer, let ticket, let taken):
+        case .handed(let consumer, let ticket, let taken):
             consumer.resume(returning: element)
             for waiter in taken { waiter.resume(returning: true) }
             return ticket
-        case .wait(let id):
-            return await withTaskCancellationHandler {
-                await withCheckedContinuation { continuation in
-                    let now: HandOff = state.withLock { state in
-                        if state.finished || Task.isCancelled { return .ticket(nil) }
-                        if let consumer = state.consumer {
-                            // The consumer arrived meanwhile: it takes this element directly.
-                            state.consumer = nil
-                            state.accepted += 1
-                            return .handed(consumer, state.accepted, state.take())
-                        }
-                        if state.count < capacity {
-                            state.buffer.append(element)
-                            state.accepted += 1
-                            return .ticket(state.accepted)
-                        }
-                        state.producers.append(Waiter(id: id, element: element, continuation: continuation))
-                        return .queued
-                    }
-                    switch now {
-                    case .ticket(let ticket): continuation.resume(returning: ticket)
-                    case .handed(let consumer, let ticket, let taken):
-                        consumer.resume(returning: element)
-                        for waiter in taken { waiter.resume(returning: true) }
-                        continuation.resume(returning: ticket)
-                    case .queued: break
-                    }
-                }
-            } onCancel: {
-                let waiter = state.withLock { state -> Waiter? in
-                    guard let index = state.producers.firstIndex(where: { $0.id == id }) else { return nil }
-                    return state.producers.remove(at: index)
-                }
-                waiter?.continuation.resume(returning: nil)
-            }
         }
     }
 
