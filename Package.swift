@@ -116,7 +116,7 @@ let examples: [Target] = [
             "SendingDomains", "SendingDomainsDNS", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport",
             "SendingDomainsRedis",
         ],
-        path: "Examples/domains",
+        path: "Sources/domains",
         swiftSettings: swiftSettings
     ),
     .executableTarget(
