@@ -22,12 +22,18 @@ let libraries: [Target] = [
     .target(name: "SendingDomainsRedis", dependencies: ["HTTPTransport"], swiftSettings: swiftSettings),
     // Test helpers that need only the core: mock transport, virtual clock, loopback server, JSON,
     // and a loopback DNS server (UDP and TCP) serving an in-memory zone.
+    // What the sandbox and the test kit share — a JSON value, a loopback HTTP server, blocking
+    // socket calls — in a module of its own, so that neither the sandbox nor the `domains` CLI
+    // depends on a testing product.
     .target(
-        name: "SendingDomainsTesting", dependencies: ["HTTPTransport", "SendingDomainsDNS"],
+        name: "SendingDomainsServing", dependencies: ["HTTPTransport", "SendingDomainsDNS"],
+        swiftSettings: swiftSettings),
+    .target(
+        name: "SendingDomainsTesting", dependencies: ["HTTPTransport", "SendingDomainsDNS", "SendingDomainsServing"],
         swiftSettings: swiftSettings),
     // The five providers' simulators: the offline sandbox, for tests and for an app's demo mode.
     .target(
-        name: "SendingDomainsSandbox", dependencies: ["HTTPTransport", "SendingDomains", "SendingDomainsTesting"],
+        name: "SendingDomainsSandbox", dependencies: ["HTTPTransport", "SendingDomains", "SendingDomainsServing"],
         swiftSettings: swiftSettings),
 ]
 
@@ -113,7 +119,7 @@ let examples: [Target] = [
     .executableTarget(
         name: "domains",
         dependencies: [
-            "SendingDomains", "SendingDomainsDNS", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport",
+            "SendingDomains", "SendingDomainsDNS", "SendingDomainsServing", "SendingDomainsSandbox", "HTTPTransport",
             "SendingDomainsRedis",
         ],
         path: "Sources/domains",

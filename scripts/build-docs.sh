@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 modules=(HTTPTransport SendingDomainsDNS SendingDomains SendKitClient AutoSendClient KrafterClient CllavioClient AhaSendClient
-  SendingDomainsTesting SendingDomainsSandbox SendingDomainsRedis)
+  SendingDomainsServing SendingDomainsTesting SendingDomainsSandbox SendingDomainsRedis)
 swift package dump-symbol-graph --minimum-access-level public >/dev/null
 graphs=$(dirname "$(find .build -path '*symbolgraph/HTTPTransport.symbols.json' | head -n 1)")
 work=$(mktemp -d)

@@ -1,5 +1,5 @@
 @_spi(ProviderAuthoring) import HTTPTransport
-import SendingDomainsTesting
+import SendingDomainsServing
 
 extension LoopbackServer {
     /// A server that answers every request with `simulator`, over real HTTP on loopback.

@@ -8,3 +8,7 @@
 @_exported import protocol HTTPTransport.Transport
 @_exported import struct HTTPTransport.TransportRequest
 @_exported import struct HTTPTransport.TransportResponse
+
+// The JSON value and the loopback HTTP server live in SendingDomainsServing, which the sandbox
+// shares without depending on a testing product; a test imports them through this module.
+@_exported import SendingDomainsServing

@@ -1,7 +1,7 @@
 import AhaSendClient
 import Foundation
 import SendingDomains
-import SendingDomainsTesting
+import SendingDomainsServing
 
 /// Writes to standard output and standard error.
 enum Console {

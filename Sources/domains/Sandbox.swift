@@ -3,7 +3,7 @@ import HTTPTransport
 import SendingDomains
 import SendingDomainsDNS
 import SendingDomainsSandbox
-import SendingDomainsTesting
+import SendingDomainsServing
 
 /// Where the offline sandbox keeps each provider's state between runs: one JSON file per
 /// provider in a per-user folder.

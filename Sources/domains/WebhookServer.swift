@@ -2,7 +2,8 @@ import Dispatch
 import Foundation
 import SendingDomains
 import SendingDomainsDNS
-@_spi(ProviderAuthoring) import SendingDomainsTesting
+import HTTPTransport
+import SendingDomainsServing
 
 #if canImport(Glibc)
 import Glibc
@@ -59,8 +60,8 @@ final class WebhookServer: @unchecked Sendable {
     private let maximumBody: Int
     private let handler: @Sendable (Request) -> Response
     /// Threads answering complete requests, and threads answering refusals.
-    private let handlers = Locked(0)
-    private let refusals = Locked(0)
+    private let handlers = LockedState(0)
+    private let refusals = LockedState(0)
 
     struct Failure: Error {
         let message: String
@@ -302,7 +303,7 @@ final class WebhookServer: @unchecked Sendable {
         close(fd)
     }
 
-    private func reserve(_ pool: Locked<Int>) -> Bool {
+    private func reserve(_ pool: LockedState<Int>) -> Bool {
         pool.withLock { count in
             guard count < Self.maximumHandlers else { return false }
             count += 1
@@ -310,7 +311,7 @@ final class WebhookServer: @unchecked Sendable {
         }
     }
 
-    private func release(_ pool: Locked<Int>) {
+    private func release(_ pool: LockedState<Int>) {
         pool.withLock { $0 -= 1 }
     }
 

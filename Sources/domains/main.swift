@@ -13,7 +13,7 @@ import SendingDomains
 import SendingDomainsDNS
 import SendingDomainsRedis
 import SendingDomainsSandbox
-import SendingDomainsTesting
+import SendingDomainsServing
 
 #if canImport(Glibc)
 import Glibc

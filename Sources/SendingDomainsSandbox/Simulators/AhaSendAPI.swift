@@ -1,6 +1,6 @@
 import Foundation
 @_spi(ProviderAuthoring) import HTTPTransport
-import SendingDomainsTesting
+import SendingDomainsServing
 
 /// AhaSend v2: `/v2/accounts/{account_id}/domains[/{domain}[/check-dns]]`, `{message}` errors,
 /// cursor pages, and idempotency keys on POST: a replay returns the stored response with

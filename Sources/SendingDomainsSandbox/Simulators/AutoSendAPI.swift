@@ -1,6 +1,6 @@
 import Foundation
 @_spi(ProviderAuthoring) import HTTPTransport
-import SendingDomainsTesting
+import SendingDomainsServing
 
 /// AutoSend: `{success, data}` envelopes, keyed records, 24-hex ids, `X-RateLimit-*` headers.
 ///

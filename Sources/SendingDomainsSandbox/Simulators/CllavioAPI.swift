@@ -1,6 +1,6 @@
 import Foundation
 @_spi(ProviderAuthoring) import HTTPTransport
-import SendingDomainsTesting
+import SendingDomainsServing
 
 /// Cllavio: one endpoint, two token headers, plain-string errors, a flat map of records. A
 /// domain generated again returns the same records; a sender registered twice is a 409.

@@ -1,6 +1,6 @@
 import Foundation
 @_spi(ProviderAuthoring) import HTTPTransport
-import SendingDomainsTesting
+import SendingDomainsServing
 
 /// Krafter: `{data}` envelopes, seven records, `ttl: "Auto"`, four error shapes, lowercase
 /// `x-ratelimit-*` headers. Verify enqueues a check: the domain is `verifying` until the next

@@ -1,6 +1,6 @@
 import Foundation
 @_spi(ProviderAuthoring) import HTTPTransport
-import SendingDomainsTesting
+import SendingDomainsServing
 
 /// One provider's HTTP API, simulated in memory. ``ProviderSimulator`` runs it.
 protocol SimulatedAPI: Sendable, Codable {

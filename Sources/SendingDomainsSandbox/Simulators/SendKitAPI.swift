@@ -1,6 +1,6 @@
 import Foundation
 @_spi(ProviderAuthoring) import HTTPTransport
-import SendingDomainsTesting
+import SendingDomainsServing
 
 /// SendKit: `POST /domains` with `{ name, region, open_tracking?, click_tracking?, tls? }`.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 @_spi(ProviderAuthoring) import HTTPTransport
-import SendingDomainsTesting
+import SendingDomainsServing
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -451,7 +451,7 @@ private struct RequestReader {
 private enum Blocking {
     static func run(_ work: @escaping @Sendable () async -> LoopbackReply) -> LoopbackReply {
         let semaphore = DispatchSemaphore(value: 0)
-        let result = Locked<LoopbackReply?>(nil)
+        let result = LockedState<LoopbackReply?>(nil)
         Task {
             let value = await work()
             result.withLock { $0 = value }
