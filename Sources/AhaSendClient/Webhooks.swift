@@ -185,6 +185,9 @@ extension AhaSend {
         public var body: Data
 
         /// What a delivery carries.
+        ///
+        /// Frozen: a delivery this SDK models (`domain.dns_error`) or ``other(data:)``. Event types it
+        /// learns to model later are read from `other`'s data by new properties, never added as cases.
         public enum Payload: Sendable, Hashable {
             /// `domain.dns_error`: AhaSend's checker found DNS problems that will stop sending.
             case domainDNSError(DomainDNSError)

@@ -43,6 +43,8 @@ extension Cllavio {
     }
 
     /// What a generated record is for.
+    ///
+    /// Frozen: the record keys Cllavio's generate answer documents.
     public enum RecordRole: String, Codable, Hashable, Sendable {
         /// The SPF record, at the apex (response key `SPF`).
         case spf

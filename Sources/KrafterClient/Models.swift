@@ -102,6 +102,8 @@ extension Krafter {
     }
 
     /// A record's TTL: Krafter sends the string `"Auto"` ("use your DNS provider's default").
+    ///
+    /// Frozen: `Auto`, a number, or any other text covers every value Krafter can send.
     public enum TTL: Codable, Hashable, Sendable, CustomStringConvertible {
         /// The DNS provider's default.
         case auto

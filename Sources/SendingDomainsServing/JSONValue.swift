@@ -8,6 +8,8 @@ import Foundation
 /// let sent = try JSONValue(data: mock.lastRequest?.body ?? Data())
 /// #expect(sent == JSONValue(json: #"{"name": "example.com", "region": "us-east-1"}"#))
 /// ```
+///
+/// Frozen: JSON's own six kinds of value.
 public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral,
     ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral,
     ExpressibleByNilLiteral

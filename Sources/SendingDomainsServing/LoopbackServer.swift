@@ -10,6 +10,9 @@ import Darwin
 
 /// How ``LoopbackServer`` answers one request on the wire — including the ways a real network
 /// or a hostile server misbehaves, for reliability tests.
+///
+/// An input: your handler returns one and the server acts it out. Later versions may add
+/// misbehaviours, so do not `switch` over it exhaustively.
 public enum LoopbackReply: Sendable {
     /// A complete response, framed by `Content-Length`; the connection stays open for the next
     /// request unless the client asked to close it.
@@ -100,6 +103,8 @@ public final class LoopbackServer: Sendable {
     public typealias Handler = @Sendable (LoopbackRequest) async -> LoopbackReply
 
     /// The loopback address to listen on.
+    ///
+    /// Frozen: the two loopback addresses.
     public enum Address: Sendable {
         /// `127.0.0.1`.
         case ipv4

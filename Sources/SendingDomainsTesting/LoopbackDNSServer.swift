@@ -24,6 +24,9 @@ import Darwin
 /// ```
 public final class LoopbackDNSServer: Sendable {
     /// How the server misbehaves, for the resolver's tests.
+    ///
+    /// An input: you choose one and the server acts it out. Later versions may add
+    /// misbehaviours, so do not `switch` over it exhaustively.
     public enum Behavior: Sendable {
         /// Answers from the zone.
         case normal

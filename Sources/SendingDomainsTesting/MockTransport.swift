@@ -47,6 +47,8 @@ public struct MockTransport: Transport {
     }
 
     /// One step of a script.
+    ///
+    /// Frozen: a step answers or fails.
     public enum Step: Sendable {
         /// Answer with a response.
         case respond(TransportResponse)

@@ -420,6 +420,7 @@ enum Help {
         case .openTracking: "open-tracking"
         case .clickTracking: "click-tracking"
         case .inbound: "inbound"
+        default: option.rawValue
         }
     }
 }
@@ -484,7 +485,7 @@ enum Parser {
             case "--lease": invocation.lease = try seconds(flag, positive: true)
             case "--format":
                 let text = try take(flag)
-                guard let format = RecordExport.Format(rawValue: text) else {
+                guard let format = RecordExport.Format.allCases.first(where: { $0.rawValue == text }) else {
                     throw UsageError(message: "--format takes table, zone or json, got \"\(text)\"", help: help())
                 }
                 invocation.format = format

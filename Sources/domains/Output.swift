@@ -242,15 +242,21 @@ enum Render {
     /// A watch event for people: when, which domain, what changed.
     static func event(_ event: DomainEvent) -> String {
         let what: String =
-            switch event.change {
-            case .verified: "verified"
-            case .failed: "FAILED"
-            case .statusChanged(let from, let to): "status \(from?.description ?? "?") → \(to)"
-            case .recordChanged(let change):
-                "\(change.source == .dns ? "DNS" : "provider"): \(change.record.type.rawValue) \(change.record.name) \(change.from ?? "?") → \(change.to)"
-            case .dnsError(let report): "DNS error: \(dnsErrorText(report))"
-            case .checkFailed(let error): "CHECK FAILED (\(error.kind.rawValue)): \(error.description)"
-            case .checkRecovered: "checks work again"
+            switch (event.change.kind, event.change) {
+            case (.verified, _): "verified"
+            case (.failed, _): "FAILED"
+            case (.statusChanged, let change): "status \(change.from?.description ?? "?") → \(change.to?.description ?? "?")"
+            case (.recordChanged, let change):
+                if let change = change.record {
+                    "\(change.source == .dns ? "DNS" : "provider"): \(change.record.type.rawValue) \(change.record.name) \(change.from ?? "?") → \(change.to)"
+                } else {
+                    "record changed"
+                }
+            case (.dnsError, let change): "DNS error: \(change.dnsErrorReport.map(dnsErrorText) ?? "reported")"
+            case (.checkFailed, let change):
+                "CHECK FAILED (\(change.error?.kind.rawValue ?? "?")): \(change.error?.description ?? "")"
+            case (.checkRecovered, _): "checks work again"
+            case (let kind, _): kind.rawValue
             }
         let name = event.domainName.isEmpty ? event.domainID : event.domainName
         return "\(date(event.observedAt))  \(Terminal.safe(name))  \(Terminal.safe(what))"
@@ -303,19 +309,21 @@ enum Render {
             observedAt = Render.date(event.observedAt)
             var record: RecordExport.JSONRecord?
             var source: String?
-            switch event.change {
-            case .verified: (change, from, to) = ("verified", nil, "verified")
-            case .failed: (change, from, to) = ("failed", nil, "failed")
-            case .statusChanged(let before, let after): (change, from, to) = ("statusChanged", before?.code, after.code)
-            case .recordChanged(let recordChange):
-                (change, from, to) = ("recordChanged", recordChange.from, recordChange.to)
-                record = RecordExport.JSONRecord(recordChange.record)
-                source = recordChange.source.rawValue
-            case .dnsError(let report): (change, from, to) = ("dnsError", nil, dnsErrorText(report))
-            case .checkFailed(let failure):
-                (change, from, to) = ("checkFailed", nil, nil)
+            let happened = event.change
+            change = happened.kind.rawValue
+            switch happened.kind {
+            case .verified: (from, to) = (nil, "verified")
+            case .failed: (from, to) = (nil, "failed")
+            case .statusChanged: (from, to) = (happened.from?.code, happened.to?.code)
+            case .recordChanged:
+                (from, to) = (happened.record?.from, happened.record?.to)
+                record = happened.record.map { RecordExport.JSONRecord($0.record) }
+                source = happened.record?.source.rawValue
+            case .dnsError: (from, to) = (nil, happened.dnsErrorReport.map(dnsErrorText))
+            default: (from, to) = (nil, nil)
+            }
+            if let failure = happened.error {
                 error = ErrorBody(kind: failure.kind.rawValue, status: failure.status, message: failure.description)
-            case .checkRecovered: (change, from, to) = ("checkRecovered", nil, nil)
             }
             self.error = error
             self.record = record

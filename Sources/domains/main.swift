@@ -195,7 +195,8 @@ if command == .create {
     } catch {
         let field = error.fieldErrors.first?.field ?? "option"
         let option =
-            DomainOption(rawValue: field).map { "--" + Help.flagName($0).split(separator: " ")[0] } ?? field
+            DomainOption.allCases.first { $0.rawValue == field }.map { "--" + Help.flagName($0).split(separator: " ")[0] }
+            ?? field
         fail(
             2, kind: "usage", "\(option) \(error.fieldErrors.first?.message ?? error.message)",
             help: Help.short(provider: provider, command: .create), provider: provider)
@@ -364,7 +365,7 @@ do {
         switch invocation.json ? .json : invocation.format {
         case .json: Console.out(RecordExport.json(records))
         case .zone: Console.out(RecordExport.zoneFile(records.map(Render.safe), origin: Terminal.safe(domain.name)))
-        case .table: Console.out(Render.table(records))
+        default: Console.out(Render.table(records))
         }
     case .check:
         let domain = try await provisioner.getDomain(id: id)

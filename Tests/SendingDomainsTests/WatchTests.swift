@@ -102,7 +102,7 @@ struct WatchTests {
         // Every status change reported exactly once; nothing for the domains that did not change.
         let seen = events.withLock { $0 }
         let statusEvents = seen.filter {
-            switch $0.change {
+            switch $0.change.kind {
             case .verified, .failed, .statusChanged: true
             default: false
             }
@@ -111,7 +111,7 @@ struct WatchTests {
         #expect(statusEvents.count == changed.count, "a change was reported twice")
         #expect(seen.allSatisfy { changed[$0.domainID] != nil })
         let recordEvents = seen.compactMap { event -> String? in
-            if case .recordChanged(let change) = event.change {
+            if event.change.kind == .recordChanged, let change = event.change.record {
                 return
                     "\(event.domainID) \(change.record.type) \(change.record.name) \(change.record.value) \(change.to)"
             }
@@ -164,7 +164,7 @@ struct WatchTests {
         let event = try #require(DomainEvent(webhook))
         #expect(event.provider == .ahaSend)
         #expect(event.domainID == "example.com")
-        guard case .dnsError(let report) = event.change else {
+        guard event.change.kind == .dnsError, let report = event.change.dnsErrorReport else {
             Issue.record("\(event.change)")
             return
         }

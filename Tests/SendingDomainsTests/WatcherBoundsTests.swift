@@ -72,7 +72,7 @@ struct WatcherBoundsTests {
             if event.change == .verified { break }
         }
         #expect(changes.count == 3, "\(changes.map(\.change))")
-        guard case .checkFailed(let error)? = changes.first?.change else {
+        guard changes.first?.change.kind == .checkFailed, let error = changes.first?.change.error else {
             Issue.record("\(changes)")
             return
         }
@@ -93,7 +93,7 @@ struct WatcherBoundsTests {
         // Every check changes the status, so every check yields an event.
         let provisioner = ScriptedProvisioner(provider: .ahaSend) { id throws(SendingDomainsError) in
             let call = calls.increment()
-            return ScriptedProvisioner.domain(id, status: .unknown("s\(call)"))
+            return ScriptedProvisioner.domain(id, status: DomainStatus(code: "s\(call)"))
         }
         let watcher = DomainWatcher(
             providers: [provisioner], snapshot: Self.entries(["example.com"]),
@@ -114,7 +114,8 @@ struct WatcherBoundsTests {
         // The consumer reads again: polling resumes, in order, nothing lost or coalesced.
         var statuses: [String] = []
         for _ in 0..<10 {
-            guard let event = try await iterator.next(), case .statusChanged(_, let to) = event.change else { break }
+            guard let event = try await iterator.next(), event.change.kind == .statusChanged, let to = event.change.to
+            else { break }
             statuses.append(to.code)
         }
         let numbers = statuses.compactMap { Int($0.dropFirst()) }
@@ -246,7 +247,7 @@ struct WatcherBoundsTests {
         let failed = Locked<SendingDomainsError?>(nil)
         let consumer = Task {
             for try await event in watcher.events() {
-                if case .checkFailed(let error) = event.change, event.domainID == "hung.example.com" {
+                if let error = event.change.error, event.domainID == "hung.example.com" {
                     failed.withLock { $0 = error }
                 }
             }

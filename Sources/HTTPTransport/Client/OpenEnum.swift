@@ -5,6 +5,11 @@
 /// enum in SendingDomains conforms: known values become cases, anything else
 /// `unknown(rawValue)`, and encoding writes back exactly what was read.
 ///
+/// Evolution: the cases of a provider enum are the values that provider documents, and are
+/// frozen in a release. A value the provider adds arrives as `unknown(rawValue)` — so keep a
+/// `default:` (or an `unknown` case) in a `switch` — until a minor release models it; that
+/// release lists the new case in the CHANGELOG as a breaking change.
+///
 /// ```swift
 /// enum Status: OpenEnum {
 ///     case pending, verified

@@ -18,6 +18,8 @@ public struct LogSink: Sendable {
     /// exports a type of that name.)
     public struct Event: Sendable, Hashable, CustomStringConvertible {
         /// How important the event is.
+        ///
+        /// Frozen: the four levels the SDK logs at.
         public enum Level: Int, Sendable, Hashable, Comparable {
             /// Every request and response.
             case debug

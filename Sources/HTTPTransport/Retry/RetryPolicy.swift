@@ -42,6 +42,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public var jitter: Jitter
 
     /// How a backoff delay is randomised so that many clients do not retry in step.
+    ///
+    /// Frozen: full, proportional or none covers the strategies a retry policy needs; a
+    /// `switch` over it may be exhaustive.
     public enum Jitter: Sendable, Hashable {
         /// A uniformly random delay between zero and the exponential ceiling (AWS "full jitter").
         case full
@@ -77,6 +80,8 @@ public struct RetryPolicy: Sendable, Hashable {
     // MARK: - The decision table
 
     /// Whether a matched failure may be sent again.
+    ///
+    /// Frozen: never, whatever the method, or only when replayable — the three answers there are.
     public enum Verdict: String, Sendable, Hashable {
         /// Never retried.
         case never
@@ -160,6 +165,8 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// The outcome of ``decide(_:)``.
+    ///
+    /// Frozen: retry or give up. The reason for giving up is extensible.
     public enum Decision: Sendable, Hashable {
         /// Send the request again after the delay.
         case retry(after: Duration)

@@ -77,7 +77,7 @@ public struct AutoSendProvisioner: DomainProvisioning {
             switch domain.verificationStatus {
             case .verified?: .verified
             case .unknown(let raw)? where raw.uppercased().contains("FAIL"): .failed
-            case .unknown(let raw)? where domain.verificationInProgress != true: .unknown(raw)
+            case .unknown(let raw)? where domain.verificationInProgress != true: DomainStatus(code: raw)
             default:
                 domain.verificationInProgress == true
                     ? .verifying : flags.contains(true) ? .partiallyVerified : .pending

@@ -74,7 +74,7 @@ public struct KrafterProvisioner: DomainProvisioning, VerificationRefreshing {
             case .verifying: .verifying
             case .verified: .verified
             case .failed: .failed
-            case .unknown(let raw): .unknown(raw)
+            case .unknown(let raw): DomainStatus(code: raw)
             }
         let records = domain.dnsRecords.map {
             $0.map { record in

@@ -72,7 +72,7 @@ public struct SendKitProvisioner: CreateOnlyProvisioning {
         case .partiallyVerified: .partiallyVerified
         case .failed: .failed
         case .temporaryFailure: .temporaryFailure
-        case .unknown(let raw): .unknown(raw)
+        case .unknown(let raw): DomainStatus(code: raw)
         }
     }
 

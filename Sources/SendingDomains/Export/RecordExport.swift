@@ -13,21 +13,39 @@ import Foundation
 /// ```
 public enum RecordExport {
     /// The export formats.
-    public enum Format: String, Sendable, CaseIterable {
+    ///
+    /// Extensible, as `SendingDomainsError.Kind` is: a later version may add formats, so give a
+    /// `switch` over it a `default:`.
+    public struct Format: RawRepresentable, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+        /// The format's name, as `domains records --format` takes it.
+        public let rawValue: String
+
+        /// A format by name; ``RecordExport/render(_:as:origin:)`` renders a name this version
+        /// does not know as a table.
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
         /// ``RecordExport/table(_:)``.
-        case table
+        public static let table = Format(rawValue: "table")
         /// ``RecordExport/zoneFile(_:origin:defaultTTL:)``.
-        case zone
+        public static let zone = Format(rawValue: "zone")
         /// ``RecordExport/json(_:)``.
-        case json
+        public static let json = Format(rawValue: "json")
+
+        /// The formats this version renders.
+        public static let allCases: [Format] = [.table, .zone, .json]
+
+        /// The name.
+        public var description: String { rawValue }
     }
 
     /// The records in `format`.
     public static func render(_ records: [DNSRecord], as format: Format, origin: String) -> String {
         switch format {
-        case .table: table(records)
         case .zone: zoneFile(records, origin: origin)
         case .json: json(records)
+        default: table(records)
         }
     }
 
@@ -173,8 +191,8 @@ public enum RecordExport {
         public func record(domain: String) -> DNSRecord {
             DNSRecord(
                 type: DNSRecordType(rawValue: type), name: name, domain: domain, value: value, priority: priority,
-                ttl: ttl.map(RecordTTL.seconds) ?? .automatic, purpose: RecordPurpose(rawValue: purpose) ?? .other,
-                required: required, status: status.flatMap(RecordStatus.init(rawValue:)))
+                ttl: ttl.map(RecordTTL.seconds) ?? .automatic, purpose: RecordPurpose(rawValue: purpose),
+                required: required, status: status.map(RecordStatus.init(rawValue:)))
         }
     }
 

@@ -76,25 +76,41 @@ public struct DNSRecord: Sendable, Hashable, Codable {
 }
 
 /// What a record is for.
-public enum RecordPurpose: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
-    /// Proves domain ownership (AutoSend `_autosend-verify`, Krafter `_amazonses`).
-    case ownershipVerification = "ownership"
-    /// DKIM signing key.
-    case dkim
-    /// SPF sender policy.
-    case spf
-    /// The return-path / MAIL FROM host (its MX or CNAME).
-    case returnPath = "return-path"
-    /// DMARC policy.
-    case dmarc
-    /// Click and open tracking host.
-    case tracking
-    /// Inbound mail (MX).
-    case inbound
-    /// Anything else the provider lists.
-    case other
+///
+/// An extensible set of names, as `SendingDomainsError.Kind` is: a later version may add
+/// purposes without breaking a `switch` over the ones you handle (give it a `default:`).
+public struct RecordPurpose: RawRepresentable, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    /// The purpose's code, e.g. `"dkim"` or `"return-path"`: what the JSON exports carry.
+    public let rawValue: String
 
-    /// The purpose in words.
+    /// A purpose by code; codes this version does not know are kept as they are.
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    /// Proves domain ownership (AutoSend `_autosend-verify`, Krafter `_amazonses`).
+    public static let ownershipVerification = RecordPurpose(rawValue: "ownership")
+    /// DKIM signing key.
+    public static let dkim = RecordPurpose(rawValue: "dkim")
+    /// SPF sender policy.
+    public static let spf = RecordPurpose(rawValue: "spf")
+    /// The return-path / MAIL FROM host (its MX or CNAME).
+    public static let returnPath = RecordPurpose(rawValue: "return-path")
+    /// DMARC policy.
+    public static let dmarc = RecordPurpose(rawValue: "dmarc")
+    /// Click and open tracking host.
+    public static let tracking = RecordPurpose(rawValue: "tracking")
+    /// Inbound mail (MX).
+    public static let inbound = RecordPurpose(rawValue: "inbound")
+    /// Anything else the provider lists.
+    public static let other = RecordPurpose(rawValue: "other")
+
+    /// The purposes this version knows.
+    public static let allCases: [RecordPurpose] = [
+        .ownershipVerification, .dkim, .spf, .returnPath, .dmarc, .tracking, .inbound, .other,
+    ]
+
+    /// The purpose in words (its code for a purpose this version does not know).
     public var description: String {
         switch self {
         case .ownershipVerification: "ownership verification"
@@ -102,15 +118,13 @@ public enum RecordPurpose: String, Sendable, Hashable, Codable, CaseIterable, Cu
         case .spf: "SPF"
         case .returnPath: "return path"
         case .dmarc: "DMARC"
-        case .tracking: "tracking"
-        case .inbound: "inbound"
-        case .other: "other"
+        default: rawValue
         }
     }
 
     /// The purpose a record's shape suggests, for providers that do not label records:
     /// `_domainkey` → DKIM, `_dmarc` → DMARC, `v=spf1` → SPF, MX → return path, otherwise `other`.
-    public static func infer(type: DNSRecordType, name: String, value: String) -> RecordPurpose {
+    package static func infer(type: DNSRecordType, name: String, value: String) -> RecordPurpose {
         let name = name.lowercased()
         if name.contains("._domainkey") || name.hasPrefix("_domainkey") { return .dkim }
         if name.hasPrefix("_dmarc") { return .dmarc }
@@ -122,6 +136,9 @@ public enum RecordPurpose: String, Sendable, Hashable, Codable, CaseIterable, Cu
 }
 
 /// A record's TTL.
+///
+/// Frozen: a TTL is the DNS host's default or a number of seconds, and no other form will be
+/// added, so a `switch` over it may be exhaustive.
 public enum RecordTTL: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Whatever the DNS host's default is (Krafter's `"Auto"`, and providers that give none).
     case automatic
@@ -138,13 +155,24 @@ public enum RecordTTL: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 /// Whether the provider has seen a record in DNS.
-public enum RecordStatus: String, Sendable, Hashable, Codable, CustomStringConvertible {
+///
+/// An extensible set of names, as `SendingDomainsError.Kind` is: give a `switch` over it a
+/// `default:`.
+public struct RecordStatus: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The status's code, e.g. `"verified"`.
+    public let rawValue: String
+
+    /// A status by code; codes this version does not know are kept as they are.
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
     /// Seen and correct.
-    case verified
+    public static let verified = RecordStatus(rawValue: "verified")
     /// Not seen yet.
-    case pending
+    public static let pending = RecordStatus(rawValue: "pending")
     /// Seen and wrong, or the check failed.
-    case failed
+    public static let failed = RecordStatus(rawValue: "failed")
 
     /// The raw value.
     public var description: String { rawValue }

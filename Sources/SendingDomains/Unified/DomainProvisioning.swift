@@ -79,39 +79,76 @@ public protocol DomainProvisioning: Sendable {
 }
 
 /// An operation of ``DomainProvisioning``.
-public enum DomainOperation: String, Sendable, Hashable, CaseIterable, Codable {
+///
+/// An extensible set of names, as `SendingDomainsError.Kind` is: a later version may add
+/// operations without breaking a `switch` over the ones you handle (give it a `default:`).
+public struct DomainOperation: RawRepresentable, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    /// The operation's name, e.g. `"create"`: stable, and what the capability JSON carries.
+    public let rawValue: String
+
+    /// An operation by name; names this version does not know are kept as they are.
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
     /// ``DomainProvisioning/createDomain(_:)``.
-    case create
+    public static let create = DomainOperation(rawValue: "create")
     /// ``DomainProvisioning/getDomain(id:)``.
-    case get
+    public static let get = DomainOperation(rawValue: "get")
     /// ``DomainProvisioning/listDomains()``.
-    case list
+    public static let list = DomainOperation(rawValue: "list")
     /// ``DomainProvisioning/verifyDomain(id:)`` and waiting for verification.
-    case verify
+    public static let verify = DomainOperation(rawValue: "verify")
     /// ``DomainProvisioning/deleteDomain(id:)``.
-    case delete
+    public static let delete = DomainOperation(rawValue: "delete")
     /// ``DomainProvisioning/findDomain(named:)``.
-    case find
+    public static let find = DomainOperation(rawValue: "find")
+
+    /// The operations this version knows.
+    public static let allCases: [DomainOperation] = [.create, .get, .list, .verify, .delete, .find]
+
+    /// The name.
+    public var description: String { rawValue }
 }
 
 /// An option of ``DomainRequest``.
-public enum DomainOption: String, Sendable, Hashable, CaseIterable, Codable {
+///
+/// An extensible set of names, as `SendingDomainsError.Kind` is: a later version may add
+/// options without breaking a `switch` over the ones you handle (give it a `default:`).
+public struct DomainOption: RawRepresentable, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    /// The option's name, e.g. `"region"`.
+    public let rawValue: String
+
+    /// An option by name; names this version does not know are kept as they are.
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
     /// ``DomainRequest/region``.
-    case region
+    public static let region = DomainOption(rawValue: "region")
     /// ``DomainRequest/senderAddress``.
-    case senderAddress
+    public static let senderAddress = DomainOption(rawValue: "senderAddress")
     /// ``DomainRequest/replyTo``.
-    case replyTo
+    public static let replyTo = DomainOption(rawValue: "replyTo")
     /// ``DomainRequest/returnPathSubdomain``.
-    case returnPathSubdomain
+    public static let returnPathSubdomain = DomainOption(rawValue: "returnPathSubdomain")
     /// ``DomainRequest/trackingSubdomain``.
-    case trackingSubdomain
+    public static let trackingSubdomain = DomainOption(rawValue: "trackingSubdomain")
     /// ``DomainRequest/openTracking``.
-    case openTracking
+    public static let openTracking = DomainOption(rawValue: "openTracking")
     /// ``DomainRequest/clickTracking``.
-    case clickTracking
+    public static let clickTracking = DomainOption(rawValue: "clickTracking")
     /// ``DomainRequest/inbound``.
-    case inbound
+    public static let inbound = DomainOption(rawValue: "inbound")
+
+    /// The options this version knows.
+    public static let allCases: [DomainOption] = [
+        .region, .senderAddress, .replyTo, .returnPathSubdomain, .trackingSubdomain, .openTracking, .clickTracking,
+        .inbound,
+    ]
+
+    /// The name.
+    public var description: String { rawValue }
 }
 
 /// What a provider supports: the capability matrix in `Docs/ChoosingAProvider.md`.

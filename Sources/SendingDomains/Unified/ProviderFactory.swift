@@ -6,29 +6,58 @@ import Foundation
 import KrafterClient
 import SendKitClient
 
-/// Credentials for one provider: the case names the provider, so a client can only be given the
-/// credentials its provider takes.
-public enum ProviderCredentials: Sendable, Hashable {
-    /// SendKit: a bearer API key.
-    case sendKit(apiKey: Secret)
-    /// AutoSend: a bearer API key.
-    case autoSend(apiKey: Secret)
-    /// Krafter: a bearer API key (`kr_live_…`).
-    case krafter(apiKey: Secret)
-    /// Cllavio: the access and secret tokens.
-    case cllavio(accessToken: Secret, secretToken: Secret)
-    /// AhaSend: an API key and the account id.
-    case ahaSend(apiKey: Secret, accountID: String)
+/// Credentials for one provider: made by the provider's static member, so a client can only be
+/// given the credentials its provider takes.
+///
+/// ```swift
+/// let credentials = ProviderCredentials.ahaSend(apiKey: Secret("aha-key"), accountID: "00000000-0000-4000-8000-000000000001")
+/// print(credentials.provider)  // ahasend
+/// ```
+///
+/// A struct rather than an enum with a case per provider, so that a provider added later breaks
+/// no `switch`.
+public struct ProviderCredentials: Sendable, Hashable {
+    enum Storage: Sendable, Hashable {
+        case sendKit(apiKey: Secret)
+        case autoSend(apiKey: Secret)
+        case krafter(apiKey: Secret)
+        case cllavio(accessToken: Secret, secretToken: Secret)
+        case ahaSend(apiKey: Secret, accountID: String)
+    }
+
+    let storage: Storage
 
     /// The provider these credentials are for.
-    public var provider: ProviderID {
-        switch self {
-        case .sendKit: .sendKit
-        case .autoSend: .autoSend
-        case .krafter: .krafter
-        case .cllavio: .cllavio
-        case .ahaSend: .ahaSend
-        }
+    public let provider: ProviderID
+
+    private init(_ storage: Storage, provider: ProviderID) {
+        self.storage = storage
+        self.provider = provider
+    }
+
+    /// SendKit: a bearer API key.
+    public static func sendKit(apiKey: Secret) -> ProviderCredentials {
+        ProviderCredentials(.sendKit(apiKey: apiKey), provider: .sendKit)
+    }
+
+    /// AutoSend: a bearer API key.
+    public static func autoSend(apiKey: Secret) -> ProviderCredentials {
+        ProviderCredentials(.autoSend(apiKey: apiKey), provider: .autoSend)
+    }
+
+    /// Krafter: a bearer API key (`kr_live_…`).
+    public static func krafter(apiKey: Secret) -> ProviderCredentials {
+        ProviderCredentials(.krafter(apiKey: apiKey), provider: .krafter)
+    }
+
+    /// Cllavio: the access and secret tokens.
+    public static func cllavio(accessToken: Secret, secretToken: Secret) -> ProviderCredentials {
+        ProviderCredentials(.cllavio(accessToken: accessToken, secretToken: secretToken), provider: .cllavio)
+    }
+
+    /// AhaSend: an API key and the account id.
+    public static func ahaSend(apiKey: Secret, accountID: String) -> ProviderCredentials {
+        ProviderCredentials(.ahaSend(apiKey: apiKey, accountID: accountID), provider: .ahaSend)
     }
 }
 
@@ -58,7 +87,7 @@ public enum ProviderFactory {
     public static func make(
         _ credentials: ProviderCredentials, options: ClientOptions = ClientOptions()
     ) -> any DomainProvisioning {
-        switch credentials {
+        switch credentials.storage {
         case .sendKit(let key): SendKitProvisioner(SendKit.Client(apiKey: key, options: options))
         case .autoSend(let key): AutoSendProvisioner(AutoSend.Client(apiKey: key, options: options))
         case .krafter(let key): KrafterProvisioner(Krafter.Client(apiKey: key, options: options))

@@ -57,22 +57,68 @@ public struct SendingDomain: Sendable, Hashable {
 
 /// A provider's own domain model, for what the unified ``SendingDomain`` cannot say.
 ///
+/// One optional property per provider (set for ``provider``), rather than an enum with a case
+/// per provider, so that a provider added later breaks no `switch`.
+///
 /// ```swift
-/// if case .ahaSend(let raw) = domain.providerDomain {
+/// if let raw = domain.providerDomain.ahaSend {
 ///     print(raw.rotationReady ?? false)
 /// }
 /// ```
-public enum ProviderDomain: Sendable, Hashable {
+public struct ProviderDomain: Sendable, Hashable {
+    /// The provider whose model this is.
+    public let provider: ProviderID
+    /// The SendKit domain, when ``provider`` is SendKit.
+    public let sendKit: SendKit.Domain?
+    /// The AutoSend domain, when ``provider`` is AutoSend.
+    public let autoSend: AutoSend.Domain?
+    /// AutoSend's verify flags, when the domain came from verify.
+    public let autoSendVerification: AutoSend.VerificationResult?
+    /// The Krafter domain, when ``provider`` is Krafter.
+    public let krafter: Krafter.Domain?
+    /// Cllavio's generated records, when ``provider`` is Cllavio.
+    public let cllavio: Cllavio.GeneratedDomain?
+    /// The AhaSend domain, when ``provider`` is AhaSend.
+    public let ahaSend: AhaSend.Domain?
+
+    private init(
+        provider: ProviderID, sendKit: SendKit.Domain? = nil, autoSend: AutoSend.Domain? = nil,
+        autoSendVerification: AutoSend.VerificationResult? = nil, krafter: Krafter.Domain? = nil,
+        cllavio: Cllavio.GeneratedDomain? = nil, ahaSend: AhaSend.Domain? = nil
+    ) {
+        self.provider = provider
+        self.sendKit = sendKit
+        self.autoSend = autoSend
+        self.autoSendVerification = autoSendVerification
+        self.krafter = krafter
+        self.cllavio = cllavio
+        self.ahaSend = ahaSend
+    }
+
     /// A SendKit domain.
-    case sendKit(SendKit.Domain)
+    public static func sendKit(_ domain: SendKit.Domain) -> ProviderDomain {
+        ProviderDomain(provider: .sendKit, sendKit: domain)
+    }
+
     /// An AutoSend domain, with the verify flags when it came from verify.
-    case autoSend(AutoSend.Domain, verification: AutoSend.VerificationResult?)
+    public static func autoSend(_ domain: AutoSend.Domain, verification: AutoSend.VerificationResult?) -> ProviderDomain {
+        ProviderDomain(provider: .autoSend, autoSend: domain, autoSendVerification: verification)
+    }
+
     /// A Krafter domain.
-    case krafter(Krafter.Domain)
+    public static func krafter(_ domain: Krafter.Domain) -> ProviderDomain {
+        ProviderDomain(provider: .krafter, krafter: domain)
+    }
+
     /// Cllavio's generated records.
-    case cllavio(Cllavio.GeneratedDomain)
+    public static func cllavio(_ domain: Cllavio.GeneratedDomain) -> ProviderDomain {
+        ProviderDomain(provider: .cllavio, cllavio: domain)
+    }
+
     /// An AhaSend domain.
-    case ahaSend(AhaSend.Domain)
+    public static func ahaSend(_ domain: AhaSend.Domain) -> ProviderDomain {
+        ProviderDomain(provider: .ahaSend, ahaSend: domain)
+    }
 }
 
 /// A domain's verification status, unified.
@@ -84,71 +130,48 @@ public enum ProviderDomain: Sendable, Hashable {
 /// | Krafter | `status` |
 /// | Cllavio | none published: always pending after generate |
 /// | AhaSend | `dns_valid` and each record's `propagated` |
-public enum DomainStatus: Sendable, Hashable, CustomStringConvertible {
-    /// Records not (all) published yet.
-    case pending
-    /// A verification check is running.
-    case verifying
-    /// Verified: the domain can send.
-    case verified
-    /// Some required records are verified, others not yet.
-    case partiallyVerified
-    /// Verification failed.
-    case failed
-    /// A temporary failure; the provider will check again.
-    case temporaryFailure
-    /// A provider status this SDK does not know.
-    case unknown(String)
-
-    /// Whether waiting longer cannot change the outcome (verified or failed).
-    public var isTerminal: Bool {
-        switch self {
-        case .verified, .failed: true
-        default: false
-        }
-    }
-
-    /// The status in words, e.g. `partially verified`.
-    public var description: String {
-        switch self {
-        case .pending: "pending"
-        case .verifying: "verifying"
-        case .verified: "verified"
-        case .partiallyVerified: "partially verified"
-        case .failed: "failed"
-        case .temporaryFailure: "temporary failure"
-        case .unknown(let raw): "unknown (\(raw))"
-        }
-    }
-}
-
-extension DomainStatus {
+public struct DomainStatus: Sendable, Hashable, CustomStringConvertible {
     /// A stable code for the status, as the `domains` command's JSON and ``WatchSnapshot`` write
     /// it: `pending`, `verifying`, `verified`, `partially_verified`, `failed`,
-    /// `temporary_failure`, or a provider's own status.
-    public var code: String {
-        switch self {
-        case .pending: "pending"
-        case .verifying: "verifying"
-        case .verified: "verified"
-        case .partiallyVerified: "partially_verified"
-        case .failed: "failed"
-        case .temporaryFailure: "temporary_failure"
-        case .unknown(let raw): raw
-        }
+    /// `temporary_failure`, or a provider's own status this SDK does not know.
+    public let code: String
+
+    /// The status with code `code`; a code this version does not know is kept as it is (a
+    /// provider's own status).
+    public init(code: String) {
+        self.code = code
     }
 
-    /// The status with code `code`.
-    public init(code: String) {
-        self =
-            switch code {
-            case "pending": .pending
-            case "verifying": .verifying
-            case "verified": .verified
-            case "partially_verified": .partiallyVerified
-            case "failed": .failed
-            case "temporary_failure": .temporaryFailure
-            default: .unknown(code)
-            }
+    /// Records not (all) published yet.
+    public static let pending = DomainStatus(code: "pending")
+    /// A verification check is running.
+    public static let verifying = DomainStatus(code: "verifying")
+    /// Verified: the domain can send.
+    public static let verified = DomainStatus(code: "verified")
+    /// Some required records are verified, others not yet.
+    public static let partiallyVerified = DomainStatus(code: "partially_verified")
+    /// Verification failed.
+    public static let failed = DomainStatus(code: "failed")
+    /// A temporary failure; the provider will check again.
+    public static let temporaryFailure = DomainStatus(code: "temporary_failure")
+
+    /// The statuses this version knows.
+    public static let known: [DomainStatus] = [
+        .pending, .verifying, .verified, .partiallyVerified, .failed, .temporaryFailure,
+    ]
+
+    /// Whether the status is one this version knows (else a provider's own, kept in ``code``).
+    public var isKnown: Bool { Self.known.contains(self) }
+
+    /// Whether waiting longer cannot change the outcome (verified or failed).
+    public var isTerminal: Bool { self == .verified || self == .failed }
+
+    /// The status in words, e.g. `partially verified`; `unknown (<code>)` for a provider's own.
+    public var description: String {
+        switch self {
+        case .partiallyVerified: "partially verified"
+        case .temporaryFailure: "temporary failure"
+        default: isKnown ? code : "unknown (\(code))"
+        }
     }
 }

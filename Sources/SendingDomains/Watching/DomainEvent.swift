@@ -7,36 +7,123 @@ import Foundation
 ///
 /// ```swift
 /// func handle(_ event: DomainEvent) {
-///     switch event.change {
+///     let change = event.change
+///     switch change.kind {
 ///     case .verified: print("\(event.domainName) can send")
 ///     case .failed, .dnsError: print("\(event.domainName) needs its DNS fixed")
-///     case .statusChanged(let from, let to): print("\(event.domainName): \(from.map { "\($0)" } ?? "?") → \(to)")
-///     case .recordChanged(let change): print(change.record.name, change.from ?? "?", "→", change.to)
-///     case .checkFailed(let error): print("cannot check \(event.domainID): \(error.kind)")
+///     case .statusChanged: print("\(event.domainName): \(change.from.map { "\($0)" } ?? "?") → \(change.to.map { "\($0)" } ?? "?")")
+///     case .recordChanged: if let record = change.record { print(record.record.name, record.from ?? "?", "→", record.to) }
+///     case .checkFailed: print("cannot check \(event.domainID): \(change.error?.kind.rawValue ?? "?")")
 ///     case .checkRecovered: print("checking \(event.domainID) works again")
+///     default: print("\(event.domainName): \(change)")
 ///     }
 /// }
 /// ```
 public struct DomainEvent: Sendable, Hashable {
-    /// What changed.
-    public enum Change: Sendable, Hashable {
-        /// The domain became verified: it can send.
-        case verified
+    /// What changed: a ``Kind`` and the details that kind carries.
+    ///
+    /// Extensible, as `SendingDomainsError.Kind` is: a later version may add kinds of change
+    /// without breaking a `switch` over ``kind`` (give it a `default:`). Make one with the
+    /// static members (`.verified`, `.statusChanged(from:to:)`, …).
+    public struct Change: Sendable, Hashable, CustomStringConvertible {
+        /// The kind of change.
+        public struct Kind: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+            /// The kind's name, e.g. `"statusChanged"`: stable, and what the `domains` CLI's JSON
+            /// events carry as `change`.
+            public let rawValue: String
+
+            /// A kind by name; names this version does not know are kept as they are.
+            public init(rawValue: String) {
+                self.rawValue = rawValue
+            }
+
+            /// The domain became verified: it can send.
+            public static let verified = Kind(rawValue: "verified")
+            /// Verification failed, or a verified domain stopped passing.
+            public static let failed = Kind(rawValue: "failed")
+            /// Another status change (`pending` → `verifying`, …): see ``Change/from`` and
+            /// ``Change/to``.
+            public static let statusChanged = Kind(rawValue: "statusChanged")
+            /// A record's state changed, as the provider reports it per record or as the DNS
+            /// preflight sees it: see ``Change/record``.
+            public static let recordChanged = Kind(rawValue: "recordChanged")
+            /// The provider reported DNS problems that will stop sending (AhaSend's
+            /// `domain.dns_error` webhook): see ``Change/dnsErrorReport``.
+            public static let dnsError = Kind(rawValue: "dnsError")
+            /// The watcher could not check the domain (a revoked key, a provider outage after the
+            /// retries, a check past its deadline): reported once per outage, with the first
+            /// error in ``Change/error``.
+            public static let checkFailed = Kind(rawValue: "checkFailed")
+            /// A check worked again after a ``checkFailed``.
+            public static let checkRecovered = Kind(rawValue: "checkRecovered")
+
+            /// The name.
+            public var description: String { rawValue }
+        }
+
+        /// The kind of change.
+        public var kind: Kind
+        /// For ``Kind/statusChanged``: the status before, `nil` when unknown.
+        public var from: DomainStatus?
+        /// For ``Kind/statusChanged``: the status now.
+        public var to: DomainStatus?
+        /// For ``Kind/recordChanged``: the record and its states.
+        public var record: RecordChange?
+        /// For ``Kind/dnsError``: what the provider's report says.
+        public var dnsErrorReport: DNSErrorReport?
+        /// For ``Kind/checkFailed``: the first error of the outage.
+        public var error: SendingDomainsError?
+
+        /// A change of `kind` with the details it carries.
+        public init(
+            kind: Kind, from: DomainStatus? = nil, to: DomainStatus? = nil, record: RecordChange? = nil,
+            dnsErrorReport: DNSErrorReport? = nil, error: SendingDomainsError? = nil
+        ) {
+            self.kind = kind
+            self.from = from
+            self.to = to
+            self.record = record
+            self.dnsErrorReport = dnsErrorReport
+            self.error = error
+        }
+
+        /// The domain became verified.
+        public static let verified = Change(kind: .verified)
         /// Verification failed, or a verified domain stopped passing.
-        case failed
-        /// Another status change (`pending` → `verifying`, …); `from` is `nil` when unknown.
-        case statusChanged(from: DomainStatus?, to: DomainStatus)
-        /// A record's state changed, as the provider reports it per record or as the DNS
-        /// preflight sees it.
-        case recordChanged(RecordChange)
-        /// The provider reported DNS problems that will stop sending (AhaSend's
-        /// `domain.dns_error` webhook).
-        case dnsError(DNSErrorReport)
-        /// The watcher could not check the domain (a revoked key, a provider outage after the
-        /// retries, a check past its deadline): reported once per outage, with the first error.
-        case checkFailed(SendingDomainsError)
-        /// A check worked again after ``checkFailed(_:)``.
-        case checkRecovered
+        public static let failed = Change(kind: .failed)
+        /// A check worked again after a failed one.
+        public static let checkRecovered = Change(kind: .checkRecovered)
+
+        /// Another status change; `from` is `nil` when unknown.
+        public static func statusChanged(from: DomainStatus?, to: DomainStatus) -> Change {
+            Change(kind: .statusChanged, from: from, to: to)
+        }
+
+        /// A record's state changed.
+        public static func recordChanged(_ change: RecordChange) -> Change {
+            Change(kind: .recordChanged, record: change)
+        }
+
+        /// The provider reported DNS problems.
+        public static func dnsError(_ report: DNSErrorReport) -> Change {
+            Change(kind: .dnsError, dnsErrorReport: report)
+        }
+
+        /// The watcher could not check the domain.
+        public static func checkFailed(_ error: SendingDomainsError) -> Change {
+            Change(kind: .checkFailed, error: error)
+        }
+
+        /// The kind, with its details: `statusChanged(pending → verifying)`.
+        public var description: String {
+            switch kind {
+            case .statusChanged: "statusChanged(\(from.map(\.description) ?? "?") → \(to?.description ?? "?"))"
+            case .recordChanged:
+                "recordChanged(\(record?.record.name ?? "?"): \(record?.from ?? "?") → \(record?.to ?? "?"))"
+            case .checkFailed: "checkFailed(\(error?.kind.rawValue ?? "?"))"
+            default: kind.rawValue
+            }
+        }
     }
 
     /// The event's id, to drop repeats: the same change has the same id whoever reports it
@@ -97,11 +184,24 @@ public struct DomainEvent: Sendable, Hashable {
 /// A record whose state changed.
 public struct RecordChange: Sendable, Hashable {
     /// Who saw the change.
-    public enum Source: String, Sendable, Hashable, Codable {
+    ///
+    /// Extensible, as `SendingDomainsError.Kind` is: give a `switch` over it a `default:`.
+    public struct Source: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        /// The source's name, e.g. `"dns"`.
+        public let rawValue: String
+
+        /// A source by name; names this version does not know are kept as they are.
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
         /// The provider's per-record status (`verified`, `pending`, `failed`).
-        case provider
-        /// The DNS preflight's state (`ok`, `missing`, `mismatch`, `merge`, `conflict`).
-        case dns
+        public static let provider = Source(rawValue: "provider")
+        /// The DNS preflight's state (`ok`, `missing`, `mismatch`, `merge`, `conflict`, `unknown`).
+        public static let dns = Source(rawValue: "dns")
+
+        /// The name.
+        public var description: String { rawValue }
     }
 
     /// The record.

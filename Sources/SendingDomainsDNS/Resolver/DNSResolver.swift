@@ -76,6 +76,9 @@ public struct DNSAnswer: Hashable, Sendable {
 /// Names are asked as given, lower-cased; there is no search-domain expansion.
 public struct DNSResolver: DNSLookup {
     /// Where queries go.
+    ///
+    /// Frozen: servers over UDP/TCP, or DNS over HTTPS; another protocol would be another
+    /// ``DNSLookup``, not a case here.
     public enum Upstream: Sendable {
         /// These servers, in order, over UDP (TCP on truncation).
         case servers([DNSServer])

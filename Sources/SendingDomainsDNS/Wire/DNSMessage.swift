@@ -39,6 +39,9 @@ public struct DNSResponseCode: RawRepresentable, Hashable, Sendable, CustomStrin
 }
 
 /// The data of a resource record, parsed for the types a record check reads.
+///
+/// Frozen: the shapes a record check reads, and ``other(_:)`` for every other type; a type
+/// parsed later is read from `other`'s bytes by a new property, never added as a case.
 public enum DNSRecordData: Hashable, Sendable {
     /// An IPv4 (`A`) or IPv6 (`AAAA`) address, in its text form.
     case address(String)

@@ -7,6 +7,9 @@ import FoundationNetworking
 #endif
 
 /// A failure a simulator injects into its next calls, for testing how your code copes.
+///
+/// An input: you make one and the simulator consumes it. Later versions may add faults, so
+/// do not `switch` over it exhaustively.
 public enum SimulatedFault: Sendable, Hashable, Codable {
     /// Answer with this status and the provider's own error body for it.
     case status(Int)
