@@ -672,7 +672,7 @@ enum Parser {
         if !needsArgument && invocation.argument != nil {
             throw UsageError(message: "list takes no argument", help: help())
         }
-        if command != .create && !invocation.request.setOptions.isEmpty {
+        if command != .create && !invocation.request.specifiedOptions.isEmpty {
             throw UsageError(message: "create options apply only to create", help: help())
         }
         return invocation

@@ -33,6 +33,10 @@
     public static let findDomain = OperationName(rawValue: "findDomain")
     /// Waits until a domain is verified (the unified API).
     public static let waitUntilVerified = OperationName(rawValue: "waitUntilVerified")
+    /// Asks DNS one question (the DNS client).
+    public static let dnsQuery = OperationName(rawValue: "dnsQuery")
+    /// Checks a domain's records in DNS (the preflight).
+    public static let dnsPreflight = OperationName(rawValue: "dnsPreflight")
 
     /// The name.
     public var description: String { rawValue }

@@ -36,7 +36,7 @@ public struct AhaSendProvisioner: DomainProvisioning {
                 name: request.name, trackingSubdomain: request.trackingSubdomain,
                 returnPathSubdomain: request.returnPathSubdomain),
             idempotencyKey: request.idempotencyKey)
-        return Self.normalize(domain)
+        return SendingDomain(domain)
     }
 
     /// `GET …/domains/{domain}` with the normalised name: AhaSend reads a domain by its name.
@@ -46,20 +46,20 @@ public struct AhaSendProvisioner: DomainProvisioning {
 
     /// `GET …/domains/{domain}`; `id` is the domain name.
     public func getDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        Self.normalize(try await client.getDomain(id: id))
+        SendingDomain(try await client.getDomain(id: id))
     }
 
     /// `GET …/domains`, cursor page by cursor page.
     public func listDomains() -> DomainList {
         DomainList(maximumPages: client.api.options.maximumPages) { cursor throws(SendingDomainsError) in
             let page = try await client.listDomains(.init(after: cursor))
-            return (page.data.map { Self.normalize($0) }, page.pagination.hasMore ? page.pagination.nextCursor : nil)
+            return (page.data.map { SendingDomain($0) }, page.pagination.hasMore ? page.pagination.nextCursor : nil)
         }
     }
 
     /// `POST …/domains/{domain}/check-dns` (cached by AhaSend for 60 s).
     public func verifyDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        Self.normalize(try await client.verifyDomain(id: id))
+        SendingDomain(try await client.verifyDomain(id: id))
     }
 
     /// `DELETE …/domains/{domain}`.
@@ -67,10 +67,7 @@ public struct AhaSendProvisioner: DomainProvisioning {
         try await client.deleteDomain(id: id)
     }
 
-    /// Maps AhaSend's model: `dns_valid` → verified; otherwise partially verified when some
-    /// required record has propagated, else pending. Purposes come from the record's label and
-    /// host (`_domainkey` → DKIM, the return-path and tracking subdomains, `_dmarc`, `v=spf1`).
-    public static func normalize(_ domain: AhaSend.Domain) -> SendingDomain {
+    static func converting(_ domain: AhaSend.Domain) -> SendingDomain {
         let required = domain.dnsRecords.filter(\.required)
         let status: DomainStatus =
             domain.dnsValid
@@ -101,5 +98,22 @@ public struct AhaSendProvisioner: DomainProvisioning {
             id: domain.name, name: domain.name, provider: .ahaSend, status: status, records: records,
             createdAt: domain.createdAt, updatedAt: domain.updatedAt, lastCheckedAt: domain.lastDNSCheckAt,
             providerDomain: .ahaSend(domain))
+    }
+}
+
+extension SendingDomain {
+    /// Maps AhaSend's model: `dns_valid` → verified; otherwise partially verified when some
+    /// required record has propagated, else pending. Purposes come from the record's label and
+    /// host (`_domainkey` → DKIM, the return-path and tracking subdomains, `_dmarc`, `v=spf1`).
+    public init(_ domain: AhaSend.Domain) {
+        self = AhaSendProvisioner.converting(domain)
+    }
+}
+
+extension AhaSendProvisioner {
+    /// The unified domain for AhaSend's model.
+    @available(*, deprecated, renamed: "SendingDomain.init(_:)")
+    public static func normalize(_ domain: AhaSend.Domain) -> SendingDomain {
+        SendingDomain(domain)
     }
 }

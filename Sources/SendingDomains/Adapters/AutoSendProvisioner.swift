@@ -28,18 +28,18 @@ public struct AutoSendProvisioner: DomainProvisioning {
         try client.api.run(.createDomain) { () throws(SendingDomainsError) in
             try request.check(against: capabilities, provider: provider)
         }
-        return Self.normalize(try await client.createDomain(.init(name: request.name, regionKey: request.region)))
+        return SendingDomain(try await client.createDomain(.init(name: request.name, regionKey: request.region)))
     }
 
     /// `GET /domains/{domainId}`.
     public func getDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        Self.normalize(try await client.getDomain(id: id))
+        SendingDomain(try await client.getDomain(id: id))
     }
 
     /// `GET /domains`, one page.
     public func listDomains() -> DomainList {
         DomainList { _ throws(SendingDomainsError) in
-            (try await client.listDomains().map { Self.normalize($0) }, nil)
+            (try await client.listDomains().map { SendingDomain($0) }, nil)
         }
     }
 
@@ -57,7 +57,7 @@ public struct AutoSendProvisioner: DomainProvisioning {
         domain.dkimEnabled = result.dkimEnabled ?? domain.dkimEnabled
         domain.mailFromEnabled = result.mailFromEnabled ?? domain.mailFromEnabled
         domain.dmarcEnabled = result.dmarcEnabled ?? domain.dmarcEnabled
-        return Self.normalize(domain, verification: result)
+        return SendingDomain(domain, verification: result)
     }
 
     /// `DELETE /domains/{domainId}`.
@@ -65,11 +65,7 @@ public struct AutoSendProvisioner: DomainProvisioning {
         try await client.deleteDomain(id: id)
     }
 
-    /// Maps AutoSend's model: `VERIFIED` → verified; a running verification → verifying; some of
-    /// ownership, DKIM, MAIL FROM verified → partially verified; otherwise pending. The keyed
-    /// records become ownership, DKIM, return path (MX), SPF and DMARC (optional) records, each
-    /// with a status from the matching flag.
-    public static func normalize(
+    static func converting(
         _ domain: AutoSend.Domain, verification: AutoSend.VerificationResult? = nil
     ) -> SendingDomain {
         let flags = [domain.ownershipVerified, domain.dkimEnabled, domain.mailFromEnabled].map { $0 ?? false }
@@ -106,5 +102,25 @@ public struct AutoSendProvisioner: DomainProvisioning {
             records: sets == nil ? nil : records,
             createdAt: domain.createdAt, verifiedAt: domain.verifiedAt, lastCheckedAt: domain.lastCheckedAt,
             providerDomain: .autoSend(domain, verification: verification))
+    }
+}
+
+extension SendingDomain {
+    /// Maps AutoSend's model: `VERIFIED` → verified; a running verification → verifying; some of
+    /// ownership, DKIM, MAIL FROM verified → partially verified; otherwise pending. The keyed
+    /// records become ownership, DKIM, return path (MX), SPF and DMARC (optional) records, each
+    /// with a status from the matching flag.
+    public init(_ domain: AutoSend.Domain, verification: AutoSend.VerificationResult? = nil) {
+        self = AutoSendProvisioner.converting(domain, verification: verification)
+    }
+}
+
+extension AutoSendProvisioner {
+    /// The unified domain for AutoSend's model.
+    @available(*, deprecated, renamed: "SendingDomain.init(_:verification:)")
+    public static func normalize(_ domain: AutoSend.Domain, verification: AutoSend.VerificationResult? = nil)
+        -> SendingDomain
+    {
+        SendingDomain(domain, verification: verification)
     }
 }

@@ -41,13 +41,10 @@ public struct CllavioProvisioner: CreateOnlyProvisioning {
             }
             return sender
         }
-        return Self.normalize(try await client.generateDomain(generate))
+        return SendingDomain(try await client.generateDomain(generate))
     }
 
-    /// Maps Cllavio's flat map: every entry is a required TXT record; `SPF` at the apex,
-    /// `_dmarc` under the domain, the DKIM key at its full name. The id is the domain name and
-    /// the status is pending (Cllavio reports none).
-    public static func normalize(_ generated: Cllavio.GeneratedDomain) -> SendingDomain {
+    static func converting(_ generated: Cllavio.GeneratedDomain) -> SendingDomain {
         let records = generated.records.map { record in
             let purpose: RecordPurpose =
                 switch record.role {
@@ -62,5 +59,22 @@ public struct CllavioProvisioner: CreateOnlyProvisioning {
         return SendingDomain(
             id: generated.name, name: generated.name, provider: .cllavio, status: .pending, records: records,
             providerDomain: .cllavio(generated))
+    }
+}
+
+extension SendingDomain {
+    /// Maps Cllavio's flat map: every entry is a required TXT record; `SPF` at the apex,
+    /// `_dmarc` under the domain, the DKIM key at its full name. The id is the domain name and
+    /// the status is pending (Cllavio reports none).
+    public init(_ generated: Cllavio.GeneratedDomain) {
+        self = CllavioProvisioner.converting(generated)
+    }
+}
+
+extension CllavioProvisioner {
+    /// The unified domain for Cllavio's model.
+    @available(*, deprecated, renamed: "SendingDomain.init(_:)")
+    public static func normalize(_ generated: Cllavio.GeneratedDomain) -> SendingDomain {
+        SendingDomain(generated)
     }
 }

@@ -3,7 +3,7 @@
 
 /// ``DomainProvisioning`` over `KrafterClient`: every operation; `returnPathSubdomain` maps to
 /// `return_path`.
-public struct KrafterProvisioner: DomainProvisioning, VerificationRefreshing {
+public struct KrafterProvisioner: DomainProvisioning {
     /// The provider client.
     public let client: Krafter.Client
 
@@ -29,26 +29,26 @@ public struct KrafterProvisioner: DomainProvisioning, VerificationRefreshing {
         try client.api.run(.createDomain) { () throws(SendingDomainsError) in
             try request.check(against: capabilities, provider: provider)
         }
-        return Self.normalize(
+        return SendingDomain(
             try await client.createDomain(.init(name: request.name, returnPath: request.returnPathSubdomain)))
     }
 
     /// `GET /domains/:id`, with the full record list.
     public func getDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        Self.normalize(try await client.getDomain(id: id))
+        SendingDomain(try await client.getDomain(id: id))
     }
 
     /// `GET /domains`, one page, without records (call get for them).
     public func listDomains() -> DomainList {
         DomainList { _ throws(SendingDomainsError) in
-            (try await client.listDomains().map { Self.normalize($0) }, nil)
+            (try await client.listDomains().map { SendingDomain($0) }, nil)
         }
     }
 
     /// `POST /domains/:id/verify`: enqueues a check; the result is usually `verifying`, without
     /// records.
     public func verifyDomain(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        Self.normalize(try await client.verifyDomain(id: id))
+        SendingDomain(try await client.verifyDomain(id: id))
     }
 
     /// `DELETE /domains/:id`.
@@ -58,16 +58,15 @@ public struct KrafterProvisioner: DomainProvisioning, VerificationRefreshing {
 
     /// Get, and a new verify when the domain went back to pending (Krafter checks DNS in a
     /// background job that verify enqueues).
-    func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain {
+    ///
+    /// - Throws: `SendingDomainsError` from the get or the verify.
+    public func checkVerification(id: String) async throws(SendingDomainsError) -> SendingDomain {
         let current = try await getDomain(id: id)
         if current.status == .pending { return try await verifyDomain(id: id) }
         return current
     }
 
-    /// Maps Krafter's model: statuses one to one; categories and names give each record's
-    /// purpose (verification → ownership, `_domainkey` → DKIM, MX → return path, `v=spf1` →
-    /// SPF, `_dmarc` → DMARC); `ttl: "Auto"` → automatic.
-    public static func normalize(_ domain: Krafter.Domain) -> SendingDomain {
+    static func converting(_ domain: Krafter.Domain) -> SendingDomain {
         let status: DomainStatus =
             switch domain.status {
             case .pending: .pending
@@ -97,5 +96,22 @@ public struct KrafterProvisioner: DomainProvisioning, VerificationRefreshing {
         return SendingDomain(
             id: domain.id, name: domain.name, provider: .krafter, status: status, records: records,
             createdAt: domain.createdAt, verifiedAt: domain.verifiedAt, providerDomain: .krafter(domain))
+    }
+}
+
+extension SendingDomain {
+    /// Maps Krafter's model: statuses one to one; categories and names give each record's
+    /// purpose (verification → ownership, `_domainkey` → DKIM, MX → return path, `v=spf1` →
+    /// SPF, `_dmarc` → DMARC); `ttl: "Auto"` → automatic.
+    public init(_ domain: Krafter.Domain) {
+        self = KrafterProvisioner.converting(domain)
+    }
+}
+
+extension KrafterProvisioner {
+    /// The unified domain for Krafter's model.
+    @available(*, deprecated, renamed: "SendingDomain.init(_:)")
+    public static func normalize(_ domain: Krafter.Domain) -> SendingDomain {
+        SendingDomain(domain)
     }
 }

@@ -38,12 +38,10 @@ public struct SendKitProvisioner: CreateOnlyProvisioning {
             .init(
                 name: request.name, region: request.region ?? "", openTracking: request.openTracking,
                 clickTracking: request.clickTracking))
-        return Self.normalize(domain)
+        return SendingDomain(domain)
     }
 
-    /// Maps SendKit's model: statuses one to one (`not_started` → pending); `record_type` is a
-    /// purpose label (DKIM and DMARC TXT, SPF TXT, MX the return path); DMARC is optional.
-    public static func normalize(_ domain: SendKit.Domain) -> SendingDomain {
+    static func converting(_ domain: SendKit.Domain) -> SendingDomain {
         let records = domain.dnsRecords.map { record in
             let purpose: RecordPurpose =
                 switch record.recordType {
@@ -83,5 +81,21 @@ public struct SendKitProvisioner: CreateOnlyProvisioning {
         case .notStarted, .pending, .partiallyVerified: .pending
         case .unknown: nil
         }
+    }
+}
+
+extension SendingDomain {
+    /// Maps SendKit's model: statuses one to one (`not_started` → pending); `record_type` is a
+    /// purpose label (DKIM and DMARC TXT, SPF TXT, MX the return path); DMARC is optional.
+    public init(_ domain: SendKit.Domain) {
+        self = SendKitProvisioner.converting(domain)
+    }
+}
+
+extension SendKitProvisioner {
+    /// The unified domain for SendKit's model.
+    @available(*, deprecated, renamed: "SendingDomain.init(_:)")
+    public static func normalize(_ domain: SendKit.Domain) -> SendingDomain {
+        SendingDomain(domain)
     }
 }

@@ -74,8 +74,28 @@ public protocol DomainProvisioning: Sendable {
     ///   provider returns several, `unsupportedOperation` at a provider without a read endpoint.
     func findDomain(named name: String) async throws(SendingDomainsError) -> SendingDomain
 
-    /// The clock the provider's client uses, so that waiting is testable in virtual time.
+    /// One check while waiting for verification: the provider's verify call, unless the
+    /// provider checks differently (Krafter: a get, and a new verify only when the domain fell
+    /// back to pending). A requirement, so that a type wrapping a provisioner forwards it.
+    ///
+    /// The default calls ``verifyDomain(id:)``.
+    ///
+    /// - Throws: `SendingDomainsError`, as the calls it makes do.
+    func checkVerification(id: String) async throws(SendingDomainsError) -> SendingDomain
+
+    /// The clock the provider's client uses, so that waiting is testable in virtual time. The
+    /// default is the system clock.
     var timeSource: TimeSource { get }
+}
+
+extension DomainProvisioning {
+    /// Calls ``verifyDomain(id:)``.
+    public func checkVerification(id: String) async throws(SendingDomainsError) -> SendingDomain {
+        try await verifyDomain(id: id)
+    }
+
+    /// The system clock.
+    public var timeSource: TimeSource { .system }
 }
 
 /// An operation of ``DomainProvisioning``.
@@ -227,11 +247,4 @@ extension CreateOnlyProvisioning {
         throw .unsupported(.deleteDomain, provider: provider)
     }
 
-}
-
-/// A provider whose check during waiting is not its verify call (Krafter: a get, and a new verify
-/// only when the domain fell back to pending).
-protocol VerificationRefreshing: DomainProvisioning {
-    /// One check of ``DomainProvisioning/waitUntilVerified(id:timeout:policy:preflight:progress:)``.
-    func refreshVerification(id: String) async throws(SendingDomainsError) -> SendingDomain
 }

@@ -56,7 +56,7 @@ public struct DomainRequest: Sendable, Hashable {
     }
 
     /// The options this request sets.
-    public var setOptions: Set<DomainOption> {
+    public var specifiedOptions: Set<DomainOption> {
         var options: Set<DomainOption> = []
         if region != nil { options.insert(.region) }
         if senderAddress != nil { options.insert(.senderAddress) }
@@ -73,14 +73,14 @@ public struct DomainRequest: Sendable, Hashable {
     ///
     /// - Throws: `SendingDomainsError` of kind `SendingDomainsError/Kind/validation` naming the
     ///   first missing required option or unsupported option.
-    public func check(against capabilities: ProviderCapabilities, provider: ProviderID) throws(SendingDomainsError) {
+    package func check(against capabilities: ProviderCapabilities, provider: ProviderID) throws(SendingDomainsError) {
         for option in DomainOption.allCases where capabilities.requiredOptions.contains(option) {
-            guard setOptions.contains(option) else {
+            guard specifiedOptions.contains(option) else {
                 throw .invalidInput(
                     field: option.rawValue, "is required by \(provider.displayName)", provider: provider)
             }
         }
-        for option in DomainOption.allCases where setOptions.contains(option) && !capabilities.supports(option) {
+        for option in DomainOption.allCases where specifiedOptions.contains(option) && !capabilities.supports(option) {
             throw .invalidInput(
                 field: option.rawValue,
                 "is not supported by \(provider.displayName); leave it unset (see capabilities.options)",

@@ -191,12 +191,9 @@ extension DomainProvisioning {
             operation: OperationName.waitUntilVerified.rawValue, attempts: max(attempt, 1))
     }
 
-    /// One provider check: verify (or Krafter's refresh).
+    /// One provider check: ``DomainProvisioning/checkVerification(id:)``.
     private func providerCheck(id: String) async throws(SendingDomainsError) -> SendingDomain {
-        if let refreshing = self as? any VerificationRefreshing {
-            return try await refreshing.refreshVerification(id: id)
-        }
-        return try await verifyDomain(id: id)
+        try await checkVerification(id: id)
     }
 
     /// The records to check in DNS: the check's own, or a get's where the check carries none.
