@@ -201,7 +201,7 @@ enum ClientBenchmarks {
                 })
         }
         compare(
-            "AhaSend list", sdk: { _ = try await ahaLister.listDomains() },
+            "AhaSend list", sdk: { _ = try await ahaLister.domainPage() },
             baseline: {
                 _ = try baseline(
                     AhaSend.DomainPage.self, method: "GET", url: base, body: String?.none, payload: ahaPagePayload,

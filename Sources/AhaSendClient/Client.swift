@@ -66,20 +66,32 @@ extension AhaSend {
         /// Fetches one page of domains: `GET …/domains?dns_valid=&limit=&after=&before=`.
         ///
         /// ```swift
-        /// var page = try await ahaSend.listDomains(.init(limit: 50))
+        /// var page = try await ahaSend.domainPage(.init(limit: 50))
         /// while page.pagination.hasMore, let next = page.pagination.nextCursor {
-        ///     page = try await ahaSend.listDomains(.init(limit: 50, after: next))
+        ///     page = try await ahaSend.domainPage(.init(limit: 50, after: next))
         /// }
         /// ```
         ///
         /// - Throws: `SendingDomainsError`: `validation` for a limit outside 1–100 or both
         ///   cursors, and the usual API and transport failures.
-        public func listDomains(
+        ///
+        /// One page, as ``DomainPage`` is one page; ``domains(dnsValid:pageSize:)`` is every domain.
+        public func domainPage(
             _ query: ListDomainsQuery = ListDomainsQuery()
         ) async throws(SendingDomainsError)
             -> DomainPage
         {
             try await api.call(.listDomains(account: account, query))
+        }
+
+        /// One page of domains.
+        @available(*, deprecated, renamed: "domainPage(_:)")
+        public func listDomains(
+            _ query: ListDomainsQuery = ListDomainsQuery()
+        ) async throws(SendingDomainsError)
+            -> DomainPage
+        {
+            try await domainPage(query)
         }
 
         /// Every domain, fetched page by page as you iterate: a page is requested only when the
@@ -97,7 +109,7 @@ extension AhaSend {
         public func domains(dnsValid: Bool? = nil, pageSize: Int = 100) -> PagedSequence<Domain> {
             let client = self
             return PagedSequence(maximumPages: api.options.maximumPages) { cursor throws(SendingDomainsError) in
-                let page = try await client.listDomains(
+                let page = try await client.domainPage(
                     ListDomainsQuery(dnsValid: dnsValid, limit: pageSize, after: cursor))
                 return (page.data, page.pagination.hasMore ? page.pagination.nextCursor : nil)
             }

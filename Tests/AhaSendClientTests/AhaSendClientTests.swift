@@ -123,7 +123,7 @@ struct AhaSendClientTests {
         _ = try await client.createDomain(.init(name: "example.org"))
         _ = try await client.verifyDomain(id: "example.com")
         _ = try await client.updateDomain(id: "example.org", .init(returnPathSubdomain: "bounce"))
-        _ = try await client.listDomains(.init(limit: 1))
+        _ = try await client.domainPage(.init(limit: 1))
         _ = try await client.deleteDomain(id: "example.org")
         let bodies = responses.withLock { $0 }
         #expect(bodies.count == 6)
@@ -168,7 +168,7 @@ struct AhaSendClientTests {
     func listPage() async throws {
         let mock = MockTransport.always(
             .json(200, DocumentedExamples.AhaSend.page(["a.com", "b.com"], hasMore: true, next: "c2", previous: "c0")))
-        let page = try await client(mock).listDomains(.init(dnsValid: false, limit: 2, after: "c1"))
+        let page = try await client(mock).domainPage(.init(dnsValid: false, limit: 2, after: "c1"))
         #expect(
             mock.lastRequest?.query == [
                 .init(name: "dns_valid", value: "false"), .init(name: "limit", value: "2"),
@@ -321,7 +321,7 @@ struct AhaSendClientTests {
     func listValidation() async {
         let mock = MockTransport.always(.json(200, DocumentedExamples.AhaSend.page([], hasMore: false)))
         for query in [AhaSend.ListDomainsQuery(limit: 0), .init(limit: 101), .init(after: "a", before: "b")] {
-            let error = await captureError { try await client(mock).listDomains(query) }
+            let error = await captureError { try await client(mock).domainPage(query) }
             #expect(error?.kind == .validation)
         }
         let wrongAccount = AhaSend.Client(apiKey: Self.key, accountID: "../../admin", options: .init(transport: mock))

@@ -52,7 +52,7 @@ public struct AhaSendProvisioner: DomainProvisioning {
     /// `GET …/domains`, cursor page by cursor page.
     public func listDomains() -> DomainList {
         DomainList(maximumPages: client.api.options.maximumPages) { cursor throws(SendingDomainsError) in
-            let page = try await client.listDomains(.init(after: cursor))
+            let page = try await client.domainPage(.init(after: cursor))
             return (page.data.map { SendingDomain($0) }, page.pagination.hasMore ? page.pagination.nextCursor : nil)
         }
     }
