@@ -12,11 +12,15 @@ public enum DNSRecordType: OpenEnum {
     case a
     /// IPv6 address.
     case aaaa
+    /// Name server: the resolver asks for it to find a zone's authoritative servers.
+    case ns
+    /// Start of authority: the zone's apex and its negative-caching TTL.
+    case soa
     /// Any other type.
     case unknown(String)
 
     /// The known types.
-    public static let knownCases: [DNSRecordType] = [.txt, .cname, .mx, .a, .aaaa]
+    public static let knownCases: [DNSRecordType] = [.txt, .cname, .mx, .a, .aaaa, .ns, .soa]
     /// The type as written in a zone file.
     public var rawValue: String {
         switch self {
@@ -25,17 +29,14 @@ public enum DNSRecordType: OpenEnum {
         case .mx: "MX"
         case .a: "A"
         case .aaaa: "AAAA"
+        case .ns: "NS"
+        case .soa: "SOA"
         case .unknown(let raw): raw.uppercased()
         }
     }
 }
 
 extension DNSRecordType {
-    /// Name server (`NS`), which the resolver asks for to find a zone's authoritative servers.
-    public static var ns: DNSRecordType { .unknown("NS") }
-    /// Start of authority (`SOA`): the zone's apex and its negative-caching TTL.
-    public static var soa: DNSRecordType { .unknown("SOA") }
-
     /// The type's code on the wire (RFC 1035 §3.2.2, RFC 3596), or `nil` for a type the
     /// resolver does not know how to ask for.
     ///
@@ -43,17 +44,19 @@ extension DNSRecordType {
     /// let code = DNSRecordType.txt.code   // 16
     /// ```
     public var code: UInt16? {
-        switch rawValue {
-        case "A": 1
-        case "NS": 2
-        case "CNAME": 5
-        case "SOA": 6
-        case "MX": 15
-        case "TXT": 16
-        case "AAAA": 28
-        default:
-            // `TYPE65` is how RFC 3597 writes a type without a mnemonic.
-            rawValue.hasPrefix("TYPE") ? UInt16(rawValue.dropFirst(4)) : nil
+        switch self {
+        case .a: 1
+        case .ns: 2
+        case .cname: 5
+        case .soa: 6
+        case .mx: 15
+        case .txt: 16
+        case .aaaa: 28
+        case .unknown(let raw):
+            // `TYPE65` is how RFC 3597 writes a type without a mnemonic; a known mnemonic written
+            // as `unknown("TXT")` (decoded by an older version) still has its code.
+            raw.uppercased().hasPrefix("TYPE")
+                ? UInt16(raw.dropFirst(4)) : DNSRecordType.knownCases.first { $0.rawValue == raw.uppercased() }?.code
         }
     }
 
