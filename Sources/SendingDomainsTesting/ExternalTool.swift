@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// A program outside the Swift toolchain that some of the project's tests use (BIND's
@@ -66,7 +67,7 @@ package struct ExternalTool: Sendable {
     package var isAvailable: Bool {
         Self.probed.withLock { cache in
             if let known = cache[name] { return known }
-            let result = Self.run(probe)
+            let result = Self.succeeds(probe)
             cache[name] = result
             return result
         }
@@ -99,18 +100,50 @@ package struct ExternalTool: Sendable {
 
     private static let probed = Locked<[String: Bool]>([:])
 
-    private static func run(_ command: [String]) -> Bool {
+    /// What ``run(_:input:)`` saw: the exit status (`-1` when the program was killed by a
+    /// signal) and everything it wrote to standard output (and standard error, when merged).
+    package struct Result: Sendable {
+        /// The exit status, or `-1` after a signal.
+        package let status: Int32
+        /// The bytes written to standard output.
+        package let output: Data
+        /// The output as UTF-8 text, trimmed of white space at either end.
+        package var text: String {
+            String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    /// Runs `arguments` through `/usr/bin/env` (so the program is found on `PATH`), writes
+    /// `input` to its standard input from another thread while reading its output (so neither
+    /// side can fill a pipe and block the other), and waits for it to exit: the one way the
+    /// tests start a program and read what it says.
+    ///
+    /// - Parameter mergingErrors: Standard error goes to the same pipe as standard output
+    ///   (otherwise to the test's own standard error).
+    /// - Throws: When the program cannot be started.
+    package static func run(_ arguments: [String], input: Data? = nil, mergingErrors: Bool = false) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return false
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        if mergingErrors { process.standardError = output }
+        let stdin = input.map { _ in Pipe() }
+        if let stdin { process.standardInput = stdin } else { process.standardInput = FileHandle.nullDevice }
+        try process.run()
+        if let stdin, let input {
+            let writer = stdin.fileHandleForWriting
+            DispatchQueue.global().async {
+                try? writer.write(contentsOf: input)
+                try? writer.close()
+            }
         }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return process.terminationReason == .exit && process.terminationStatus == 0
+        return Result(status: process.terminationReason == .exit ? process.terminationStatus : -1, output: data)
+    }
+
+    private static func succeeds(_ command: [String]) -> Bool {
+        (try? run(command, mergingErrors: true))?.status == 0
     }
 }

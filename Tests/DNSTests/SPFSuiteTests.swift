@@ -109,18 +109,11 @@ struct SPFSuiteTests {
 
     /// pyspf's verdicts, one per case id.
     static func oracle() throws -> [String: String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
+        let result = try ExternalTool.run([
             "python3", fixtures.appendingPathComponent("spf_oracle.py").path, suiteFile.path, client,
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let verdicts = try JSONValue(data: data).objectValue ?? [:]
+        ])
+        #expect(result.status == 0)
+        let verdicts = try JSONValue(data: result.output).objectValue ?? [:]
         return verdicts.compactMapValues(\.stringValue)
     }
 
