@@ -67,61 +67,7 @@ struct AutoSendAPI: SimulatedAPI, Codable {
         let rest = Array(request.path.dropFirst())
         switch (request.method, rest.count) {
         case (.post, 0):
-            guard let body = Wire.object(request), body.keys.allSatisfy(["domain", "regionKey"].contains) else {
-                return Self.error(
-                    400, "VALIDATION_FAILED", "Validation failed",
-                    details: [["field": "body", "message": "Unexpected fields"]], headers: headers)
-            }
-            guard let name = Wire.domainName(body["domain"]) else {
-                return Self.error(
-                    400, "VALIDATION_FAILED", "Validation failed",
-                    details: [["field": "domain", "message": "Must be a valid domain name without protocol or path"]],
-                    headers: headers)
-            }
-            guard !domains.values.contains(where: { $0["domainName"]?.stringValue == name }) else {
-                return Self.error(
-                    400, "VALIDATION_FAILED", "Validation failed",
-                    details: [["field": "domain", "message": "Domain already exists"]],
-                    headers: headers)
-            }
-            let region = body["regionKey"]?.stringValue ?? "us-east-1"
-            let id = context.nextHex(24)
-            let stamp = JSONValue.string(Wire.timestamp(now, fractional: true))
-            func record(
-                _ host: String, _ value: String, _ type: String, _ purpose: String, priority: Int? = nil
-            ) -> JSONValue {
-                var fields: [String: JSONValue] = [
-                    "name": .string(host), "value": .string(value), "type": .string(type), "purpose": .string(purpose),
-                ]
-                if let priority { fields["priority"] = .number(Double(priority)) }
-                return .object(fields)
-            }
-            let domain: JSONValue = [
-                "id": .string(id), "domainName": .string(name), "verificationStatus": "PENDING_CONFIGURATION",
-                "ownershipVerified": false, "dkimEnabled": false, "mailFromEnabled": false, "dmarcEnabled": false,
-                "dnsRecords": [
-                    "ownership": record(
-                        "_autosend-verify.\(name)", "autosend-verify-\(context.nextHex(32))", "TXT",
-                        "Domain ownership verification"),
-                    "dkim": record(
-                        "autosend._domainkey.\(name)", DKIMKey.publicKey(seed: "autosend:\(name)"), "TXT",
-                        "DKIM authentication"),
-                    "mailFrom": [
-                        record(
-                            "asend.\(name)", "feedback-smtp.\(region).amazonses.com", "MX", "Mail-from domain",
-                            priority: 10),
-                        record(
-                            "asend.\(name)", "v=spf1 include:amazonses.com ~all", "TXT",
-                            "SPF record for mail-from domain"),
-                    ],
-                    "dmarc": record("_dmarc.\(name)", "v=DMARC1; p=none;", "TXT", "DMARC policy"),
-                ],
-                "createdAt": stamp, "lastCheckedAt": stamp, "regionKey": .string(region),
-                "verificationInProgress": false,
-            ]
-            domains[id] = domain
-            order.append(id)
-            return ok(domain, status: 201)
+            return create(request, context: &context, now: now, headers: headers)
         case (.get, 0):
             return ok(["domains": .array(order.compactMap { domains[$0] })])
         case (.get, 1), (.delete, 1), (.post, 2):
@@ -162,5 +108,72 @@ struct AutoSendAPI: SimulatedAPI, Codable {
         default:
             return Self.error(404, "NOT_FOUND", "Route not found", headers: headers)
         }
+    }
+
+    /// `POST /domains`: AutoSend's validation (`domain` and `regionKey` only, a valid name not
+    /// already added), then the domain with its keyed records.
+    private mutating func create(
+        _ request: TransportRequest, context: inout SimulatorState, now: Date, headers: HeaderFields
+    ) -> TransportResponse {
+        func ok(_ data: JSONValue, status: Int = 200, message: String? = nil) -> TransportResponse {
+            var body: [String: JSONValue] = ["success": true, "data": data]
+            if let message { body["message"] = .string(message) }
+            return Wire.json(status, .object(body), headers: headers)
+        }
+        guard let body = Wire.object(request), body.keys.allSatisfy(["domain", "regionKey"].contains) else {
+            return Self.error(
+                400, "VALIDATION_FAILED", "Validation failed",
+                details: [["field": "body", "message": "Unexpected fields"]], headers: headers)
+        }
+        guard let name = Wire.domainName(body["domain"]) else {
+            return Self.error(
+                400, "VALIDATION_FAILED", "Validation failed",
+                details: [["field": "domain", "message": "Must be a valid domain name without protocol or path"]],
+                headers: headers)
+        }
+        guard !domains.values.contains(where: { $0["domainName"]?.stringValue == name }) else {
+            return Self.error(
+                400, "VALIDATION_FAILED", "Validation failed",
+                details: [["field": "domain", "message": "Domain already exists"]],
+                headers: headers)
+        }
+        let region = body["regionKey"]?.stringValue ?? "us-east-1"
+        let id = context.nextHex(24)
+        let stamp = JSONValue.string(Wire.timestamp(now, fractional: true))
+        func record(
+            _ host: String, _ value: String, _ type: String, _ purpose: String, priority: Int? = nil
+        ) -> JSONValue {
+            var fields: [String: JSONValue] = [
+                "name": .string(host), "value": .string(value), "type": .string(type), "purpose": .string(purpose),
+            ]
+            if let priority { fields["priority"] = .number(Double(priority)) }
+            return .object(fields)
+        }
+        let domain: JSONValue = [
+            "id": .string(id), "domainName": .string(name), "verificationStatus": "PENDING_CONFIGURATION",
+            "ownershipVerified": false, "dkimEnabled": false, "mailFromEnabled": false, "dmarcEnabled": false,
+            "dnsRecords": [
+                "ownership": record(
+                    "_autosend-verify.\(name)", "autosend-verify-\(context.nextHex(32))", "TXT",
+                    "Domain ownership verification"),
+                "dkim": record(
+                    "autosend._domainkey.\(name)", DKIMKey.publicKey(seed: "autosend:\(name)"), "TXT",
+                    "DKIM authentication"),
+                "mailFrom": [
+                    record(
+                        "asend.\(name)", "feedback-smtp.\(region).amazonses.com", "MX", "Mail-from domain",
+                        priority: 10),
+                    record(
+                        "asend.\(name)", "v=spf1 include:amazonses.com ~all", "TXT",
+                        "SPF record for mail-from domain"),
+                ],
+                "dmarc": record("_dmarc.\(name)", "v=DMARC1; p=none;", "TXT", "DMARC policy"),
+            ],
+            "createdAt": stamp, "lastCheckedAt": stamp, "regionKey": .string(region),
+            "verificationInProgress": false,
+        ]
+        domains[id] = domain
+        order.append(id)
+        return ok(domain, status: 201)
     }
 }

@@ -72,76 +72,7 @@ struct KrafterAPI: SimulatedAPI, Codable {
         let rest = Array(request.path.dropFirst())
         switch (request.method, rest.count) {
         case (.post, 0):
-            guard let body = Wire.object(request) else {
-                return Self.error(
-                    422, ["error": "Validation failed", "details": ["body": ["must be a JSON object"]]],
-                    headers: headers)
-            }
-            var details: [String: JSONValue] = [:]
-            let name = Wire.domainName(body["domain"])
-            if name == nil { details["domain"] = ["is not a valid domain name"] }
-            let returnPath = body["return_path"]?.stringValue ?? "send"
-            let pathValid =
-                returnPath.count <= 63 && returnPath.first?.isLetter == true
-                && returnPath.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
-            if body["return_path"] != nil, body["return_path"]?.stringValue == nil || !pathValid {
-                details["return_path"] = [
-                    "must start with a letter and contain only letters, digits and hyphens (max 63)"
-                ]
-            }
-            if let extra = body.keys.first(where: { !["domain", "return_path"].contains($0) }) {
-                details[extra] = ["is not permitted"]
-            }
-            if let name, domains.values.contains(where: { $0["domain"]?.stringValue == name }) {
-                details["domain"] = ["has already been taken"]
-            }
-            guard details.isEmpty, let name else {
-                return Self.error(422, ["error": "Validation failed", "details": .object(details)], headers: headers)
-            }
-            let id = context.nextUUID()
-            let host = "\(returnPath.lowercased()).\(name)"
-            func record(
-                _ type: String, _ host: String, _ value: String, _ purpose: String, _ category: String,
-                required: Bool = true, priority: JSONValue = .null
-            ) -> JSONValue {
-                [
-                    "type": .string(type), "name": .string(host), "value": .string(value), "ttl": "Auto",
-                    "priority": priority,
-                    "purpose": .string(purpose), "required": .bool(required), "category": .string(category),
-                ]
-            }
-            let dkim = "DKIM — cryptographic email signature"
-            let domain: JSONValue = [
-                "id": .string(id), "domain": .string(name), "status": "pending", "verified_at": nil,
-                "created_at": .string(Wire.timestamp(now)),
-                "dns_records": [
-                    record(
-                        "TXT", "_amazonses.\(name)", context.nextHex(44),
-                        "Domain verification — proves you own this domain", "verification"),
-                    record(
-                        "CNAME", "k1\(context.nextHex(6))._domainkey.\(name)", "k1.dkim.amazonses.com", dkim, "delivery"
-                    ),
-                    record(
-                        "CNAME", "k2\(context.nextHex(6))._domainkey.\(name)", "k2.dkim.amazonses.com", dkim, "delivery"
-                    ),
-                    record(
-                        "CNAME", "k3\(context.nextHex(6))._domainkey.\(name)", "k3.dkim.amazonses.com", dkim, "delivery"
-                    ),
-                    record(
-                        "MX", host, "feedback-smtp.eu-central-1.amazonses.com", "Custom MAIL FROM — bounce handling",
-                        "delivery", priority: 10),
-                    record(
-                        "TXT", host, "v=spf1 include:amazonses.com ~all", "SPF — authorizes SES to send on your behalf",
-                        "delivery"),
-                    record(
-                        "TXT", "_dmarc.\(name)", "v=DMARC1; p=none;",
-                        "DMARC — email authentication policy. Improves inbox placement.", "recommended", required: false
-                    ),
-                ],
-            ]
-            domains[id] = domain
-            order.append(id)
-            return ok(domain, status: 201)
+            return create(request, context: &context, now: now, headers: headers)
         case (.get, 0):
             for id in order { settle(id, now: now) }
             return ok(.array(order.compactMap { domains[$0].map(summary) }))
@@ -168,5 +99,85 @@ struct KrafterAPI: SimulatedAPI, Codable {
         default:
             return Self.error(404, ["error": "Not found"], headers: headers)
         }
+    }
+
+    /// `POST /domains`: Krafter's validation (`domain`, `return_path`, no other field, a name not
+    /// taken), then the seven records.
+    private mutating func create(
+        _ request: TransportRequest, context: inout SimulatorState, now: Date, headers: HeaderFields
+    ) -> TransportResponse {
+        func ok(_ data: JSONValue, status: Int = 200) -> TransportResponse {
+            Wire.json(status, ["data": data], headers: headers)
+        }
+        guard let body = Wire.object(request) else {
+            return Self.error(
+                422, ["error": "Validation failed", "details": ["body": ["must be a JSON object"]]],
+                headers: headers)
+        }
+        var details: [String: JSONValue] = [:]
+        let name = Wire.domainName(body["domain"])
+        if name == nil { details["domain"] = ["is not a valid domain name"] }
+        let returnPath = body["return_path"]?.stringValue ?? "send"
+        let pathValid =
+            returnPath.count <= 63 && returnPath.first?.isLetter == true
+            && returnPath.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        if body["return_path"] != nil, body["return_path"]?.stringValue == nil || !pathValid {
+            details["return_path"] = [
+                "must start with a letter and contain only letters, digits and hyphens (max 63)"
+            ]
+        }
+        if let extra = body.keys.first(where: { !["domain", "return_path"].contains($0) }) {
+            details[extra] = ["is not permitted"]
+        }
+        if let name, domains.values.contains(where: { $0["domain"]?.stringValue == name }) {
+            details["domain"] = ["has already been taken"]
+        }
+        guard details.isEmpty, let name else {
+            return Self.error(422, ["error": "Validation failed", "details": .object(details)], headers: headers)
+        }
+        let id = context.nextUUID()
+        let host = "\(returnPath.lowercased()).\(name)"
+        func record(
+            _ type: String, _ host: String, _ value: String, _ purpose: String, _ category: String,
+            required: Bool = true, priority: JSONValue = .null
+        ) -> JSONValue {
+            [
+                "type": .string(type), "name": .string(host), "value": .string(value), "ttl": "Auto",
+                "priority": priority,
+                "purpose": .string(purpose), "required": .bool(required), "category": .string(category),
+            ]
+        }
+        let dkim = "DKIM — cryptographic email signature"
+        let domain: JSONValue = [
+            "id": .string(id), "domain": .string(name), "status": "pending", "verified_at": nil,
+            "created_at": .string(Wire.timestamp(now)),
+            "dns_records": [
+                record(
+                    "TXT", "_amazonses.\(name)", context.nextHex(44),
+                    "Domain verification — proves you own this domain", "verification"),
+                record(
+                    "CNAME", "k1\(context.nextHex(6))._domainkey.\(name)", "k1.dkim.amazonses.com", dkim, "delivery"
+                ),
+                record(
+                    "CNAME", "k2\(context.nextHex(6))._domainkey.\(name)", "k2.dkim.amazonses.com", dkim, "delivery"
+                ),
+                record(
+                    "CNAME", "k3\(context.nextHex(6))._domainkey.\(name)", "k3.dkim.amazonses.com", dkim, "delivery"
+                ),
+                record(
+                    "MX", host, "feedback-smtp.eu-central-1.amazonses.com", "Custom MAIL FROM — bounce handling",
+                    "delivery", priority: 10),
+                record(
+                    "TXT", host, "v=spf1 include:amazonses.com ~all", "SPF — authorizes SES to send on your behalf",
+                    "delivery"),
+                record(
+                    "TXT", "_dmarc.\(name)", "v=DMARC1; p=none;",
+                    "DMARC — email authentication policy. Improves inbox placement.", "recommended", required: false
+                ),
+            ],
+        ]
+        domains[id] = domain
+        order.append(id)
+        return ok(domain, status: 201)
     }
 }
