@@ -462,7 +462,8 @@ do {
         var preflight: DNSPreflight?
         if sandbox != nil || invocation.namesResolver {
             let zone = try sandbox.map { _ throws(SendingDomainsError) in try loadSandboxZone() }
-            let name = sandbox == nil ? try await provisioner.getDomain(id: id).name : ""
+            // `--authoritative` needs the domain's name to find its zone's servers, sandbox or not.
+            let name = invocation.namesResolver ? try await provisioner.getDomain(id: id).name : ""
             preflight = DNSPreflight(lookup: try await dnsLookup(sandboxZone: zone, domain: name))
         }
         let domain = try await provisioner.waitUntilVerified(
