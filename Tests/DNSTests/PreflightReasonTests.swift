@@ -214,3 +214,14 @@ struct PreflightReasonTests {
         #expect(report.records.allSatisfy { $0.enter != nil })
     }
 }
+
+extension PreflightReasonTests {
+    @Test("a DMARC record weaker than the provider's, and a prefix of it, is not truncated")
+    func dmarcPrefixIsNotTruncated() async throws {
+        let dmarc = Self.record(.txt, "_dmarc.example.com", "v=DMARC1; p=none; sp=reject", purpose: .dmarc)
+        let zone = Self.zone(.unknown) { zone in zone.add("_dmarc.example.com", .txt, "v=DMARC1; p=none") }
+        let result = try await Self.check([dmarc], zone).records[0]
+        #expect(result.state == .mismatch)
+        #expect(result.reason == nil)
+    }
+}
