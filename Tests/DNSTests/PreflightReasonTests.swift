@@ -225,3 +225,15 @@ extension PreflightReasonTests {
         #expect(result.reason == nil)
     }
 }
+
+extension PreflightReasonTests {
+    @Test("states and reasons encode as their names, and names this version does not know are kept")
+    func namesRoundTrip() throws {
+        let states: [PreflightState] = PreflightState.allCases + [PreflightState(rawValue: "future")]
+        let encoded = String(decoding: try JSONEncoder().encode(states), as: UTF8.self)
+        #expect(encoded == #"["ok","missing","mismatch","merge","conflict","unknown","future"]"#)
+        #expect(try JSONDecoder().decode([PreflightState].self, from: Data(encoded.utf8)) == states)
+        let reasons = String(decoding: try JSONEncoder().encode(PreflightReason.allCases), as: UTF8.self)
+        #expect(reasons == #"["zoneAppended","proxied","quoted","truncated","whitespace","priority","atApex"]"#)
+    }
+}
