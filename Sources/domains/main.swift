@@ -372,6 +372,7 @@ do {
             host = try await DNSHost.detect(domain.name, lookup: lookup)
         }
         if let host, invocation.format != .zone || invocation.json {
+            if invocation.json { Console.err(Render.json(HostOptions.Notice(dnsHost: host), pretty: false)) }
             Console.out(HostOptions.render(records, host: host, json: invocation.json || invocation.format == .json))
             break
         }
