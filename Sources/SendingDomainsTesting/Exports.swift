@@ -1,3 +1,7 @@
+// The JSON value and the loopback HTTP server live in SendingDomainsServing, which the sandbox
+// shares without depending on a testing product; a test imports them through this module.
+@_exported import SendingDomainsServing
+
 // The HTTPTransport types this module's own API asks its users to write — a `MockTransport`
 // handler, a `LoopbackServer` reply, a `VirtualClock`'s time source in `ClientOptions` —
 // re-exported so that `import SendingDomainsTesting` is enough for a test's stubs.
@@ -8,7 +12,3 @@
 @_exported import protocol HTTPTransport.Transport
 @_exported import struct HTTPTransport.TransportRequest
 @_exported import struct HTTPTransport.TransportResponse
-
-// The JSON value and the loopback HTTP server live in SendingDomainsServing, which the sandbox
-// shares without depending on a testing product; a test imports them through this module.
-@_exported import SendingDomainsServing

@@ -100,9 +100,9 @@ package struct ExternalTool: Sendable {
 
     private static let probed = Locked<[String: Bool]>([:])
 
-    /// What ``run(_:input:)`` saw: the exit status (`-1` when the program was killed by a
+    /// What ``run(_:input:mergingErrors:)`` saw: the exit status (`-1` when the program was killed by a
     /// signal) and everything it wrote to standard output (and standard error, when merged).
-    package struct Result: Sendable {
+    package struct Output: Sendable {
         /// The exit status, or `-1` after a signal.
         package let status: Int32
         /// The bytes written to standard output.
@@ -118,10 +118,26 @@ package struct ExternalTool: Sendable {
     /// side can fill a pipe and block the other), and waits for it to exit: the one way the
     /// tests start a program and read what it says.
     ///
+    /// The waiting happens on a Dispatch thread, never on one of the cooperative pool's (two on
+    /// a two-core machine): a slow program must not starve the other tests running beside it.
+    ///
     /// - Parameter mergingErrors: Standard error goes to the same pipe as standard output
     ///   (otherwise to the test's own standard error).
     /// - Throws: When the program cannot be started.
-    package static func run(_ arguments: [String], input: Data? = nil, mergingErrors: Bool = false) throws -> Result {
+    package static func run(
+        _ arguments: [String], input: Data? = nil, mergingErrors: Bool = false
+    ) async throws
+        -> Output
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    with: Result { try runBlocking(arguments, input: input, mergingErrors: mergingErrors) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], input: Data?, mergingErrors: Bool) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -140,10 +156,10 @@ package struct ExternalTool: Sendable {
         }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationReason == .exit ? process.terminationStatus : -1, output: data)
+        return Output(status: process.terminationReason == .exit ? process.terminationStatus : -1, output: data)
     }
 
     private static func succeeds(_ command: [String]) -> Bool {
-        (try? run(command, mergingErrors: true))?.status == 0
+        (try? runBlocking(command, input: nil, mergingErrors: true))?.status == 0
     }
 }

@@ -263,7 +263,8 @@ enum Render {
             switch (event.change.kind, event.change) {
             case (.verified, _): "verified"
             case (.failed, _): "FAILED"
-            case (.statusChanged, let change): "status \(change.from?.description ?? "?") → \(change.to?.description ?? "?")"
+            case (.statusChanged, let change):
+                "status \(change.from?.description ?? "?") → \(change.to?.description ?? "?")"
             case (.recordChanged, let change):
                 if let change = change.record {
                     "\(change.source == .dns ? "DNS" : "provider"): \(change.record.type.rawValue) \(change.record.name) \(change.from ?? "?") → \(change.to)"

@@ -1,8 +1,8 @@
 import Dispatch
 import Foundation
+import HTTPTransport
 import SendingDomains
 import SendingDomainsDNS
-import HTTPTransport
 import SendingDomainsServing
 
 #if canImport(Glibc)

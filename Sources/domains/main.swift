@@ -199,7 +199,9 @@ if command == .create {
     } catch {
         let field = error.fieldErrors.first?.field ?? "option"
         let option =
-            DomainOption.allCases.first { $0.rawValue == field }.map { "--" + Help.flagName($0).split(separator: " ")[0] }
+            DomainOption.allCases.first { $0.rawValue == field }.map {
+                "--" + Help.flagName($0).split(separator: " ")[0]
+            }
             ?? field
         fail(
             2, kind: "usage", "\(option) \(error.fieldErrors.first?.message ?? error.message)",

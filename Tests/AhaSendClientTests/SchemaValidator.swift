@@ -9,11 +9,13 @@ enum SchemaValidator {
         if: ExternalTool.pythonJSONSchema.shouldRun, Comment(rawValue: ExternalTool.pythonJSONSchema.skipReason))
 
     /// Validates `documents` against the spec's `schema`: `ok N` when all N conform.
-    static func validate(_ schema: String, _ documents: [Data]) throws -> String {
+    static func validate(_ schema: String, _ documents: [Data]) async throws -> String {
         try ExternalTool.pythonJSONSchema.require()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
             "Fixtures/validate_schema.py")
         let array = "[" + documents.map { String(decoding: $0, as: UTF8.self) }.joined(separator: ",") + "]"
-        return try ExternalTool.run(["python3", script.path, schema], input: Data(array.utf8), mergingErrors: true).text
+        return try await ExternalTool.run(
+            ["python3", script.path, schema], input: Data(array.utf8), mergingErrors: true
+        ).text
     }
 }

@@ -36,10 +36,12 @@ struct DNSHostCLITests {
     }
 
     @Test("check --json: dnsHost, each record's reason and enter; exit 3")
-    func checkJSON() throws {
+    func checkJSON() async throws {
         let (cli, file, zone) = try Self.fixture()
         let server = try LoopbackDNSServer(zone: zone)
-        let result = try cli.run(["check", "--records", file.path, "--resolver", server.address.description, "--json"])
+        let result = try await cli.run([
+            "check", "--records", file.path, "--resolver", server.address.description, "--json",
+        ])
         #expect(result.status == 3, "\(result.stderr)")
         let report = try #require(JSONValue(json: result.stdout))
         #expect(report["dnsHost"]?["id"] == "cloudflare")
@@ -57,7 +59,7 @@ struct DNSHostCLITests {
         #expect(records[2]["enter"]?["value"] == "feedback-smtp.us-east-1.amazonses.com")
 
         // The table says what to type, and why.
-        let table = try cli.run(["check", "--records", file.path, "--resolver", server.address.description])
+        let table = try await cli.run(["check", "--records", file.path, "--resolver", server.address.description])
         #expect(table.status == 3)
         #expect(table.stdout.contains("DNS host: Cloudflare (zone example.com"))
         #expect(table.stdout.contains("[atApex]"))
@@ -66,35 +68,39 @@ struct DNSHostCLITests {
     }
 
     @Test("a required record DNS could not say for, nothing wrong: exit 1, the report still on stdout")
-    func unknownExitsOne() throws {
+    func unknownExitsOne() async throws {
         var (cli, file, zone) = try Self.fixture()
         zone.remove("example.com", .txt)
         zone.add("send.example.com", .txt, "v=spf1 include:amazonses.com ~all")
         zone.remove("_amazonses.example.com")
         zone.add("_amazonses.example.com", .txt, "amazonses:abc123")
         let server = try LoopbackDNSServer(zone: zone)
-        let ready = try cli.run(["check", "--records", file.path, "--resolver", server.address.description, "--json"])
+        let ready = try await cli.run([
+            "check", "--records", file.path, "--resolver", server.address.description, "--json",
+        ])
         #expect(ready.status == 0, "\(ready.stdout)")
         server.fail("send.example.com", with: .responseCode(.serverFailure))
-        let result = try cli.run(["check", "--records", file.path, "--resolver", server.address.description, "--json"])
+        let result = try await cli.run([
+            "check", "--records", file.path, "--resolver", server.address.description, "--json",
+        ])
         #expect(result.status == 1, "\(result.stderr)")
         let report = try #require(JSONValue(json: result.stdout))
         #expect(report["records"]?.arrayValue?.map { $0["state"] } == ["unknown", "ok", "unknown"])
         #expect(report["ready"] == false)
         // With something wrong as well, the conclusion is 3.
         server.zone.remove("_amazonses.example.com")
-        let wrong = try cli.run(["check", "--records", file.path, "--resolver", server.address.description])
+        let wrong = try await cli.run(["check", "--records", file.path, "--resolver", server.address.description])
         #expect(wrong.status == 3)
         #expect(wrong.stdout.contains("UNKNOWN"))
     }
 
     @Test("records --dns-host ID: what to type there; --detect-host looks it up; bad uses exit 2")
-    func recordsAtHost() throws {
+    func recordsAtHost() async throws {
         let cli = try CLI()
-        let created = try cli.run(["ahasend", "create", "example.com", "--json"])
+        let created = try await cli.run(["ahasend", "create", "example.com", "--json"])
         #expect(created.status == 0, "\(created.stderr)")
         let id = try #require(JSONValue(json: created.stdout)?["id"]?.stringValue)
-        let route53 = try cli.run(["ahasend", "records", id, "--dns-host", "route53", "--json"])
+        let route53 = try await cli.run(["ahasend", "records", id, "--dns-host", "route53", "--json"])
         #expect(route53.status == 0, "\(route53.stderr)")
         let records = try #require(JSONValue(json: route53.stdout)?.arrayValue)
         let spf = try #require(records.first { $0["value"]?.stringValue?.hasPrefix("v=spf1") == true })
@@ -102,7 +108,7 @@ struct DNSHostCLITests {
         #expect(spf["enter"]?["host"] == "")
         #expect(route53.stderrIsJSONLines)
         #expect(route53.stderrLines.contains { $0?["dnsHost"]?["id"] == "route53" })
-        let table = try cli.run(["ahasend", "records", id, "--dns-host", "godaddy"])
+        let table = try await cli.run(["ahasend", "records", id, "--dns-host", "godaddy"])
         #expect(table.stdout.contains("DNS host: GoDaddy (zone example.com)"))
         #expect(table.stdout.contains("GoDaddy adds .example.com itself"))
 
@@ -110,7 +116,7 @@ struct DNSHostCLITests {
         zone.add("example.com", .soa, "ns01.domaincontrol.com hostmaster.example.com 1 300")
         zone.add("example.com", .ns, "ns01.domaincontrol.com")
         let server = try LoopbackDNSServer(zone: zone)
-        let detected = try cli.run([
+        let detected = try await cli.run([
             "ahasend", "records", id, "--detect-host", "--resolver", server.address.description,
         ])
         #expect(detected.status == 0, "\(detected.stderr)")
@@ -124,19 +130,19 @@ struct DNSHostCLITests {
             ["ahasend", "get", id, "--dns-host", "godaddy"],
             ["ahasend", "check", id, "--detect-host"],
         ] {
-            let result = try cli.run(bad)
+            let result = try await cli.run(bad)
             #expect(result.status == 2, "\(bad): \(result.stderr)")
             #expect(result.stdout.isEmpty)
         }
     }
 
     @Test("wait and watch take the DNS options")
-    func dnsOptionsOnWaitAndWatch() throws {
+    func dnsOptionsOnWaitAndWatch() async throws {
         let cli = try CLI()
-        let created = try cli.run(["ahasend", "create", "example.com", "--json"])
+        let created = try await cli.run(["ahasend", "create", "example.com", "--json"])
         let id = try #require(JSONValue(json: created.stdout)?["id"]?.stringValue)
         let server = try LoopbackDNSServer(zone: DNSZone())
-        let wait = try cli.run([
+        let wait = try await cli.run([
             "ahasend", "wait", id, "--timeout", "3", "--interval", "1", "--resolver", server.address.description,
         ])
         #expect(wait.status != 2, "\(wait.stderr)")

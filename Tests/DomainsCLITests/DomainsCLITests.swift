@@ -47,7 +47,18 @@ struct CLI {
         var jsonError: JSONValue? { stderrLines.last??["error"] }
     }
 
-    func run(_ arguments: [String], input: Data? = nil) throws -> Result {
+    /// Runs the command and waits for it on a Dispatch thread — never on one of the cooperative
+    /// pool's threads (two on a two-core machine), which the tests running beside it need.
+    func run(_ arguments: [String], input: Data? = nil) async throws -> Result {
+        let cli = self
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Swift.Result { try cli.runBlocking(arguments, input: input) })
+            }
+        }
+    }
+
+    private func runBlocking(_ arguments: [String], input: Data?) throws -> Result {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
@@ -97,9 +108,9 @@ struct DomainsCLITests {
     }
 
     @Test("every subcommand in sandbox mode", arguments: providers)
-    func sandbox(provider: String) throws {
+    func sandbox(provider: String) async throws {
         let cli = try CLI()
-        let created = try cli.run(createArguments(provider) + ["--json"])
+        let created = try await cli.run(createArguments(provider) + ["--json"])
         #expect(created.status == 0, "\(created.stderr)")
         #expect(created.stderrIsJSONLines, "with --json, every stderr line is a JSON object: \(created.stderr)")
         #expect(created.stderrLines.first??["notice"] == "sandbox", "the sandbox is never silent")
@@ -114,7 +125,7 @@ struct DomainsCLITests {
         }
         #expect(!records.isEmpty)
 
-        let human = try cli.run(
+        let human = try await cli.run(
             createArguments(provider).map {
                 $0 == "example.com"
                     ? "second.example.com" : $0 == "noreply@example.com" ? "noreply@second.example.com" : $0
@@ -129,7 +140,7 @@ struct DomainsCLITests {
             ["records", id, "--format", "json"], ["publish", id], ["check", id],
             ["wait", id, "--timeout", "30", "--interval", "0.01"], ["delete", id],
         ] {
-            let result = try cli.run([provider] + arguments)
+            let result = try await cli.run([provider] + arguments)
             if supportsRest {
                 #expect(result.status == 0, "\(arguments): \(result.stderr)")
             } else {
@@ -140,50 +151,50 @@ struct DomainsCLITests {
             }
         }
         if supportsRest {
-            let zone = try cli.run([provider, "records", id, "--format", "zone"])
+            let zone = try await cli.run([provider, "records", id, "--format", "zone"])
             #expect(zone.status == 1)  // deleted above
-            let list = try cli.run([provider, "list", "--json"])
+            let list = try await cli.run([provider, "list", "--json"])
             let names = (JSONValue(json: list.stdout)?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
             #expect(names == ["second.example.com"])
-            _ = try cli.run([
+            _ = try await cli.run([
                 provider, "delete", (JSONValue(json: list.stdout)?.arrayValue?.first?["id"]?.stringValue) ?? "",
             ])
-            #expect(try cli.run([provider, "list", "--json"]).stdout == "[]\n")
+            #expect(try await cli.run([provider, "list", "--json"]).stdout == "[]\n")
         }
     }
 
     @Test("records in every format; wait reports progress and reaches verified")
-    func recordsAndWait() throws {
+    func recordsAndWait() async throws {
         let cli = try CLI()
-        _ = try cli.run(["krafter", "create", "example.com"])
-        let list = try cli.run(["krafter", "list", "--json"])
+        _ = try await cli.run(["krafter", "create", "example.com"])
+        let list = try await cli.run(["krafter", "list", "--json"])
         let id = try #require(JSONValue(json: list.stdout)?.arrayValue?.first?["id"]?.stringValue)
-        let zone = try cli.run(["krafter", "records", id, "--format", "zone"])
+        let zone = try await cli.run(["krafter", "records", id, "--format", "zone"])
         #expect(zone.stdout.contains("$ORIGIN example.com."))
         #expect(zone.stdout.contains("IN MX    10 feedback-smtp.eu-central-1.amazonses.com."))
-        let table = try cli.run(["krafter", "records", id])
+        let table = try await cli.run(["krafter", "records", id])
         #expect(table.stdout.hasPrefix("TYPE"))
-        let json = try cli.run(["krafter", "records", id, "--json"])
+        let json = try await cli.run(["krafter", "records", id, "--json"])
         #expect(JSONValue(json: json.stdout) != nil)
-        #expect(try cli.run(["krafter", "publish", id]).status == 0)
-        let wait = try cli.run(["krafter", "wait", id, "--interval", "0.01", "--json"])
+        #expect(try await cli.run(["krafter", "publish", id]).status == 0)
+        let wait = try await cli.run(["krafter", "wait", id, "--interval", "0.01", "--json"])
         #expect(wait.status == 0)
         #expect(wait.stderrIsJSONLines, "\(wait.stderr)")
         #expect(wait.stderrLines.contains { $0?["progress"]?["check"] == 1 }, "\(wait.stderr)")
-        let human = try cli.run(["krafter", "wait", id, "--interval", "0.01"])
+        let human = try await cli.run(["krafter", "wait", id, "--interval", "0.01"])
         #expect(human.stderr.contains("check 1:"), "\(human.stderr)")
         #expect(JSONValue(json: wait.stdout)?["status"] == "verified")
     }
 
     @Test("check: exit 3 until the records are published in the sandbox's zone, then 0; the JSON shape")
-    func checkAndPublish() throws {
+    func checkAndPublish() async throws {
         let cli = try CLI()
-        #expect(try cli.run(["ahasend", "create", "example.com"]).status == 0)
-        let missing = try cli.run(["ahasend", "check", "example.com"])
+        #expect(try await cli.run(["ahasend", "create", "example.com"]).status == 0)
+        let missing = try await cli.run(["ahasend", "check", "example.com"])
         #expect(missing.status == 3, "\(missing.stderr)")
         #expect(missing.stdout.contains("NOT READY"))
         #expect(missing.stdout.contains("MISSING"))
-        let json = try cli.run(["ahasend", "check", "example.com", "--json"])
+        let json = try await cli.run(["ahasend", "check", "example.com", "--json"])
         #expect(json.status == 3)
         let report = try #require(JSONValue(json: json.stdout))
         #expect(report["domain"] == "example.com")
@@ -196,24 +207,24 @@ struct DomainsCLITests {
         #expect(first["suggested"] == nil)
 
         // Not verified while nothing is published, whatever the number of checks.
-        _ = try cli.run(["ahasend", "verify", "example.com"])
+        _ = try await cli.run(["ahasend", "verify", "example.com"])
         let unverified = try #require(
-            JSONValue(json: try cli.run(["ahasend", "verify", "example.com", "--json"]).stdout))
+            JSONValue(json: try await cli.run(["ahasend", "verify", "example.com", "--json"]).stdout))
         #expect(unverified["status"] != "verified")
 
-        #expect(try cli.run(["ahasend", "publish", "example.com"]).status == 0)
-        let ready = try cli.run(["ahasend", "check", "example.com", "--json"])
+        #expect(try await cli.run(["ahasend", "publish", "example.com"]).status == 0)
+        let ready = try await cli.run(["ahasend", "check", "example.com", "--json"])
         #expect(ready.status == 0)
         #expect(JSONValue(json: ready.stdout)?["ready"] == true)
         let verified = try #require(
-            JSONValue(json: try cli.run(["ahasend", "verify", "example.com", "--json"]).stdout))
+            JSONValue(json: try await cli.run(["ahasend", "verify", "example.com", "--json"]).stdout))
         #expect(verified["status"] == "verified")
     }
 
     @Test("check --records FILE: either JSON form, against a loopback DNS server; exit 3 with a merge suggestion")
-    func checkRecordsFile() throws {
+    func checkRecordsFile() async throws {
         let cli = try CLI()
-        let created = try cli.run(["sendkit", "create", "example.com", "--region", "us-east-1", "--json"])
+        let created = try await cli.run(["sendkit", "create", "example.com", "--region", "us-east-1", "--json"])
         let domain = try #require(JSONValue(json: created.stdout))
         let records = try #require(domain["records"]?.arrayValue)
         let objectFile = cli.sandbox.appendingPathComponent("created.json")
@@ -234,7 +245,7 @@ struct DomainsCLITests {
         }
         zone.add("_spf.google.com", .txt, "v=spf1 ip4:192.0.2.0/24 ~all")
         let server = try LoopbackDNSServer(zone: zone)
-        let result = try cli.run([
+        let result = try await cli.run([
             "check", "--records", objectFile.path, "--resolver", server.address.description, "--json",
         ])
         #expect(result.status == 3, "\(result.stderr)")
@@ -263,7 +274,8 @@ struct DomainsCLITests {
             published.add(record["name"]?.stringValue ?? "", .txt, record["value"]?.stringValue ?? "")
         }
         server.zone = published
-        let fine = try cli.run(["check", "--records", "-", "--resolver", server.address.description], input: arrayForm)
+        let fine = try await cli.run(
+            ["check", "--records", "-", "--resolver", server.address.description], input: arrayForm)
         #expect(fine.status == 0, "\(fine.stdout)\(fine.stderr)")
         #expect(fine.stdout.contains("READY"))
     }
@@ -276,8 +288,8 @@ struct DomainsCLITests {
             (["ahasend", "check", "x.com", "--resolver", "dns.google"], 2),
             (["sendkit", "check", "x.com"], 2), (["check", "--records", "/nonexistent.json"], 1),
         ] as [([String], Int32)])
-    func checkUsage(_ arguments: [String], _ status: Int32) throws {
-        let result = try CLI().run(arguments)
+    func checkUsage(_ arguments: [String], _ status: Int32) async throws {
+        let result = try await CLI().run(arguments)
         #expect(result.status == status, "\(arguments): \(result.stderr)")
     }
 
@@ -290,8 +302,8 @@ struct DomainsCLITests {
             ["ahasend", "wait", "x.com", "--timeout", "soon"],
             ["ahasend", "list", "--base-url", "http://api.example.com"],
         ])
-    func usage(arguments: [String]) throws {
-        let result = try CLI().run(arguments)
+    func usage(arguments: [String]) async throws {
+        let result = try await CLI().run(arguments)
         #expect(result.status == 2, "\(arguments): \(result.stdout) \(result.stderr)")
         #expect(result.stderr.contains("USAGE"))
         #expect(result.stdout.isEmpty)
@@ -303,65 +315,65 @@ struct DomainsCLITests {
             ["--help"], ["ahasend", "--help"], ["cllavio", "create", "--help"], ["-h"], ["sandbox", "--help"],
             ["krafter", "wait", "--help"], ["ahasend", "records", "--help"],
         ])
-    func help(arguments: [String]) throws {
-        let result = try CLI().run(arguments)
+    func help(arguments: [String]) async throws {
+        let result = try await CLI().run(arguments)
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE"))
         #expect(result.stdout.contains("OPTIONS"))
     }
 
     @Test("a command's --help lists its own options")
-    func commandHelp() throws {
+    func commandHelp() async throws {
         let cli = try CLI()
-        let create = try cli.run(["sendkit", "create", "--help"]).stdout
+        let create = try await cli.run(["sendkit", "create", "--help"]).stdout
         for option in [
             "--region NAME   (required)", "--open-tracking", "--click-tracking", "--json", "--request-timeout",
         ] {
             #expect(create.contains(option), "\(option) in \(create)")
         }
-        #expect(try cli.run(["ahasend", "create", "--help"]).stdout.contains("--idempotency-key"))
-        #expect(try cli.run(["krafter", "wait", "--help"]).stdout.contains("--interval SECONDS"))
-        #expect(try cli.run(["krafter", "records", "--help"]).stdout.contains("--format table|zone|json"))
+        #expect(try await cli.run(["ahasend", "create", "--help"]).stdout.contains("--idempotency-key"))
+        #expect(try await cli.run(["krafter", "wait", "--help"]).stdout.contains("--interval SECONDS"))
+        #expect(try await cli.run(["krafter", "records", "--help"]).stdout.contains("--format table|zone|json"))
     }
 
     @Test("sandbox: a second create names get and reset; reset forgets; state is per folder")
-    func sandboxReset() throws {
+    func sandboxReset() async throws {
         let cli = try CLI()
-        #expect(try cli.run(["ahasend", "create", "example.com"]).status == 0)
-        let again = try cli.run(["ahasend", "create", "example.com"])
+        #expect(try await cli.run(["ahasend", "create", "example.com"]).status == 0)
+        let again = try await cli.run(["ahasend", "create", "example.com"])
         #expect(again.status == 1)
         #expect(again.stderr.contains("`domains ahasend find example.com`"), "\(again.stderr)")
         #expect(again.stderr.contains("`domains sandbox reset ahasend`"), "\(again.stderr)")
-        let krafter = try cli.run(["krafter", "create", "example.com"])
+        let krafter = try await cli.run(["krafter", "create", "example.com"])
         #expect(krafter.status == 0)
-        let krafterAgain = try cli.run(["krafter", "create", "example.com", "--json"])
+        let krafterAgain = try await cli.run(["krafter", "create", "example.com", "--json"])
         #expect(krafterAgain.jsonError?["kind"] == "conflict")
         #expect(krafterAgain.stderr.contains("domains krafter find example.com"))
 
-        let reset = try cli.run(["sandbox", "reset", "ahasend", "--json"])
+        let reset = try await cli.run(["sandbox", "reset", "ahasend", "--json"])
         #expect(reset.status == 0)
         #expect(JSONValue(json: reset.stdout)?["reset"] == .array(["ahasend"]))
-        #expect(try cli.run(["ahasend", "create", "example.com"]).status == 0)
+        #expect(try await cli.run(["ahasend", "create", "example.com"]).status == 0)
         // krafter's state was left alone
-        #expect(try cli.run(["krafter", "create", "example.com"]).status == 1)
-        let all = try cli.run(["sandbox", "reset"])
+        #expect(try await cli.run(["krafter", "create", "example.com"]).status == 1)
+        let all = try await cli.run(["sandbox", "reset"])
         #expect(all.status == 0)
         #expect(all.stdout.contains("AhaSend") && all.stdout.contains("Krafter"))
-        #expect(try cli.run(["krafter", "create", "example.com"]).status == 0)
-        #expect(try cli.run(["sandbox", "reset", "mailgun"]).status == 2)
+        #expect(try await cli.run(["krafter", "create", "example.com"]).status == 0)
+        #expect(try await cli.run(["sandbox", "reset", "mailgun"]).status == 2)
     }
 
     @Test("a sandbox folder that cannot be written fails loudly, before anything is created")
-    func unwritableSandbox() throws {
+    func unwritableSandbox() async throws {
         var cli = try CLI()
         let blocker = cli.sandbox.appendingPathComponent("a-file")
         try Data("not a folder".utf8).write(to: blocker)
         cli.environment = ["SENDINGDOMAINS_SANDBOX_DIR": blocker.appendingPathComponent("sandbox").path]
-        let result = try cli.run(["ahasend", "create", "example.com"])
+        let result = try await cli.run(["ahasend", "create", "example.com"])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("SENDINGDOMAINS_SANDBOX_DIR"), "\(result.stderr)")
-        let json = try cli.run(["ahasend", "create", "example.com", "--json"])
+        let json = try await cli.run(["ahasend", "create", "example.com", "--json"])
         #expect(json.status == 1)
         #expect(json.jsonError?["kind"] == "sandbox")
 
@@ -370,23 +382,23 @@ struct DomainsCLITests {
         try FileManager.default.createDirectory(
             at: blocked.sandbox.appendingPathComponent("krafter.json"), withIntermediateDirectories: true)
         blocked.environment = [:]
-        let stuck = try blocked.run(["krafter", "create", "example.com"])
+        let stuck = try await blocked.run(["krafter", "create", "example.com"])
         #expect(stuck.status == 1)
         #expect(stuck.stdout.isEmpty)
         #expect(stuck.stderr.contains("sandbox reset krafter"), "\(stuck.stderr)")
     }
 
     @Test("--json errors are one object on stderr whose kind a script can branch on")
-    func jsonErrors() throws {
+    func jsonErrors() async throws {
         let cli = try CLI()
-        func error(_ arguments: [String]) throws -> (Int32, JSONValue?) {
-            let result = try cli.run(arguments + ["--json"])
+        func error(_ arguments: [String]) async throws -> (Int32, JSONValue?) {
+            let result = try await cli.run(arguments + ["--json"])
             #expect(result.stdout.isEmpty, "\(arguments)")
             #expect(result.stderrIsJSONLines, "\(arguments): \(result.stderr)")
             return (result.status, result.jsonError)
         }
-        _ = try cli.run(["ahasend", "create", "example.com"])
-        let (conflictStatus, conflict) = try error(["ahasend", "create", "example.com"])
+        _ = try await cli.run(["ahasend", "create", "example.com"])
+        let (conflictStatus, conflict) = try await error(["ahasend", "create", "example.com"])
         #expect(conflictStatus == 1)
         #expect(conflict?["kind"] == "conflict")
         #expect(conflict?["status"] == 409)
@@ -395,23 +407,23 @@ struct DomainsCLITests {
         #expect(conflict?["requestId"] == .null)
         #expect(conflict?["message"]?.stringValue?.contains("already exists") == true)
 
-        let (validationStatus, validation) = try error(["autosend", "get", "example.com"])
+        let (validationStatus, validation) = try await error(["autosend", "get", "example.com"])
         #expect(validationStatus == 1)
         #expect(validation?["kind"] == "validation")
         #expect(validation?["status"] == .null)
 
-        let (notFoundStatus, notFound) = try error(["krafter", "get", "550e8400-e29b-41d4-a716-446655440000"])
+        let (notFoundStatus, notFound) = try await error(["krafter", "get", "550e8400-e29b-41d4-a716-446655440000"])
         #expect(notFoundStatus == 1)
         #expect(notFound?["kind"] == "notFound")
         #expect(notFound?["status"] == 404)
 
-        let (usageStatus, usage) = try error(["ahasend", "fly"])
+        let (usageStatus, usage) = try await error(["ahasend", "fly"])
         #expect(usageStatus == 2)
         #expect(usage?["kind"] == "usage")
     }
 
     @Test("an operation the provider does not offer is a usage error: exit 2, nothing sent, no banner")
-    func unsupportedOperation() throws {
+    func unsupportedOperation() async throws {
         let requests = Locked(0)
         let server = try LoopbackServer { _ in
             requests.withLock { $0 += 1 }
@@ -419,13 +431,13 @@ struct DomainsCLITests {
         }
         let cli = try CLI()
         for arguments in [["sendkit", "list"], ["cllavio", "get", "example.com"], ["sendkit", "delete", "x"]] {
-            let result = try cli.run(arguments + ["--json", "--base-url", server.baseURL])
+            let result = try await cli.run(arguments + ["--json", "--base-url", server.baseURL])
             #expect(result.status == 2, "\(arguments)")
             let error = result.jsonError
             #expect(error?["kind"] == "unsupportedOperation", "\(result.stderr)")
             #expect(error?["message"]?.stringValue?.contains("it offers create") == true)
             #expect(!result.stderr.contains("offline"))
-            let plain = try cli.run(arguments)
+            let plain = try await cli.run(arguments)
             #expect(plain.status == 2)
             #expect(!plain.stderr.contains("offline"), "\(plain.stderr)")
         }
@@ -434,9 +446,9 @@ struct DomainsCLITests {
     }
 
     @Test("--json shapes: ttl a number or null, every key present, records null when the response has none")
-    func jsonShapes() throws {
+    func jsonShapes() async throws {
         let cli = try CLI()
-        let created = try cli.run(["krafter", "create", "example.com", "--json"])
+        let created = try await cli.run(["krafter", "create", "example.com", "--json"])
         let domain = try #require(JSONValue(json: created.stdout))
         for key in ["id", "name", "provider", "status", "createdAt", "verifiedAt", "lastCheckedAt", "records"] {
             #expect(domain[key] != nil, "\(key) missing")
@@ -452,20 +464,22 @@ struct DomainsCLITests {
             }
         }
         let id = try #require(domain["id"]?.stringValue)
-        let verified = try #require(JSONValue(json: try cli.run(["krafter", "verify", id, "--json"]).stdout))
+        let verified = try #require(JSONValue(json: try await cli.run(["krafter", "verify", id, "--json"]).stdout))
         #expect(verified["records"] == .null)
-        let human = try cli.run(["krafter", "verify", id])
+        let human = try await cli.run(["krafter", "verify", id])
         #expect(human.stdout.contains("carries no records"))
         let sendKit = try #require(
             JSONValue(
-                json: try cli.run(["sendkit", "create", "example.com", "--region", "us-east-1", "--json"]).stdout))
+                json: try await cli.run(["sendkit", "create", "example.com", "--region", "us-east-1", "--json"]).stdout)
+        )
         #expect(sendKit["records"]?.arrayValue?.allSatisfy { $0["ttl"] == 3600 } == true)
-        let ahaSend = try #require(JSONValue(json: try cli.run(["ahasend", "create", "example.com", "--json"]).stdout))
+        let ahaSend = try #require(
+            JSONValue(json: try await cli.run(["ahasend", "create", "example.com", "--json"]).stdout))
         #expect(ahaSend["records"]?.arrayValue?.allSatisfy { $0["ttl"] == .null } == true)
     }
 
     @Test("text a server supplies never reaches the terminal with control characters")
-    func terminalSafety() throws {
+    func terminalSafety() async throws {
         let hostile = "evil\u{1B}]0;pwned\u{07}\r\u{1B}[2J\u{9B}31mCreated example.com"
         let server = try LoopbackServer { request in
             if request.method == .get {
@@ -495,7 +509,7 @@ struct DomainsCLITests {
             ["krafter", "records", "550e8400-e29b-41d4-a716-446655440000", "--format", "zone"],
             ["krafter", "records", "550e8400-e29b-41d4-a716-446655440000"],
         ] {
-            let result = try cli.run(arguments + ["--base-url", server.baseURL])
+            let result = try await cli.run(arguments + ["--base-url", server.baseURL])
             for text in [result.stdout, result.stderr] {
                 let controls = text.unicodeScalars.filter {
                     $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value)
@@ -507,41 +521,41 @@ struct DomainsCLITests {
     }
 
     @Test("a create that timed out at a provider without idempotency keys says it may have succeeded")
-    func createTimeoutHint() throws {
+    func createTimeoutHint() async throws {
         let server = try LoopbackServer { _ in .hang }
         let cli = try CLI()
-        let result = try cli.run([
+        let result = try await cli.run([
             "krafter", "create", "example.com", "--base-url", server.baseURL, "--request-timeout", "0.5",
         ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("timed out"), "\(result.stderr)")
         #expect(result.stderr.contains("may have succeeded"), "\(result.stderr)")
         #expect(result.stderr.contains("`domains krafter find example.com`"), "\(result.stderr)")
-        let json = try cli.run([
+        let json = try await cli.run([
             "krafter", "create", "example.com", "--base-url", server.baseURL, "--request-timeout", "0.5", "--json",
         ])
         #expect(json.jsonError?["kind"] == "timeout")
     }
 
     @Test("API errors exit 1 with a clear message and no secret")
-    func apiError() throws {
+    func apiError() async throws {
         let cli = try CLI()
-        let missing = try cli.run(["krafter", "get", "550e8400-e29b-41d4-a716-446655440000"])
+        let missing = try await cli.run(["krafter", "get", "550e8400-e29b-41d4-a716-446655440000"])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("not found"))
-        let badID = try cli.run(["autosend", "get", "example.com"])
+        let badID = try await cli.run(["autosend", "get", "example.com"])
         #expect(badID.status == 1)
         #expect(badID.stderr.contains("24 hexadecimal"))
     }
 
     @Test(
         "--base-url: every subcommand against each provider's simulator behind a loopback server", arguments: providers)
-    func baseURLEveryProvider(provider: String) throws {
+    func baseURLEveryProvider(provider: String) async throws {
         let id = try #require(ProviderID(named: provider))
         // Verified at the second check without publishing: `wait` below must finish.
         let server = try LoopbackServer.serving(ProviderSimulator.sandbox(for: id, checksToVerify: 2))
         let cli = try CLI()
-        let created = try cli.run(createArguments(provider) + ["--base-url", server.baseURL, "--json"])
+        let created = try await cli.run(createArguments(provider) + ["--base-url", server.baseURL, "--json"])
         #expect(created.status == 0, "\(created.stderr)")
         #expect(!created.stderr.contains("offline"))
         let domainID = try #require(JSONValue(json: created.stdout)?["id"]?.stringValue)
@@ -550,18 +564,18 @@ struct DomainsCLITests {
             ["list"], ["get", domainID], ["verify", domainID], ["records", domainID, "--format", "zone"],
             ["wait", domainID, "--interval", "0.01"], ["delete", domainID],
         ] {
-            let result = try cli.run([provider] + arguments + ["--base-url", server.baseURL])
+            let result = try await cli.run([provider] + arguments + ["--base-url", server.baseURL])
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
         }
     }
 
     @Test("--base-url against a loopback server, with credentials from the environment, --verbose redacted")
-    func baseURL() throws {
+    func baseURL() async throws {
         let simulator = ProviderSimulator.krafter(apiKey: "kr_live_cli_secret_123456")
         let server = try LoopbackServer.serving(simulator)
         var cli = try CLI()
         cli.environment = ["KRAFTER_API_KEY": "kr_live_cli_secret_123456"]
-        let created = try cli.run([
+        let created = try await cli.run([
             "krafter", "create", "example.com", "--base-url", server.baseURL, "--verbose", "--json",
         ])
         #expect(created.status == 0, "\(created.stderr)")
@@ -571,11 +585,11 @@ struct DomainsCLITests {
         #expect(
             !created.stderr.contains("kr_live_cli_secret_123456")
                 && !created.stdout.contains("kr_live_cli_secret_123456"))
-        let listed = try cli.run(["krafter", "list", "--base-url", server.baseURL])
+        let listed = try await cli.run(["krafter", "list", "--base-url", server.baseURL])
         #expect(listed.stdout.contains("example.com"))
 
         cli.environment = ["KRAFTER_API_KEY": "kr_live_wrong_key_0000"]
-        let denied = try cli.run(["krafter", "list", "--base-url", server.baseURL])
+        let denied = try await cli.run(["krafter", "list", "--base-url", server.baseURL])
         #expect(denied.status == 1)
         #expect(denied.stderr.contains("authentication failed"))
         #expect(!denied.stderr.contains("kr_live_wrong_key_0000"))

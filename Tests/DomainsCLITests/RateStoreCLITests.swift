@@ -28,7 +28,11 @@ struct RateStoreCLITests {
         let arguments = [
             "autosend", "get", "60d5ec49f1b2c72d9c8b2222", "--base-url", provider.server.baseURL, "--verbose",
         ]
-        let results = try await Self.inParallel(4) { [cli] in try (0..<2).map { _ in try cli.run(arguments) } }
+        let results = try await Self.inParallel(4) { [cli] in
+            var runs: [CLI.Result] = []
+            for _ in 0..<2 { runs.append(try await cli.run(arguments)) }
+            return runs
+        }
         return (provider, results)
     }
 
@@ -53,33 +57,26 @@ struct RateStoreCLITests {
 
     /// Runs `body` `count` times at once on threads of their own: waiting for a process must not
     /// hold the cooperative pool, which the loopback servers' handlers run on.
+    /// Runs `body` `count` times at once (each run waits on a Dispatch thread, see `CLI.run`).
     static func inParallel(
-        _ count: Int, _ body: @escaping @Sendable () throws -> [CLI.Result]
+        _ count: Int, _ body: @escaping @Sendable () async throws -> [CLI.Result]
     ) async throws -> [CLI.Result] {
-        let results = Locked<[Result<[CLI.Result], any Error>]>([])
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let group = DispatchGroup()
-            for _ in 0..<count {
-                group.enter()
-                Thread {
-                    let result = Result { try body() }
-                    results.withLock { $0.append(result) }
-                    group.leave()
-                }.start()
-            }
-            group.notify(queue: .global()) { continuation.resume() }
+        try await withThrowingTaskGroup(of: [CLI.Result].self) { group in
+            for _ in 0..<count { group.addTask { try await body() } }
+            var all: [CLI.Result] = []
+            for try await results in group { all += results }
+            return all
         }
-        return try results.withLock { $0 }.flatMap { try $0.get() }
     }
 
     @Test("An unreachable store: one stderr line naming it and the fallback, no password, and the command goes on")
-    func unreachable() throws {
+    func unreachable() async throws {
         let provider = try RateEnforcingServer(rate: 100, burst: 10)
         defer { provider.stop() }
         var cli = try CLI()
         let port = try LoopbackServer.closedPort()
         cli.environment = ["AUTOSEND_API_KEY": Self.key, "SENDINGDOMAINS_REDIS_PASSWORD": "hunter22-redis"]
-        let result = try cli.run([
+        let result = try await cli.run([
             "autosend", "get", "60d5ec49f1b2c72d9c8b2222", "--base-url", provider.server.baseURL, "--rate-store",
             "redis://sdk@127.0.0.1:\(port)/0",
         ])
@@ -92,8 +89,8 @@ struct RateStoreCLITests {
     }
 
     @Test("A malformed --rate-store is a usage error that does not echo the URL")
-    func malformed() throws {
-        let result = try CLI().run(["autosend", "list", "--rate-store", "redis://sdk:hunter22@host:notaport"])
+    func malformed() async throws {
+        let result = try await CLI().run(["autosend", "list", "--rate-store", "redis://sdk:hunter22@host:notaport"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("--rate-store"))
         #expect(!result.stderr.contains("hunter22"))

@@ -23,12 +23,12 @@ struct SandboxContractTests {
                 "AHASEND_ACCOUNT_ID"
             ),
         ])
-    func partialCredentials(environment: [String: String], provider: String, missing: String) throws {
+    func partialCredentials(environment: [String: String], provider: String, missing: String) async throws {
         var cli = try CLI()
         cli.environment = environment
         let extra = provider == "cllavio" ? ["--sender", "noreply@real-customer.com"] : []
         for json in [false, true] {
-            let result = try cli.run(
+            let result = try await cli.run(
                 [provider, "create", "real-customer.com"] + extra + (json ? ["--json"] : []))
             #expect(result.status == 2, "\(result.stdout) \(result.stderr)")
             #expect(result.stdout.isEmpty, "nothing that looks like a domain: \(result.stdout)")
@@ -46,30 +46,32 @@ struct SandboxContractTests {
     }
 
     @Test("--no-sandbox and SENDINGDOMAINS_NO_SANDBOX turn no credentials into exit 2, with or without --base-url")
-    func noSandbox() throws {
+    func noSandbox() async throws {
         var cli = try CLI()
-        let refused = try cli.run(["krafter", "list", "--no-sandbox"])
+        let refused = try await cli.run(["krafter", "list", "--no-sandbox"])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("KRAFTER_API_KEY"), "\(refused.stderr)")
-        let withBase = try cli.run(["krafter", "list", "--no-sandbox", "--base-url", "http://127.0.0.1:9", "--json"])
+        let withBase = try await cli.run([
+            "krafter", "list", "--no-sandbox", "--base-url", "http://127.0.0.1:9", "--json",
+        ])
         #expect(withBase.status == 2)
         #expect(withBase.jsonError?["kind"] == "usage")
         for value in ["1", "true", "YES"] {
             cli.environment = ["SENDINGDOMAINS_NO_SANDBOX": value]
-            #expect(try cli.run(["ahasend", "list"]).status == 2, "SENDINGDOMAINS_NO_SANDBOX=\(value)")
+            #expect(try await cli.run(["ahasend", "list"]).status == 2, "SENDINGDOMAINS_NO_SANDBOX=\(value)")
         }
         cli.environment = ["SENDINGDOMAINS_NO_SANDBOX": "0"]
-        #expect(try cli.run(["ahasend", "list"]).status == 0)
+        #expect(try await cli.run(["ahasend", "list"]).status == 0)
         #expect(sandboxFiles(cli) == ["ahasend.json"])
     }
 
     @Test("in the sandbox a notice goes to stderr always; every domain and report object says sandbox: true")
-    func sandboxNoticeAndKey() throws {
+    func sandboxNoticeAndKey() async throws {
         let cli = try CLI()
-        let human = try cli.run(["ahasend", "create", "example.com"])
+        let human = try await cli.run(["ahasend", "create", "example.com"])
         #expect(human.status == 0)
         #expect(human.stderr.contains("offline AhaSend sandbox"))
-        let created = try cli.run(["krafter", "create", "example.com", "--json"])
+        let created = try await cli.run(["krafter", "create", "example.com", "--json"])
         #expect(created.status == 0, "\(created.stderr)")
         #expect(created.stderrIsJSONLines)
         let notice = try #require(created.stderrLines.first ?? nil)
@@ -80,62 +82,62 @@ struct SandboxContractTests {
         #expect(domain["sandbox"] == true)
         let id = try #require(domain["id"]?.stringValue)
         for arguments in [["get", id], ["find", "example.com"], ["verify", id]] {
-            let result = try cli.run(["krafter"] + arguments + ["--json"])
+            let result = try await cli.run(["krafter"] + arguments + ["--json"])
             #expect(JSONValue(json: result.stdout)?["sandbox"] == true, "\(arguments): \(result.stdout)")
         }
-        let list = try cli.run(["krafter", "list", "--json"])
+        let list = try await cli.run(["krafter", "list", "--json"])
         #expect(JSONValue(json: list.stdout)?.arrayValue?.allSatisfy { $0["sandbox"] == true } == true)
-        let check = try cli.run(["krafter", "check", id, "--json"])
+        let check = try await cli.run(["krafter", "check", id, "--json"])
         #expect(check.status == 3)
         #expect(JSONValue(json: check.stdout)?["sandbox"] == true, "\(check.stdout)")
         #expect(JSONValue(json: check.stdout)?["domain"] == "example.com")
 
-        let records = try cli.run(["krafter", "records", id, "--format", "json"])
+        let records = try await cli.run(["krafter", "records", id, "--format", "json"])
         let file = cli.sandbox.appendingPathComponent("records.json")
         try Data(records.stdout.utf8).write(to: file)
         // An empty zone on a loopback DNS server: nothing is published, so exit 3 with a report.
         let dns = try LoopbackDNSServer(zone: DNSZone())
-        let fromFile = try cli.run(["check", "--records", file.path, "--resolver", "\(dns.address)", "--json"])
+        let fromFile = try await cli.run(["check", "--records", file.path, "--resolver", "\(dns.address)", "--json"])
         #expect(fromFile.status == 3, "\(fromFile.stderr)")
         #expect(JSONValue(json: fromFile.stdout)?["sandbox"] == false, "\(fromFile.stdout)")
     }
 
     @Test("find <name>: the domain as get prints it, notFound is exit 1, a provider without reads exit 2")
-    func find() throws {
+    func find() async throws {
         let cli = try CLI()
-        #expect(try cli.run(["autosend", "create", "Example.com"]).status == 0)
-        let found = try cli.run(["autosend", "find", "EXAMPLE.com.", "--json"])
+        #expect(try await cli.run(["autosend", "create", "Example.com"]).status == 0)
+        let found = try await cli.run(["autosend", "find", "EXAMPLE.com.", "--json"])
         #expect(found.status == 0, "\(found.stderr)")
         let domain = try #require(JSONValue(json: found.stdout))
         #expect(domain["name"] == "example.com")
-        let got = try cli.run(["autosend", "get", domain["id"]?.stringValue ?? "", "--json"])
+        let got = try await cli.run(["autosend", "get", domain["id"]?.stringValue ?? "", "--json"])
         #expect(JSONValue(json: got.stdout) == domain, "find prints the domain as get does")
-        let missing = try cli.run(["autosend", "find", "other.example.com", "--json"])
+        let missing = try await cli.run(["autosend", "find", "other.example.com", "--json"])
         #expect(missing.status == 1)
         #expect(missing.jsonError?["kind"] == "notFound")
-        let sendKit = try cli.run(["sendkit", "find", "example.com", "--json"])
+        let sendKit = try await cli.run(["sendkit", "find", "example.com", "--json"])
         #expect(sendKit.status == 2)
         #expect(sendKit.jsonError?["kind"] == "unsupportedOperation")
         #expect(sendKit.stdout.isEmpty)
-        let invalid = try cli.run(["ahasend", "find", "https://example.com"])
+        let invalid = try await cli.run(["ahasend", "find", "https://example.com"])
         #expect(invalid.status == 1)
         #expect(invalid.stderr.contains("scheme"), "\(invalid.stderr)")
     }
 
     @Test("a usage error prints the command's short usage and a did-you-mean, not the whole help")
-    func shortUsage() throws {
+    func shortUsage() async throws {
         let cli = try CLI()
-        let command = try cli.run(["ahasend", "craete", "example.com"])
+        let command = try await cli.run(["ahasend", "craete", "example.com"])
         #expect(command.status == 2)
         #expect(command.stderr.contains("did you mean create?"), "\(command.stderr)")
         #expect(command.stderr.split(separator: "\n").count <= 8, "\(command.stderr)")
-        let flag = try cli.run(["ahasend", "list", "--jsn"])
+        let flag = try await cli.run(["ahasend", "list", "--jsn"])
         #expect(flag.stderr.contains("did you mean --json?"), "\(flag.stderr)")
         #expect(flag.stderr.contains("domains ahasend list --help"), "\(flag.stderr)")
         #expect(flag.stderr.split(separator: "\n").count <= 8, "\(flag.stderr)")
-        let provider = try cli.run(["ahasnd", "list"])
+        let provider = try await cli.run(["ahasnd", "list"])
         #expect(provider.stderr.contains("did you mean ahasend?"), "\(provider.stderr)")
-        let far = try cli.run(["ahasend", "list", "--zzzzzzzz"])
+        let far = try await cli.run(["ahasend", "list", "--zzzzzzzz"])
         #expect(!far.stderr.contains("did you mean"), "\(far.stderr)")
     }
 }

@@ -92,7 +92,7 @@ struct WebhookAndWatchCLITests {
     }
 
     @Test("webhook verify: exit 0 and the event; a bad signature exit 1 with the check; no secret: exit 2")
-    func verify() throws {
+    func verify() async throws {
         var cli = try CLI()
         cli.environment["AHASEND_WEBHOOK_SECRET"] = Self.secret
         // Saved deliveries, checked as of a fixed moment (--at): no dependence on the clock.
@@ -100,7 +100,7 @@ struct WebhookAndWatchCLITests {
         let at = ["--at", "\(now + 60)"]
         let file = cli.sandbox.appendingPathComponent("delivery.json")
         try Self.body.write(to: file)
-        let good = try cli.run(
+        let good = try await cli.run(
             [
                 "ahasend", "webhook", "verify", "--header", "webhook-id: msg_1", "--header",
                 "Webhook-Timestamp: \(now)",
@@ -113,7 +113,7 @@ struct WebhookAndWatchCLITests {
         #expect(event["type"] == "domain.dns_error")
         #expect(event["data"]?["spf_valid"] == false)
 
-        let bad = try cli.run(
+        let bad = try await cli.run(
             [
                 "ahasend", "webhook", "verify", "--header", "webhook-id: msg_1", "--header",
                 "webhook-timestamp: \(now)",
@@ -124,7 +124,7 @@ struct WebhookAndWatchCLITests {
         #expect(bad.stderr.contains("signature_mismatch"))
         #expect(!bad.stderr.contains(Self.secret))
 
-        let stale = try cli.run(
+        let stale = try await cli.run(
             [
                 "ahasend", "webhook", "verify", "--header", "webhook-id: msg_1", "--header",
                 "webhook-timestamp: \(now - 3_600)",
@@ -133,7 +133,7 @@ struct WebhookAndWatchCLITests {
         #expect(stale.status == 1)
         #expect(stale.stderr.contains("timestamp_out_of_tolerance"))
         // The same delivery within a tolerance of two hours is fine.
-        let tolerated = try cli.run(
+        let tolerated = try await cli.run(
             [
                 "ahasend", "webhook", "verify", "--header", "webhook-id: msg_1", "--header",
                 "webhook-timestamp: \(now - 3_600)", "--tolerance", "7200",
@@ -141,10 +141,10 @@ struct WebhookAndWatchCLITests {
             ] + at, input: Self.body)
         #expect(tolerated.status == 0, "\(tolerated.stderr)")
 
-        let unset = try CLI().run(["ahasend", "webhook", "verify"], input: Self.body)
+        let unset = try await CLI().run(["ahasend", "webhook", "verify"], input: Self.body)
         #expect(unset.status == 2)
         #expect(unset.stderr.contains("AHASEND_WEBHOOK_SECRET"))
-        #expect(try CLI().run(["krafter", "webhook", "listen"]).status == 2)
+        #expect(try await CLI().run(["krafter", "webhook", "listen"]).status == 2)
     }
 
     @Test(
@@ -194,14 +194,14 @@ struct WebhookAndWatchCLITests {
     @Test("watch: prints each change as it happens, once", .timeLimit(.minutes(1)))
     func watch() async throws {
         let cli = try CLI()
-        #expect(try cli.run(["ahasend", "create", "example.com"]).status == 0)
+        #expect(try await cli.run(["ahasend", "create", "example.com"]).status == 0)
         // The banner on stderr says the baseline (status and DNS) is taken: a change after it is
         // reported.
         let watcher = try RunningCLI(cli, ["ahasend", "watch", "example.com", "--interval", "0.05"])
         try await watcher.wait { $0.errors.contains("watching 1 domain") }
-        #expect(try cli.run(["ahasend", "publish", "example.com"]).status == 0)
+        #expect(try await cli.run(["ahasend", "publish", "example.com"]).status == 0)
         try await watcher.wait { $0.output.contains("DNS: TXT example.com missing → ok") }
-        #expect(try cli.run(["ahasend", "verify", "example.com"]).status == 0)
+        #expect(try await cli.run(["ahasend", "verify", "example.com"]).status == 0)
         try await watcher.wait { $0.output.split(separator: "\n").contains { $0.hasSuffix("  verified") } }
         #expect(watcher.output.split(separator: "\n").filter { $0.hasSuffix("  verified") }.count == 1)
         #expect(watcher.process.isRunning)
@@ -230,7 +230,7 @@ struct WebhookAndWatchCLITests {
         }
         var cli = try CLI()
         cli.environment = ["KRAFTER_API_KEY": "kr_live_watch_secret_123456"]
-        let created = try cli.run(["krafter", "create", "example.com", "--base-url", server.baseURL, "--json"])
+        let created = try await cli.run(["krafter", "create", "example.com", "--base-url", server.baseURL, "--json"])
         let id = try #require(JSONValue(json: created.stdout)?["id"]?.stringValue, "\(created.stderr)")
         let watcher = try RunningCLI(
             cli, ["krafter", "watch", id, "--interval", "0.05", "--json", "--base-url", server.baseURL],
@@ -264,7 +264,7 @@ struct WebhookAndWatchCLITests {
         let redis = try await LoopbackRedis.started()
         defer { redis.stop() }
         let cli = try CLI()
-        #expect(try cli.run(["ahasend", "create", "example.com"]).status == 0)
+        #expect(try await cli.run(["ahasend", "create", "example.com"]).status == 0)
         let arguments = [
             "ahasend", "watch", "example.com", "--interval", "0.05", "--json", "--coordinate", redis.url,
             "--name", "customers", "--lease", "1",
@@ -281,14 +281,14 @@ struct WebhookAndWatchCLITests {
         // Killed: no release; the standby takes over once the lease expires.
         kill(first.process.processIdentifier, SIGKILL)
         try await second.wait { roles($0).contains("active") }
-        #expect(try cli.run(["ahasend", "publish", "example.com"]).status == 0)
-        #expect(try cli.run(["ahasend", "verify", "example.com"]).status == 0)
+        #expect(try await cli.run(["ahasend", "publish", "example.com"]).status == 0)
+        #expect(try await cli.run(["ahasend", "verify", "example.com"]).status == 0)
         try await second.wait { $0.output.contains("\"verified\"") }
         let events = second.output.split(separator: "\n").compactMap { JSONValue(json: String($0)) }
         #expect(events.allSatisfy { $0["eventId"]?.stringValue?.hasPrefix("ahasend/example.com#") == true })
         #expect(second.errors.split(separator: "\n").allSatisfy { JSONValue(json: String($0)) != nil })
         second.stop()
-        let usage = try cli.run(["ahasend", "watch", "example.com", "--coordinate", redis.url])
+        let usage = try await cli.run(["ahasend", "watch", "example.com", "--coordinate", redis.url])
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("--name"))
     }

@@ -100,28 +100,29 @@ struct WebhookHardeningCLITests {
     @Test(
         "webhook verify --at any number: exit 1, timestamp_out_of_tolerance, never a crash",
         arguments: ["1e19", "1e308", "9223372036854775807", "0"])
-    func absurdAt(at: String) throws {
+    func absurdAt(at: String) async throws {
         var cli = try CLI()
         cli.environment["AHASEND_WEBHOOK_SECRET"] = Self.secret
         // A number --at takes (finite, not negative) is a usage the CLI accepts: the delivery
         // is then simply not within the tolerance of that moment, which is exit 1 as for any
         // stale delivery. Exit 2 stays for what cannot be parsed.
-        let result = try cli.run(
+        let result = try await cli.run(
             ["ahasend", "webhook", "verify", "--at", at] + Self.signedHeaders(id: "msg_at"), input: Self.body)
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("timestamp_out_of_tolerance"))
-        let json = try cli.run(
+        let json = try await cli.run(
             ["ahasend", "webhook", "verify", "--at", at, "--json"] + Self.signedHeaders(id: "msg_at"), input: Self.body)
         #expect(json.status == 1)
         #expect(JSONValue(json: json.stderr.split(separator: "\n").last.map(String.init) ?? "")?["error"] != nil)
     }
 
     @Test("a webhook secret under 16 bytes: exit 2 before anything is read, the secret never printed")
-    func shortSecret() throws {
+    func shortSecret() async throws {
         var cli = try CLI()
         cli.environment["AHASEND_WEBHOOK_SECRET"] = "s3cr"
         for command in ["verify", "listen"] {
-            let result = try cli.run(["ahasend", "webhook", command] + Self.signedHeaders(id: "m"), input: Self.body)
+            let result = try await cli.run(
+                ["ahasend", "webhook", command] + Self.signedHeaders(id: "m"), input: Self.body)
             #expect(result.status == 2)
             #expect(result.stderr.contains("AHASEND_WEBHOOK_SECRET"))
             #expect(result.stderr.contains("16"))

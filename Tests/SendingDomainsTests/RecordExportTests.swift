@@ -106,7 +106,7 @@ struct RecordExportTests {
         "named-checkzone accepts the fragment inside a minimal zone",
         .enabled(
             if: ExternalTool.namedCheckzone.shouldRun, Comment(rawValue: ExternalTool.namedCheckzone.skipReason)))
-    func namedCheckzone() throws {
+    func namedCheckzone() async throws {
         try ExternalTool.namedCheckzone.require()
         let zone =
             RecordExport.zoneFile(Self.records, origin: "example.com")
@@ -114,7 +114,8 @@ struct RecordExportTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("sd-\(UUID().uuidString).zone")
         try zone.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try ExternalTool.run(["named-checkzone", "-q", "example.com", file.path], mergingErrors: true)
+        let result = try await ExternalTool.run(
+            ["named-checkzone", "-q", "example.com", file.path], mergingErrors: true)
         #expect(result.status == 0, "\(zone)\n\(result.text)")
     }
 

@@ -118,7 +118,9 @@ extension SendingDomain {
 extension AutoSendProvisioner {
     /// The unified domain for AutoSend's model.
     @available(*, deprecated, renamed: "SendingDomain.init(_:verification:)")
-    public static func normalize(_ domain: AutoSend.Domain, verification: AutoSend.VerificationResult? = nil)
+    public static func normalize(
+        _ domain: AutoSend.Domain, verification: AutoSend.VerificationResult? = nil
+    )
         -> SendingDomain
     {
         SendingDomain(domain, verification: verification)

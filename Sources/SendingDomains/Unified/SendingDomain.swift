@@ -101,7 +101,8 @@ public struct ProviderDomain: Sendable, Hashable {
     }
 
     /// An AutoSend domain, with the verify flags when it came from verify.
-    public static func autoSend(_ domain: AutoSend.Domain, verification: AutoSend.VerificationResult?) -> ProviderDomain {
+    public static func autoSend(_ domain: AutoSend.Domain, verification: AutoSend.VerificationResult?) -> ProviderDomain
+    {
         ProviderDomain(provider: .autoSend, autoSend: domain, autoSendVerification: verification)
     }
 
