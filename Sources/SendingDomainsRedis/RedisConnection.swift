@@ -14,29 +14,25 @@ enum Blocking {
     typealias Flag = NonBlockingSocket.CancelFlag
 
     /// A result handed from the Dispatch thread to the task under a lock.
-    final class Outcome<T>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var result: Result<T, SendingDomainsError>?
-        func set(_ result: Result<T, SendingDomainsError>) { lock.withLock { self.result = result } }
-        var value: Result<T, SendingDomainsError>? { lock.withLock { result } }
-    }
+    typealias Outcome<T> = LockedState<Result<T, SendingDomainsError>?>
 
     static func run<T>(
         _ work: @escaping @Sendable (Flag) -> Result<T, SendingDomainsError>
     ) async throws(SendingDomainsError) -> T {
         let cancelled = Flag()
-        let outcome = Outcome<T>()
+        let outcome = Outcome<T>(nil)
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 DispatchQueue.global().async {
-                    outcome.set(work(cancelled))
+                    let result = work(cancelled)
+                    outcome.withLock { $0 = result }
                     continuation.resume()
                 }
             }
         } onCancel: {
             cancelled.set()
         }
-        switch outcome.value {
+        switch outcome.withLock({ $0 }) {
         case .success(let value): return value
         case .failure(let error): throw error
         case nil: throw RedisError.cancelled()

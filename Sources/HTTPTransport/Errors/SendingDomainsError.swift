@@ -201,7 +201,10 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
     /// The fields live in one shared, copy-on-write box, so the error is a single pointer wide:
     /// every typed-throwing async function keeps room for its error in its frame, and a small
     /// error keeps the frames of a call in flight small.
-    private struct Fields {
+    /// Adding a field: a line here, its property below, and (when callers set it) a parameter of
+    /// the initializer;
+    /// equality, hashing and reflection follow from this struct.
+    private struct Fields: Sendable, Hashable {
         var kind: Kind
         var message: String
         var provider: ProviderID?
@@ -214,83 +217,86 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         var transportFailure: TransportFailure?
         var rawBody: String?
         var attempts: Int
-        var underlyingError: (any Error)?
+        var underlyingError: Underlying
     }
 
-    private var storage: CopyOnWriteBox<Fields>
+    /// The underlying error, which takes no part in equality, hashing or reflection.
+    private struct Underlying: Sendable, Hashable {
+        var error: (any Error)?
 
-    private mutating func mutate(_ change: (inout Fields) -> Void) {
-        if !isKnownUniquelyReferenced(&storage) { storage = CopyOnWriteBox(storage.value) }
-        change(&storage.value)
+        static func == (_: Underlying, _: Underlying) -> Bool { true }
+        func hash(into _: inout Hasher) {}
     }
+
+    private var fields: CopyOnWrite<Fields>
 
     /// What class of failure this is.
     public var kind: Kind {
-        get { storage.value.kind }
-        set { mutate { $0.kind = newValue } }
+        get { fields.kind }
+        _modify { yield &fields.kind }
     }
     /// A human-readable explanation, from the provider where it gave one. Never contains a secret.
     public var message: String {
-        get { storage.value.message }
-        set { mutate { $0.message = newValue } }
+        get { fields.message }
+        _modify { yield &fields.message }
     }
     /// The provider the call was made to, if any.
     public var provider: ProviderID? {
-        get { storage.value.provider }
-        set { mutate { $0.provider = newValue } }
+        get { fields.provider }
+        _modify { yield &fields.provider }
     }
     /// The operation that failed, for example `"createDomain"`.
     public var operation: String? {
-        get { storage.value.operation }
-        set { mutate { $0.operation = newValue } }
+        get { fields.operation }
+        _modify { yield &fields.operation }
     }
     /// The HTTP status code, when a response arrived.
     public var status: Int? {
-        get { storage.value.status }
-        set { mutate { $0.status = newValue } }
+        get { fields.status }
+        _modify { yield &fields.status }
     }
     /// The provider's machine-readable error code or name, for example `"VALIDATION_FAILED"`.
     public var code: String? {
-        get { storage.value.code }
-        set { mutate { $0.code = newValue } }
+        get { fields.code }
+        _modify { yield &fields.code }
     }
     /// The fields the provider or the SDK rejected.
     public var fieldErrors: [FieldError] {
-        get { storage.value.fieldErrors }
-        set { mutate { $0.fieldErrors = newValue } }
+        get { fields.fieldErrors }
+        _modify { yield &fields.fieldErrors }
     }
     /// The provider's request id (`X-Request-Id`), to quote to its support.
     public var requestID: String? {
-        get { storage.value.requestID }
-        set { mutate { $0.requestID = newValue } }
+        get { fields.requestID }
+        _modify { yield &fields.requestID }
     }
     /// How long the provider asked the caller to wait, from `Retry-After`, a body field or a
     /// rate-limit reset header.
     public var retryAfter: Duration? {
-        get { storage.value.retryAfter }
-        set { mutate { $0.retryAfter = newValue } }
+        get { fields.retryAfter }
+        _modify { yield &fields.retryAfter }
     }
     /// For ``Kind/transport`` and ``Kind/timeout``: how the request failed.
     public var transportFailure: TransportFailure? {
-        get { storage.value.transportFailure }
-        set { mutate { $0.transportFailure = newValue } }
+        get { fields.transportFailure }
+        _modify { yield &fields.transportFailure }
     }
     /// The first ``rawBodyLimit`` bytes of the response body, with secrets removed.
     public var rawBody: String? {
-        get { storage.value.rawBody }
-        set { mutate { $0.rawBody = newValue } }
+        get { fields.rawBody }
+        _modify { yield &fields.rawBody }
     }
     /// How many attempts the call made before it failed (1 when it was not retried).
     public var attempts: Int {
-        get { storage.value.attempts }
-        set { mutate { $0.attempts = newValue } }
+        get { fields.attempts }
+        _modify { yield &fields.attempts }
     }
     /// The error this one was made from — a `URLError`, a `DecodingError` — kept for diagnostics.
     /// It is not part of ``description``, equality or reflection: text inside it comes from the
     /// network stack or the server and is not scrubbed.
     public var underlyingError: (any Error)? {
-        get { storage.value.underlyingError }
-        set { mutate { $0.underlyingError = newValue } }
+        get { fields.underlyingError.error }
+        _modify { yield &fields.underlyingError.error }
     }
 
     /// Creates an error. Providers' decoders and custom middleware use it; most code only reads
@@ -310,12 +316,12 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         attempts: Int = 1,
         underlyingError: (any Error)? = nil
     ) {
-        storage = CopyOnWriteBox(
+        fields = CopyOnWrite(
             Fields(
                 kind: kind, message: message, provider: provider, operation: operation, status: status, code: code,
                 fieldErrors: fieldErrors, requestID: requestID, retryAfter: retryAfter,
                 transportFailure: transportFailure, rawBody: rawBody, attempts: attempts,
-                underlyingError: underlyingError))
+                underlyingError: Underlying(error: underlyingError)))
     }
 
     /// A validation error raised before anything was sent, naming the field and the rule.
@@ -365,40 +371,13 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         unsupported(operation.rawValue, provider: provider)
     }
 
-    /// Two errors are equal when every field but ``underlyingError`` is.
-    public static func == (lhs: SendingDomainsError, rhs: SendingDomainsError) -> Bool {
-        lhs.kind == rhs.kind && lhs.message == rhs.message && lhs.provider == rhs.provider
-            && lhs.operation == rhs.operation && lhs.status == rhs.status && lhs.code == rhs.code
-            && lhs.fieldErrors == rhs.fieldErrors && lhs.requestID == rhs.requestID && lhs.retryAfter == rhs.retryAfter
-            && lhs.transportFailure == rhs.transportFailure && lhs.rawBody == rhs.rawBody
-            && lhs.attempts == rhs.attempts
-    }
-
-    /// Hashes every field but ``underlyingError``.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(kind)
-        hasher.combine(message)
-        hasher.combine(provider)
-        hasher.combine(operation)
-        hasher.combine(status)
-        hasher.combine(code)
-        hasher.combine(fieldErrors)
-        hasher.combine(requestID)
-        hasher.combine(transportFailure)
-        hasher.combine(attempts)
-    }
-
     /// The fields, with the underlying error shown only by its type.
     public var customMirror: Mirror {
-        Mirror(
-            self,
-            children: [
-                "kind": kind, "message": message, "provider": provider as Any, "operation": operation as Any,
-                "status": status as Any, "code": code as Any, "fieldErrors": fieldErrors,
-                "requestID": requestID as Any, "retryAfter": retryAfter as Any,
-                "transportFailure": transportFailure as Any, "rawBody": rawBody as Any, "attempts": attempts,
-                "underlyingErrorType": underlyingError.map { "\(type(of: $0))" } as Any,
-            ], displayStyle: .struct)
+        let children = Mirror(reflecting: fields.value).children.map { child in
+            guard let underlying = child.value as? Underlying else { return child }
+            return (label: "underlyingErrorType", value: underlying.error.map { "\(type(of: $0))" } as Any)
+        }
+        return Mirror(self, children: children, displayStyle: .struct)
     }
 
     /// Whether a caller may sensibly try the same call again later (rate limits, server and

@@ -87,40 +87,31 @@ package enum DNSSocket {
         let cancelled = Flag()
         // The result crosses threads through a lock, which orders it for every observer
         // (ThreadSanitizer does not see the ordering a continuation's resumption gives).
-        let outcome = Outcome()
+        let outcome = Outcome(nil)
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 DispatchQueue.global().async {
-                    outcome.set(
-                        blockingExchange(query, server: server, tcp: tcp, timeout: timeout, cancelled: cancelled))
+                    let result = blockingExchange(
+                        query, server: server, tcp: tcp, timeout: timeout, cancelled: cancelled)
+                    outcome.withLock { $0 = result }
                     continuation.resume()
                 }
             }
         } onCancel: {
             cancelled.set()
         }
-        return try outcome.get()
+        switch outcome.withLock({ $0 }) {
+        case .success(let data): return data
+        case .failure(let error): throw error
+        case nil:
+            throw SendingDomainsError(kind: .cancelled, message: "The DNS query was cancelled", operation: "dnsQuery")
+        }
     }
 
     typealias Flag = NonBlockingSocket.CancelFlag
 
     /// One exchange's result, handed from the Dispatch thread to the task under a lock.
-    final class Outcome: @unchecked Sendable {
-        private let lock = NSLock()
-        private var result: Result<Data, SendingDomainsError>?
-
-        func set(_ result: Result<Data, SendingDomainsError>) { lock.withLock { self.result = result } }
-
-        func get() throws(SendingDomainsError) -> Data {
-            switch lock.withLock({ result }) {
-            case .success(let data): return data
-            case .failure(let error): throw error
-            case nil:
-                throw SendingDomainsError(
-                    kind: .cancelled, message: "The DNS query was cancelled", operation: "dnsQuery")
-            }
-        }
-    }
+    typealias Outcome = LockedState<Result<Data, SendingDomainsError>?>
 
     private static func failure(
         _ kind: SendingDomainsError.Kind, _ message: String, _ failure: SendingDomainsError.TransportFailure? = nil
