@@ -7,6 +7,7 @@ public struct MiddlewareContext: Sendable {
         var idempotencyKey: IdempotencyKey?
         var attempt: Int
         var deadline: Duration?
+        var bodySecrets: [Secret] = []
     }
 
     private var fields: CopyOnWrite<Fields>
@@ -36,6 +37,13 @@ public struct MiddlewareContext: Sendable {
     public var deadline: Duration? {
         get { fields.deadline }
         _modify { yield &fields.deadline }
+    }
+
+    /// Secrets the request's body carries besides the client's credentials (AhaSend's DKIM
+    /// private key): the pipeline removes them from any error it throws.
+    package var bodySecrets: [Secret] {
+        get { fields.bodySecrets }
+        _modify { yield &fields.bodySecrets }
     }
 
     /// Creates a context.
