@@ -65,6 +65,18 @@ if arguments.contains("--webhook-only") {
     }
     exit(0)
 }
+if arguments.contains("--memory-only") {
+    // The memory-per-call rows alone: `Benchmarks --memory-only [--quick]`.
+    print(Table.render(try InFlightMemoryBenchmark.run(calls: 10_000, runs: quick ? 3 : 5)))
+    exit(0)
+}
+if arguments.contains("--per-call-only") {
+    // The per-call CPU rows and the pipeline alone: `Benchmarks --per-call-only [--quick]`.
+    var rows = try await ClientBenchmarks.run(runs: runs, iterations: iterations)
+    rows += try await PipelineBenchmark.run(runs: runs, iterations: iterations * 3)
+    print(Table.render(rows))
+    exit(0)
+}
 if arguments.contains("--failover-only") {
     // The coordinated watch's failover row alone: `Benchmarks --failover-only [--quick]`.
     print(Table.render(try await FailoverBenchmark.run(runs: quick ? 3 : 7)))

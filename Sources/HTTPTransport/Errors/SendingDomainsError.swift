@@ -171,22 +171,53 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
     }
 
     /// How a request failed to get a response, for ``Kind/transport`` and ``Kind/timeout``.
-    public enum TransportFailure: String, Sendable, Hashable, CaseIterable {
+    ///
+    /// A struct with static members rather than an enum, as ``Kind`` is, so that a later
+    /// version can add a failure without breaking your code: match the ones you handle and keep
+    /// a `default:`.
+    ///
+    /// ```swift
+    /// func advice(_ error: SendingDomainsError) -> String {
+    ///     switch error.transportFailure {
+    ///     case .dnsFailure?: return "Check the host name"
+    ///     case .tlsFailure?: return "Check the certificate"
+    ///     default: return error.kind.recoverySuggestion
+    ///     }
+    /// }
+    /// ```
+    public struct TransportFailure: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The failure's name, e.g. `"connectionRefused"`: stable, and what the `domains` CLI's
+        /// JSON errors carry.
+        public let rawValue: String
+
+        /// A failure by name. Names this version does not know are kept as they are.
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
         /// Nothing listened at the address: the server cannot have processed the request.
-        case connectionRefused
+        public static let connectionRefused = TransportFailure(rawValue: "connectionRefused")
         /// The host name did not resolve: the request was never sent.
-        case dnsFailure
+        public static let dnsFailure = TransportFailure(rawValue: "dnsFailure")
         /// The connection broke after the request may have been sent.
-        case connectionLost
+        public static let connectionLost = TransportFailure(rawValue: "connectionLost")
         /// TLS failed (an untrusted or invalid certificate, a failed handshake).
-        case tlsFailure
+        public static let tlsFailure = TransportFailure(rawValue: "tlsFailure")
         /// No response arrived within the timeout.
-        case timedOut
+        public static let timedOut = TransportFailure(rawValue: "timedOut")
         /// The server answered with a redirect (3xx). The SDK follows none, so that credentials
         /// never leave the configured origin; point the base URL at the final location instead.
-        case redirected
+        public static let redirected = TransportFailure(rawValue: "redirected")
         /// Any other failure of the network stack.
-        case other
+        public static let other = TransportFailure(rawValue: "other")
+
+        /// Every failure this version knows.
+        public static let allCases: [TransportFailure] = [
+            .connectionRefused, .dnsFailure, .connectionLost, .tlsFailure, .timedOut, .redirected, .other,
+        ]
+
+        /// The name, e.g. `connectionRefused`.
+        public var description: String { rawValue }
 
         /// Whether the failure proves the request never reached the server, so that even a
         /// non-idempotent request may be sent again.
@@ -442,14 +473,14 @@ extension SendingDomainsError: LocalizedError {
 
 extension Duration {
     /// The duration in seconds as a `Double`.
-    public var seconds: Double {
+    package var seconds: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 
     /// A duration from a (possibly fractional) number of seconds, clamped to ≥ 0; `nil` for
     /// NaN or infinity.
-    public static func clampedSeconds(_ value: Double) -> Duration? {
+    package static func clampedSeconds(_ value: Double) -> Duration? {
         guard value.isFinite else { return nil }
         return .milliseconds(Int64((max(0, min(value, 1e9)) * 1000).rounded()))
     }

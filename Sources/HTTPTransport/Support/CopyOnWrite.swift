@@ -6,7 +6,7 @@
 /// The one place the SDK writes copy-on-write by hand. A holder declares its fields in one
 /// `Storage` struct and forwards each public property to it:
 ///
-/// ```swift
+/// ```
 /// struct Request {
 ///     private struct Fields { var path: [String] }
 ///     private var fields: CopyOnWrite<Fields>

@@ -118,14 +118,14 @@ public struct TransportRequest: Sendable, Hashable {
     ///
     /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` naming the
     ///   segment.
-    public static func checkSegments(_ path: [String]) throws(SendingDomainsError) {
+    static func checkSegments(_ path: [String]) throws(SendingDomainsError) {
         if let index = path.firstIndex(where: \.isEmpty) {
             throw .invalidInput(field: "path", "segment \(index + 1) is empty; an id or name is required")
         }
     }
 
     /// The path after the base URL, encoded, starting with `/`.
-    public var encodedPath: String {
+    package var encodedPath: String {
         "/" + path.map(PercentEncoding.encode).joined(separator: "/")
     }
 
