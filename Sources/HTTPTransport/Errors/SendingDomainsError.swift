@@ -263,71 +263,71 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
 
     /// What class of failure this is.
     public var kind: Kind {
-        get { fields.kind }
-        _modify { yield &fields.kind }
+        get { fields.value.kind }
+        _modify { yield &fields.value.kind }
     }
     /// A human-readable explanation, from the provider where it gave one. Never contains a secret.
     public var message: String {
-        get { fields.message }
-        _modify { yield &fields.message }
+        get { fields.value.message }
+        _modify { yield &fields.value.message }
     }
     /// The provider the call was made to, if any.
     public var provider: ProviderID? {
-        get { fields.provider }
-        _modify { yield &fields.provider }
+        get { fields.value.provider }
+        _modify { yield &fields.value.provider }
     }
     /// The operation that failed, for example `"createDomain"`.
     public var operation: String? {
-        get { fields.operation }
-        _modify { yield &fields.operation }
+        get { fields.value.operation }
+        _modify { yield &fields.value.operation }
     }
     /// The HTTP status code, when a response arrived.
     public var status: Int? {
-        get { fields.status }
-        _modify { yield &fields.status }
+        get { fields.value.status }
+        _modify { yield &fields.value.status }
     }
     /// The provider's machine-readable error code or name, for example `"VALIDATION_FAILED"`.
     public var code: String? {
-        get { fields.code }
-        _modify { yield &fields.code }
+        get { fields.value.code }
+        _modify { yield &fields.value.code }
     }
     /// The fields the provider or the SDK rejected.
     public var fieldErrors: [FieldError] {
-        get { fields.fieldErrors }
-        _modify { yield &fields.fieldErrors }
+        get { fields.value.fieldErrors }
+        _modify { yield &fields.value.fieldErrors }
     }
     /// The provider's request id (`X-Request-Id`), to quote to its support.
     public var requestID: String? {
-        get { fields.requestID }
-        _modify { yield &fields.requestID }
+        get { fields.value.requestID }
+        _modify { yield &fields.value.requestID }
     }
     /// How long the provider asked the caller to wait, from `Retry-After`, a body field or a
     /// rate-limit reset header.
     public var retryAfter: Duration? {
-        get { fields.retryAfter }
-        _modify { yield &fields.retryAfter }
+        get { fields.value.retryAfter }
+        _modify { yield &fields.value.retryAfter }
     }
     /// For ``Kind/transport`` and ``Kind/timeout``: how the request failed.
     public var transportFailure: TransportFailure? {
-        get { fields.transportFailure }
-        _modify { yield &fields.transportFailure }
+        get { fields.value.transportFailure }
+        _modify { yield &fields.value.transportFailure }
     }
     /// The first ``rawBodyLimit`` bytes of the response body, with secrets removed.
     public var rawBody: String? {
-        get { fields.rawBody }
-        _modify { yield &fields.rawBody }
+        get { fields.value.rawBody }
+        _modify { yield &fields.value.rawBody }
     }
     /// How many attempts the call made before it failed (1 when it was not retried).
     public var attempts: Int {
-        get { fields.attempts }
-        _modify { yield &fields.attempts }
+        get { fields.value.attempts }
+        _modify { yield &fields.value.attempts }
     }
     /// The error this one was made from — a `URLError`, a `DecodingError` — kept for diagnostics.
     /// It is not part of ``description``, equality or reflection: text inside it comes from the
     /// network stack or the server and is not scrubbed.
     public var underlyingError: (any Error)? {
-        get { fields.underlyingError.error }
-        _modify { yield &fields.underlyingError.error }
+        get { fields.value.underlyingError.error }
+        _modify { yield &fields.value.underlyingError.error }
     }
 
     /// Creates an error. Providers' decoders and custom middleware use it; most code only reads

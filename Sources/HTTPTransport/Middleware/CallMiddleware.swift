@@ -14,36 +14,36 @@ public struct MiddlewareContext: Sendable {
 
     /// The provider the call goes to.
     public var provider: ProviderID {
-        get { fields.provider }
-        _modify { yield &fields.provider }
+        get { fields.value.provider }
+        _modify { yield &fields.value.provider }
     }
     /// The operation's name, for example `"createDomain"`.
     public var operation: String {
-        get { fields.operation }
-        _modify { yield &fields.operation }
+        get { fields.value.operation }
+        _modify { yield &fields.value.operation }
     }
     /// The call's idempotency key, if the provider honours one for this request. Set by the
     /// caller or by the pipeline where the provider honours keys; the retry policy reads it.
     public var idempotencyKey: IdempotencyKey? {
-        get { fields.idempotencyKey }
-        _modify { yield &fields.idempotencyKey }
+        get { fields.value.idempotencyKey }
+        _modify { yield &fields.value.idempotencyKey }
     }
     /// The attempt number, from 1; set by the retry loop.
     public var attempt: Int {
-        get { fields.attempt }
-        _modify { yield &fields.attempt }
+        get { fields.value.attempt }
+        _modify { yield &fields.value.attempt }
     }
     /// The monotonic instant (on the client's ``TimeSource``) by which the whole call must end.
     public var deadline: Duration? {
-        get { fields.deadline }
-        _modify { yield &fields.deadline }
+        get { fields.value.deadline }
+        _modify { yield &fields.value.deadline }
     }
 
     /// Secrets the request's body carries besides the client's credentials (AhaSend's DKIM
     /// private key): the pipeline removes them from any error it throws.
     package var bodySecrets: [Secret] {
-        get { fields.bodySecrets }
-        _modify { yield &fields.bodySecrets }
+        get { fields.value.bodySecrets }
+        _modify { yield &fields.value.bodySecrets }
     }
 
     /// Creates a context.

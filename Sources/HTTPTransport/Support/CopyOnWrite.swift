@@ -11,16 +11,16 @@
 ///     private struct Fields { var path: [String] }
 ///     private var fields: CopyOnWrite<Fields>
 ///     var path: [String] {
-///         get { fields.path }
-///         _modify { yield &fields.path }
+///         get { fields.value.path }
+///         _modify { yield &fields.value.path }
 ///     }
 /// }
 /// ```
 ///
 /// Reads go straight to the shared storage; a write copies it first when another value shares
 /// it, then changes it in place (`_modify`), so `request.headers["X"] = "1"` copies nothing
-/// when the request is not shared.
-@dynamicMemberLookup
+/// when the request is not shared. (No key paths: a key-path projection per field access would
+/// cost CPU on every request the pipeline builds.)
 package struct CopyOnWrite<Storage> {
     private final class Box {
         var value: Storage
@@ -44,12 +44,6 @@ package struct CopyOnWrite<Storage> {
             if !isKnownUniquelyReferenced(&box) { box = Box(box.value) }
             yield &box.value
         }
-    }
-
-    /// One field of the stored value, read in place and written copy-on-write.
-    package subscript<Field>(dynamicMember field: WritableKeyPath<Storage, Field>) -> Field {
-        get { box.value[keyPath: field] }
-        _modify { yield &value[keyPath: field] }
     }
 
     /// Whether both share one storage (then they are equal without comparing fields).

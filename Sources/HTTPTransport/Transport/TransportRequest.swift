@@ -45,55 +45,55 @@ public struct TransportRequest: Sendable, Hashable {
 
     /// The request method.
     public var method: RequestMethod {
-        get { fields.method }
-        _modify { yield &fields.method }
+        get { fields.value.method }
+        _modify { yield &fields.value.method }
     }
     /// The provider's base URL; may itself have a path prefix such as `/v1`.
     public var baseURL: URL {
-        get { fields.baseURL }
-        _modify { yield &fields.baseURL }
+        get { fields.value.baseURL }
+        _modify { yield &fields.value.baseURL }
     }
     /// The path segments after the base URL, unencoded.
     public var path: [String] {
-        get { fields.path }
-        _modify { yield &fields.path }
+        get { fields.value.path }
+        _modify { yield &fields.value.path }
     }
     /// The query parameters, in order.
     public var query: [QueryItem] {
-        get { fields.query }
-        _modify { yield &fields.query }
+        get { fields.value.query }
+        _modify { yield &fields.value.query }
     }
     /// The header fields.
     public var headers: HeaderFields {
-        get { fields.headers }
-        _modify { yield &fields.headers }
+        get { fields.value.headers }
+        _modify { yield &fields.value.headers }
     }
     /// The body, if any.
     public var body: Data? {
-        get { fields.body }
-        _modify { yield &fields.body }
+        get { fields.value.body }
+        _modify { yield &fields.value.body }
     }
     /// The attempt's limit, from connecting to the last byte of the response, or `nil` for the
     /// transport's default. The pipeline sets it to ``ClientOptions/timeout``, shortened to what
     /// is left of the retry policy's deadline; a transport must end the attempt when it passes.
     public var timeout: Duration? {
-        get { fields.timeout }
-        _modify { yield &fields.timeout }
+        get { fields.value.timeout }
+        _modify { yield &fields.value.timeout }
     }
     /// Whether sending the request twice is harmless: an idempotent method, or a request that
     /// carries an idempotency key the provider honours (the pipeline sets this when it adds
     /// one). A transport must never resend a request that is not replayable on its own —
     /// ``URLSessionTransport`` sends such a request on a connection that is not reused.
     public var isReplayable: Bool {
-        get { fields.isReplayable }
-        _modify { yield &fields.isReplayable }
+        get { fields.value.isReplayable }
+        _modify { yield &fields.value.isReplayable }
     }
     /// The largest response body the caller accepts, in bytes, or `nil` for the transport's own
     /// limit; the pipeline sets it to ``ClientOptions/maximumBodySize``. A transport stops
     /// reading — and fails the attempt — as soon as the body passes the smaller of the two.
     public var maximumBodySize: Int? {
-        get { fields.maximumBodySize }
-        _modify { yield &fields.maximumBodySize }
+        get { fields.value.maximumBodySize }
+        _modify { yield &fields.value.maximumBodySize }
     }
 
     /// Creates a request.

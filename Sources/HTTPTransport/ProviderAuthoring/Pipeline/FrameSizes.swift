@@ -31,5 +31,10 @@
 // | `ErrorMappingStep.check` | the response's log line and the error a non-2xx means |
 // | `CallMetrics.attempt`, `CallMetrics.limiterWait` | the metrics events, built only when a sink is set |
 //
+// The same goes for the accessors of those three values: `CopyOnWrite` is read and written
+// through `value` directly. Forwarding each field through a key-path subscript
+// (`@dynamicMemberLookup`) cost about 1 KiB more per call held in flight (7.85 against 6.98 KiB in
+// the memory row) for no gain in legibility.
+//
 // Removing one of these is a memory change: measure it with
 // `swift run -c release Benchmarks --memory-only` before and after.
