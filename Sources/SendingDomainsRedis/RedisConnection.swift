@@ -13,30 +13,10 @@ import Darwin
 enum Blocking {
     typealias Flag = NonBlockingSocket.CancelFlag
 
-    /// A result handed from the Dispatch thread to the task under a lock.
-    typealias Outcome<T> = LockedState<Result<T, SendingDomainsError>?>
-
-    static func run<T>(
+    static func run<T: Sendable>(
         _ work: @escaping @Sendable (Flag) -> Result<T, SendingDomainsError>
     ) async throws(SendingDomainsError) -> T {
-        let cancelled = Flag()
-        let outcome = Outcome<T>(nil)
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async {
-                    let result = work(cancelled)
-                    outcome.withLock { $0 = result }
-                    continuation.resume()
-                }
-            }
-        } onCancel: {
-            cancelled.set()
-        }
-        switch outcome.withLock({ $0 }) {
-        case .success(let value): return value
-        case .failure(let error): throw error
-        case nil: throw RedisError.cancelled()
-        }
+        try await NonBlockingSocket.run(work, cancelled: RedisError.cancelled())
     }
 }
 

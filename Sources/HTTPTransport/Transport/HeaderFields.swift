@@ -84,8 +84,8 @@ public struct HeaderFields: Sendable, Hashable, Sequence, ExpressibleByDictionar
         fields.makeIterator()
     }
 
-    /// The fields as `name: value` lines. Use ``redacted(_:)`` before printing headers that
-    /// may carry credentials.
+    /// The fields as `name: value` lines, values as they are: print the headers of a request
+    /// only before authentication (the pipeline's logs redact credential headers themselves).
     public var description: String {
         fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
     }

@@ -84,34 +84,13 @@ package enum DNSSocket {
     static func exchange(
         _ query: Data, with server: DNSServer, tcp: Bool, timeout: Duration
     ) async throws(SendingDomainsError) -> Data {
-        let cancelled = Flag()
-        // The result crosses threads through a lock, which orders it for every observer
-        // (ThreadSanitizer does not see the ordering a continuation's resumption gives).
-        let outcome = Outcome(nil)
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async {
-                    let result = blockingExchange(
-                        query, server: server, tcp: tcp, timeout: timeout, cancelled: cancelled)
-                    outcome.withLock { $0 = result }
-                    continuation.resume()
-                }
-            }
-        } onCancel: {
-            cancelled.set()
-        }
-        switch outcome.withLock({ $0 }) {
-        case .success(let data): return data
-        case .failure(let error): throw error
-        case nil:
-            throw SendingDomainsError(kind: .cancelled, message: "The DNS query was cancelled", operation: "dnsQuery")
-        }
+        try await NonBlockingSocket.run(
+            { cancelled in blockingExchange(query, server: server, tcp: tcp, timeout: timeout, cancelled: cancelled) },
+            cancelled: SendingDomainsError(
+                kind: .cancelled, message: "The DNS query was cancelled", operation: "dnsQuery"))
     }
 
     typealias Flag = NonBlockingSocket.CancelFlag
-
-    /// One exchange's result, handed from the Dispatch thread to the task under a lock.
-    typealias Outcome = LockedState<Result<Data, SendingDomainsError>?>
 
     private static func failure(
         _ kind: SendingDomainsError.Kind, _ message: String, _ failure: SendingDomainsError.TransportFailure? = nil
