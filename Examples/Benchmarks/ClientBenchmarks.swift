@@ -238,11 +238,10 @@ enum PipelineBenchmark {
             options: ClientOptions(
                 transport: StaticTransport(response: empty),
                 rateLimiting: .custom(RateLimit(rate: 1e9, burst: 1_000_000_000))))
-        let operation = APIOperation(
-            name: .getDomain, method: .get, path: ["domains", "550e8400-e29b-41d4-a716-446655440000"])
+        let path = ["domains", "550e8400-e29b-41d4-a716-446655440000"]
+        let operation = Endpoint<Void>(.getDomain, .get, decoding: .ignoringBody) { .init(path: path) }
         let transport = StaticTransport(response: empty)
-        let request = TransportRequest(
-            method: .get, baseURL: Krafter.productionBaseURL.url, path: operation.path)
+        let request = TransportRequest(method: .get, baseURL: Krafter.productionBaseURL.url, path: path)
         let bare = try await Measure.cpuPerCall(runs: runs, iterations: iterations) {
             _ = try await transport.send(request)
         }

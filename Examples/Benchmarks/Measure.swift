@@ -100,6 +100,24 @@ struct Row: Encodable {
 }
 
 enum Table {
+    /// Rows for the one table in Docs/Performance.md: benchmark, SDK, baseline, ratio, unit,
+    /// target, date (UTC) and command.
+    static func markdown(_ rows: [Row], command: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        let date = formatter.string(from: Date())
+        func number(_ value: Double) -> String { String(format: value >= 100 ? "%.1f" : "%.2f", value) }
+        return rows.map { row in
+            let cells = [
+                row.benchmark, number(row.measured), row.baseline.map(number) ?? "—",
+                row.ratio.map { String(format: "%.3f×", $0) } ?? "—", row.unit, row.target, date, "`\(command)`",
+            ]
+            return "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |"
+        }.joined(separator: "\n")
+    }
+
     static func render(_ rows: [Row]) -> String {
         let header = ["benchmark", "measured", "baseline", "ratio", "unit", "target"]
         let cells = rows.map { row in

@@ -110,7 +110,8 @@ enum SharedBudgetBenchmark {
             profile: profile, authentication: .bearer("bench-key-0123456789"),
             options: ClientOptions(rateLimiting: rateLimiting))
         for _ in 0..<calls {
-            _ = try? await api.send(APIOperation(name: .getDomain, method: .get, path: ["domains", "d"]))
+            _ = try? await api.send(
+                Endpoint<Void>(.getDomain, .get, decoding: .ignoringBody) { .init(path: ["domains", "d"]) })
         }
     }
 }

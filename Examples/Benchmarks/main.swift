@@ -50,6 +50,27 @@ if let index = arguments.firstIndex(of: "--shared-budget-child"), index + 4 < ar
 }
 let quick = arguments.contains("--quick")
 let json = arguments.contains("--json")
+let markdown = arguments.contains("--markdown")
+
+/// Prints rows as a table, or with `--markdown` as rows for Docs/Performance.md's table (each
+/// with today's date and the command that produced it), or with `--json` as JSON.
+func emit(_ rows: [Row]) throws {
+    if markdown {
+        let flags = arguments.dropFirst().filter { $0 != "--markdown" }.joined(separator: " ")
+        #if DEBUG
+        let build = "swift run Benchmarks"
+        #else
+        let build = "swift run -c release Benchmarks"
+        #endif
+        print(Table.markdown(rows, command: build + (flags.isEmpty ? "" : " " + flags)))
+    } else if json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+    } else {
+        print(Table.render(rows))
+    }
+}
 let runs = quick ? 3 : 7
 let iterations = quick ? 300 : 3_000
 
@@ -60,32 +81,37 @@ func progress(_ text: String) {
 var rows: [Row] = []
 
 if arguments.contains("--webhook-only") {
-    for row in try await WebhookBenchmark.run(runs: runs, iterations: iterations) {
-        print(row.benchmark, row.measured, row.baseline ?? 0, row.ratio ?? 0, row.unit)
-    }
+    try emit(try await WebhookBenchmark.run(runs: runs, iterations: iterations))
+    exit(0)
+}
+if arguments.contains("--memory-only") {
+    // The memory-per-call rows alone: `Benchmarks --memory-only [--quick]`.
+    try emit(try InFlightMemoryBenchmark.run(calls: 10_000, runs: quick ? 3 : 5))
+    exit(0)
+}
+if arguments.contains("--per-call-only") {
+    // The per-call CPU rows and the pipeline alone: `Benchmarks --per-call-only [--quick]`.
+    var rows = try await ClientBenchmarks.run(runs: runs, iterations: iterations)
+    rows += try await PipelineBenchmark.run(runs: runs, iterations: iterations * 3)
+    try emit(rows)
     exit(0)
 }
 if arguments.contains("--failover-only") {
     // The coordinated watch's failover row alone: `Benchmarks --failover-only [--quick]`.
-    print(Table.render(try await FailoverBenchmark.run(runs: quick ? 3 : 7)))
+    try emit(try await FailoverBenchmark.run(runs: quick ? 3 : 7))
     exit(0)
 }
 if arguments.contains("--shared-budget-only") {
     // The shared rate budget's rows alone: `Benchmarks --shared-budget-only [--quick]`.
-    print(Table.render(try await SharedBudgetBenchmark.run(quick: quick)))
+    try emit(try await SharedBudgetBenchmark.run(quick: quick))
     exit(0)
 }
 if arguments.contains("--preflight-only") {
     // The DNS rows alone: `Benchmarks --preflight-only [--quick]`.
-    for row in try await PreflightBenchmark.run(runs: quick ? 5 : 15, domains: 1_000, rate: quick ? 2_000 : 1_000) {
-        print(row.benchmark, row.measured, row.baseline ?? 0, row.ratio ?? 0, row.unit)
-    }
-    for row in try await SPFBenchmark.run(runs: quick ? 5 : 15) {
-        print(row.benchmark, row.measured, row.baseline ?? 0, row.ratio ?? 0, row.unit)
-    }
-    for row in try await HostDetectionBenchmark.run(runs: quick ? 5 : 15) {
-        print(row.benchmark, row.measured, row.baseline ?? 0, row.ratio ?? 0, row.unit)
-    }
+    var rows = try await PreflightBenchmark.run(runs: quick ? 5 : 15, domains: 1_000, rate: quick ? 2_000 : 1_000)
+    rows += try await SPFBenchmark.run(runs: quick ? 5 : 15)
+    rows += try await HostDetectionBenchmark.run(runs: quick ? 5 : 15)
+    try emit(rows)
     exit(0)
 }
 
@@ -112,10 +138,4 @@ progress("9/9 the shared rate budget over loopback Redis")
 rows += try await SharedBudgetBenchmark.run(quick: quick)
 rows += try await FailoverBenchmark.run(runs: quick ? 3 : 7)
 
-if json {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    print(String(decoding: try encoder.encode(rows), as: UTF8.self))
-} else {
-    print(Table.render(rows))
-}
+try emit(rows)

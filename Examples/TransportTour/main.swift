@@ -40,9 +40,9 @@ let client = APIClient(
 )
 
 print("Creating example.com through the pipeline (a mock answers 503, 429, then 201):")
-let operation = try APIOperation(
-    name: .createDomain, method: .post, path: ["v2", "accounts", "acc-1", "domains"],
-    json: ["domain": "example.com"])
+let operation = Endpoint<Void>(.createDomain, .post, decoding: .ignoringBody) { () throws(SendingDomainsError) in
+    try .init(path: ["v2", "accounts", "acc-1", "domains"], json: ["domain": "example.com"])
+}
 let response = try await client.send(operation)
 print("Result: HTTP \(response.status) after \(responses.requests.count) attempts")
 print("Waits (virtual): \(clock.sleeps.map { "\($0.seconds)s" }.joined(separator: ", "))")

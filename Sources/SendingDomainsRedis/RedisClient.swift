@@ -88,7 +88,7 @@ package final class RedisClient: Sendable, CustomStringConvertible, CustomReflec
     /// A Lua script the client runs by its SHA-1, loading it first.
     package final class Script: Sendable {
         package let source: String
-        private let sha = Locked<String?>(nil)
+        private let sha = LockedState<String?>(nil)
 
         package init(_ source: String) {
             self.source = source
@@ -219,19 +219,5 @@ package final class RedisClient: Sendable, CustomStringConvertible, CustomReflec
         private func wake() {
             if !waiting.isEmpty { waiting.removeFirst().resume() }
         }
-    }
-}
-
-/// A value behind a lock, for the script cache.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) {
-        self.value = value
-    }
-
-    func withLock<T>(_ body: (inout Value) -> T) -> T {
-        lock.withLock { body(&value) }
     }
 }

@@ -13,34 +13,10 @@ import Darwin
 enum Blocking {
     typealias Flag = NonBlockingSocket.CancelFlag
 
-    /// A result handed from the Dispatch thread to the task under a lock.
-    final class Outcome<T>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var result: Result<T, SendingDomainsError>?
-        func set(_ result: Result<T, SendingDomainsError>) { lock.withLock { self.result = result } }
-        var value: Result<T, SendingDomainsError>? { lock.withLock { result } }
-    }
-
-    static func run<T>(
+    static func run<T: Sendable>(
         _ work: @escaping @Sendable (Flag) -> Result<T, SendingDomainsError>
     ) async throws(SendingDomainsError) -> T {
-        let cancelled = Flag()
-        let outcome = Outcome<T>()
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async {
-                    outcome.set(work(cancelled))
-                    continuation.resume()
-                }
-            }
-        } onCancel: {
-            cancelled.set()
-        }
-        switch outcome.value {
-        case .success(let value): return value
-        case .failure(let error): throw error
-        case nil: throw RedisError.cancelled()
-        }
+        try await NonBlockingSocket.run(work, cancelled: RedisError.cancelled())
     }
 }
 
@@ -65,10 +41,12 @@ enum RedisError {
     }
 }
 
-/// One connection to a Redis server. Not shared: the pool lends it to one command at a time.
-final class RedisConnection: @unchecked Sendable {
+/// One connection to a Redis server. The pool lends it to one command at a time; the lock over
+/// its receive buffer, held for a whole round trip, makes that exclusive use explicit.
+final class RedisConnection: Sendable {
     private let fd: Int32
-    private var buffer: [UInt8] = []
+    /// Bytes received and not yet parsed.
+    private let received = LockedState<[UInt8]>([])
     private let limits: RESP.Limits
     private let server: String
 
@@ -209,21 +187,23 @@ final class RedisConnection: @unchecked Sendable {
     func roundTrip(
         _ commands: [[Data]], deadline: UInt64, cancelled: Blocking.Flag, redactor: Redactor
     ) -> Result<[RESPValue], SendingDomainsError> {
-        var message = Data()
-        for command in commands { message.append(RESP.encode(command)) }
-        if let problem = sendAll(message, until: deadline, cancelled: cancelled) { return .failure(problem) }
-        var replies: [RESPValue] = []
-        while replies.count < commands.count {
-            switch readReply(until: deadline, cancelled: cancelled, redactor: redactor) {
-            case .success(let reply): replies.append(reply)
-            case .failure(let error): return .failure(error)
+        received.withLock { buffer in
+            var message = Data()
+            for command in commands { message.append(RESP.encode(command)) }
+            if let problem = sendAll(message, until: deadline, cancelled: cancelled) { return .failure(problem) }
+            var replies: [RESPValue] = []
+            while replies.count < commands.count {
+                switch readReply(&buffer, until: deadline, cancelled: cancelled, redactor: redactor) {
+                case .success(let reply): replies.append(reply)
+                case .failure(let error): return .failure(error)
+                }
             }
+            return .success(replies)
         }
-        return .success(replies)
     }
 
     private func readReply(
-        until deadline: UInt64, cancelled: Blocking.Flag, redactor: Redactor
+        _ buffer: inout [UInt8], until deadline: UInt64, cancelled: Blocking.Flag, redactor: Redactor
     ) -> Result<RESPValue, SendingDomainsError> {
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {

@@ -239,15 +239,21 @@ public final class LoopbackServer: Sendable {
 
     // MARK: - The server's state, shared with its threads (which never hold the server itself)
 
-    final class Core: @unchecked Sendable {
+    final class Core: Sendable {
         let listener: Int32
         let port: Int
         let address: Address
         let handler: Handler
-        private let condition = NSCondition()
-        private var stopped = false
-        private var open: Set<Int32> = []
-        private var accepted = 0
+
+        private struct State {
+            var stopped = false
+            var open: Set<Int32> = []
+            var accepted = 0
+            /// Threads in ``waitForStop(seconds:)``, woken by ``stop()``.
+            var waiters: [DispatchSemaphore] = []
+        }
+
+        private let state = LockedState(State())
 
         init(listener: Int32, port: Int, address: Address, handler: @escaping Handler) {
             self.listener = listener
@@ -256,28 +262,33 @@ public final class LoopbackServer: Sendable {
             self.handler = handler
         }
 
-        var isStopped: Bool { condition.withLock { stopped } }
-        var connectionCount: Int { condition.withLock { accepted } }
+        var isStopped: Bool { state.withLock { $0.stopped } }
+        var connectionCount: Int { state.withLock { $0.accepted } }
 
         /// Waits up to `seconds`; `true` when the server stopped meanwhile.
         func waitForStop(seconds: Double) -> Bool {
-            let deadline = Date(timeIntervalSinceNow: seconds)
-            condition.lock()
-            defer { condition.unlock() }
-            while !stopped {
-                if !condition.wait(until: deadline) { return stopped }
+            let signal = DispatchSemaphore(value: 0)
+            let stopped = state.withLock {
+                if !$0.stopped { $0.waiters.append(signal) }
+                return $0.stopped
             }
-            return true
+            if stopped { return true }
+            if signal.wait(timeout: .now() + max(0, seconds)) == .success { return true }
+            return state.withLock {
+                $0.waiters.removeAll { $0 === signal }
+                return $0.stopped
+            }
         }
 
         func stop() {
-            let sockets: Set<Int32>? = condition.withLock {
-                guard !stopped else { return nil }
-                stopped = true
-                condition.broadcast()
-                return open
+            let stopping: (sockets: Set<Int32>, waiters: [DispatchSemaphore])? = state.withLock { state in
+                guard !state.stopped else { return nil }
+                state.stopped = true
+                defer { state.waiters = [] }
+                return (state.open, state.waiters)
             }
-            guard let sockets else { return }
+            guard let (sockets, waiters) = stopping else { return }
+            for waiter in waiters { waiter.signal() }
             // Wakes the accept loop and every connection thread blocked in recv or send.
             shutdown(listener, Int32(SHUT_RDWR))
             for socket in sockets { shutdown(socket, Int32(SHUT_RDWR)) }
@@ -327,11 +338,11 @@ public final class LoopbackServer: Sendable {
                 var yes: Int32 = 1
                 setsockopt(connection, SOL_SOCKET, SO_NOSIGPIPE, &yes, socklen_t(MemoryLayout<Int32>.size))
                 #endif
-                let number: Int? = condition.withLock {
-                    guard !stopped else { return nil }
-                    accepted += 1
-                    open.insert(connection)
-                    return accepted
+                let number: Int? = state.withLock {
+                    guard !$0.stopped else { return nil }
+                    $0.accepted += 1
+                    $0.open.insert(connection)
+                    return $0.accepted
                 }
                 guard let number else {
                     close(connection)
@@ -339,7 +350,7 @@ public final class LoopbackServer: Sendable {
                 }
                 Thread { [self] in
                     serve(connection, number: number)
-                    condition.withLock { _ = open.remove(connection) }
+                    state.withLock { _ = $0.open.remove(connection) }
                     close(connection)
                 }.start()
             }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HTTPTransport
 
 #if canImport(Glibc)
 import Glibc
@@ -16,14 +17,13 @@ import Darwin
 /// defer { redis.stop() }
 /// let store = try RedisRateStore(url: redis.url)
 /// ```
-package final class LoopbackRedis: @unchecked Sendable {
+package final class LoopbackRedis: Sendable {
     /// The port it listens on.
     package let port: Int
     /// `redis://127.0.0.1:<port>` (no credentials).
     package var url: String { "redis://127.0.0.1:\(port)" }
     private let arguments: [String]
-    private let lock = NSLock()
-    private var process: Process?
+    private let process: LockedState<Process?>
 
     /// Starts a server. `arguments` are added to its command line (`--requirepass`, `--user`).
     ///
@@ -43,7 +43,7 @@ package final class LoopbackRedis: @unchecked Sendable {
             throw ExternalTool.Missing(description: "redis-server did not start on a loopback port")
         }
         self.port = port
-        self.process = process
+        self.process = LockedState(process)
     }
 
     /// Starts a server on a Dispatch thread, so that waiting for it holds no thread of the
@@ -67,7 +67,7 @@ package final class LoopbackRedis: @unchecked Sendable {
                 continuation.resume(with: Result { try Self.launch(port: port, arguments: arguments) })
             }
         }
-        lock.withLock { self.process = process }
+        self.process.withLock { $0 = process }
     }
 
     /// Launches `redis-server` on `port` and waits until it — this process, not another test's
@@ -97,9 +97,9 @@ package final class LoopbackRedis: @unchecked Sendable {
 
     /// Kills the server (`SIGKILL`: an outage, not a shutdown) and waits for it to exit.
     package func stop() {
-        let running = lock.withLock {
-            let running = process
-            process = nil
+        let running = process.withLock {
+            let running = $0
+            $0 = nil
             return running
         }
         guard let running, running.isRunning else { return }

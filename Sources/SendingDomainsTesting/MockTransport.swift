@@ -21,7 +21,7 @@ public struct MockTransport: Transport {
     public typealias Handler = @Sendable (TransportRequest) async throws -> TransportResponse
 
     private let handler: Handler
-    private let log = RequestLog()
+    private let log = LockedState<[TransportRequest]>([])
 
     /// A transport that answers every request with `handler`.
     public init(_ handler: @escaping Handler) {
@@ -31,9 +31,9 @@ public struct MockTransport: Transport {
     /// A transport that plays `script` in order, one step per request. A request after the end
     /// of the script gets a 500 whose body says the script ran out.
     public static func script(_ script: [Step]) -> MockTransport {
-        let cursor = ScriptCursor(steps: script)
+        let cursor = LockedState(script[...])
         return MockTransport { _ in
-            switch cursor.next() {
+            switch cursor.withLock({ $0.popFirst() }) {
             case .respond(let response): return response
             case .fail(let error): throw error
             case nil: return .json(500, #"{"error":"MockTransport script exhausted"}"#)
@@ -58,15 +58,15 @@ public struct MockTransport: Transport {
 
     /// Records the request and answers it.
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
-        log.append(request)
+        log.withLock { $0.append(request) }
         return try await handler(request)
     }
 
     /// Every request received so far, in order.
-    public var requests: [TransportRequest] { log.all }
+    public var requests: [TransportRequest] { log.withLock { $0 } }
 
     /// The most recent request, if any.
-    public var lastRequest: TransportRequest? { log.all.last }
+    public var lastRequest: TransportRequest? { log.withLock { $0.last } }
 }
 
 extension TransportResponse {
@@ -80,22 +80,4 @@ extension TransportResponse {
         if all["Content-Type"] == nil { all["Content-Type"] = "application/json" }
         return TransportResponse(status: status, headers: all, body: Data(body.utf8))
     }
-}
-
-/// A thread-safe, append-only list of requests.
-private final class RequestLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requests: [TransportRequest] = []
-
-    func append(_ request: TransportRequest) { lock.withLock { requests.append(request) } }
-    var all: [TransportRequest] { lock.withLock { requests } }
-}
-
-private final class ScriptCursor: @unchecked Sendable {
-    private let lock = NSLock()
-    private var steps: ArraySlice<MockTransport.Step>
-
-    init(steps: [MockTransport.Step]) { self.steps = steps[...] }
-
-    func next() -> MockTransport.Step? { lock.withLock { steps.popFirst() } }
 }

@@ -5,7 +5,7 @@ import HTTPTransport
 /// against your own transport — an AsyncHTTPClient one, a proxy-aware one — from your own test
 /// target, over real HTTP to hostile servers on the loopback interface.
 ///
-/// Each ``Check`` starts its own ``LoopbackServer``, sends a request or three through the
+/// Each ``Check`` starts its own `LoopbackServer`, sends a request or three through the
 /// transport, and returns a ``Verdict``. The checks take a few seconds in all (three of them wait
 /// for a 1-second timeout) and each is bounded by a watchdog, so a transport that ignores its
 /// timeout fails instead of hanging the test run.

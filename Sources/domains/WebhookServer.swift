@@ -28,7 +28,7 @@ import Darwin
 ///   body cap, 413 beyond) being received at once, the oldest refused with 503 to make room;
 ///   at most ``maximumHandlers`` requests being answered at once (503 beyond), and as many
 ///   refusals answered gracefully (beyond, what fits is written and the connection closed).
-final class WebhookServer: @unchecked Sendable {
+final class WebhookServer: Sendable {
     struct Request {
         let method: String
         let path: String

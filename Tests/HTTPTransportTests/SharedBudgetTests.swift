@@ -67,7 +67,7 @@ struct SharedBudgetTests {
     }
 
     func get(_ api: APIClient) async throws(SendingDomainsError) {
-        _ = try await api.send(APIOperation(name: .getDomain, method: .get, path: ["d"]))
+        _ = try await api.send(Endpoint<Void>(.getDomain, .get, decoding: .ignoringBody) { .init(path: ["d"]) })
     }
 
     @Test("The budget aims under the limit: 90 % of the rate, one under the burst")

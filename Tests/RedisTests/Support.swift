@@ -27,7 +27,8 @@ func client(
 }
 
 func get(_ api: APIClient) async throws(SendingDomainsError) {
-    _ = try await api.send(APIOperation(name: .getDomain, method: .get, path: ["domains", "d1"]))
+    _ = try await api.send(
+        Endpoint<Void>(.getDomain, .get, decoding: .ignoringBody) { .init(path: ["domains", "d1"]) })
 }
 
 /// Log events, collected.

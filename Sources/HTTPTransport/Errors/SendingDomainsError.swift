@@ -171,22 +171,53 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
     }
 
     /// How a request failed to get a response, for ``Kind/transport`` and ``Kind/timeout``.
-    public enum TransportFailure: String, Sendable, Hashable, CaseIterable {
+    ///
+    /// A struct with static members rather than an enum, as ``Kind`` is, so that a later
+    /// version can add a failure without breaking your code: match the ones you handle and keep
+    /// a `default:`.
+    ///
+    /// ```swift
+    /// func advice(_ error: SendingDomainsError) -> String {
+    ///     switch error.transportFailure {
+    ///     case .dnsFailure?: return "Check the host name"
+    ///     case .tlsFailure?: return "Check the certificate"
+    ///     default: return error.kind.recoverySuggestion
+    ///     }
+    /// }
+    /// ```
+    public struct TransportFailure: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The failure's name, e.g. `"connectionRefused"`: stable, and what the `domains` CLI's
+        /// JSON errors carry.
+        public let rawValue: String
+
+        /// A failure by name. Names this version does not know are kept as they are.
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
         /// Nothing listened at the address: the server cannot have processed the request.
-        case connectionRefused
+        public static let connectionRefused = TransportFailure(rawValue: "connectionRefused")
         /// The host name did not resolve: the request was never sent.
-        case dnsFailure
+        public static let dnsFailure = TransportFailure(rawValue: "dnsFailure")
         /// The connection broke after the request may have been sent.
-        case connectionLost
+        public static let connectionLost = TransportFailure(rawValue: "connectionLost")
         /// TLS failed (an untrusted or invalid certificate, a failed handshake).
-        case tlsFailure
+        public static let tlsFailure = TransportFailure(rawValue: "tlsFailure")
         /// No response arrived within the timeout.
-        case timedOut
+        public static let timedOut = TransportFailure(rawValue: "timedOut")
         /// The server answered with a redirect (3xx). The SDK follows none, so that credentials
         /// never leave the configured origin; point the base URL at the final location instead.
-        case redirected
+        public static let redirected = TransportFailure(rawValue: "redirected")
         /// Any other failure of the network stack.
-        case other
+        public static let other = TransportFailure(rawValue: "other")
+
+        /// Every failure this version knows.
+        public static let allCases: [TransportFailure] = [
+            .connectionRefused, .dnsFailure, .connectionLost, .tlsFailure, .timedOut, .redirected, .other,
+        ]
+
+        /// The name, e.g. `connectionRefused`.
+        public var description: String { rawValue }
 
         /// Whether the failure proves the request never reached the server, so that even a
         /// non-idempotent request may be sent again.
@@ -201,7 +232,10 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
     /// The fields live in one shared, copy-on-write box, so the error is a single pointer wide:
     /// every typed-throwing async function keeps room for its error in its frame, and a small
     /// error keeps the frames of a call in flight small.
-    private struct Fields {
+    /// Adding a field: a line here, its property below, and (when callers set it) a parameter of
+    /// the initializer;
+    /// equality, hashing and reflection follow from this struct.
+    private struct Fields: Sendable, Hashable {
         var kind: Kind
         var message: String
         var provider: ProviderID?
@@ -214,83 +248,86 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         var transportFailure: TransportFailure?
         var rawBody: String?
         var attempts: Int
-        var underlyingError: (any Error)?
+        var underlyingError: Underlying
     }
 
-    private var storage: CopyOnWriteBox<Fields>
+    /// The underlying error, which takes no part in equality, hashing or reflection.
+    private struct Underlying: Sendable, Hashable {
+        var error: (any Error)?
 
-    private mutating func mutate(_ change: (inout Fields) -> Void) {
-        if !isKnownUniquelyReferenced(&storage) { storage = CopyOnWriteBox(storage.value) }
-        change(&storage.value)
+        static func == (_: Underlying, _: Underlying) -> Bool { true }
+        func hash(into _: inout Hasher) {}
     }
+
+    private var fields: CopyOnWrite<Fields>
 
     /// What class of failure this is.
     public var kind: Kind {
-        get { storage.value.kind }
-        set { mutate { $0.kind = newValue } }
+        get { fields.value.kind }
+        _modify { yield &fields.value.kind }
     }
     /// A human-readable explanation, from the provider where it gave one. Never contains a secret.
     public var message: String {
-        get { storage.value.message }
-        set { mutate { $0.message = newValue } }
+        get { fields.value.message }
+        _modify { yield &fields.value.message }
     }
     /// The provider the call was made to, if any.
     public var provider: ProviderID? {
-        get { storage.value.provider }
-        set { mutate { $0.provider = newValue } }
+        get { fields.value.provider }
+        _modify { yield &fields.value.provider }
     }
     /// The operation that failed, for example `"createDomain"`.
     public var operation: String? {
-        get { storage.value.operation }
-        set { mutate { $0.operation = newValue } }
+        get { fields.value.operation }
+        _modify { yield &fields.value.operation }
     }
     /// The HTTP status code, when a response arrived.
     public var status: Int? {
-        get { storage.value.status }
-        set { mutate { $0.status = newValue } }
+        get { fields.value.status }
+        _modify { yield &fields.value.status }
     }
     /// The provider's machine-readable error code or name, for example `"VALIDATION_FAILED"`.
     public var code: String? {
-        get { storage.value.code }
-        set { mutate { $0.code = newValue } }
+        get { fields.value.code }
+        _modify { yield &fields.value.code }
     }
     /// The fields the provider or the SDK rejected.
     public var fieldErrors: [FieldError] {
-        get { storage.value.fieldErrors }
-        set { mutate { $0.fieldErrors = newValue } }
+        get { fields.value.fieldErrors }
+        _modify { yield &fields.value.fieldErrors }
     }
     /// The provider's request id (`X-Request-Id`), to quote to its support.
     public var requestID: String? {
-        get { storage.value.requestID }
-        set { mutate { $0.requestID = newValue } }
+        get { fields.value.requestID }
+        _modify { yield &fields.value.requestID }
     }
     /// How long the provider asked the caller to wait, from `Retry-After`, a body field or a
     /// rate-limit reset header.
     public var retryAfter: Duration? {
-        get { storage.value.retryAfter }
-        set { mutate { $0.retryAfter = newValue } }
+        get { fields.value.retryAfter }
+        _modify { yield &fields.value.retryAfter }
     }
     /// For ``Kind/transport`` and ``Kind/timeout``: how the request failed.
     public var transportFailure: TransportFailure? {
-        get { storage.value.transportFailure }
-        set { mutate { $0.transportFailure = newValue } }
+        get { fields.value.transportFailure }
+        _modify { yield &fields.value.transportFailure }
     }
     /// The first ``rawBodyLimit`` bytes of the response body, with secrets removed.
     public var rawBody: String? {
-        get { storage.value.rawBody }
-        set { mutate { $0.rawBody = newValue } }
+        get { fields.value.rawBody }
+        _modify { yield &fields.value.rawBody }
     }
     /// How many attempts the call made before it failed (1 when it was not retried).
     public var attempts: Int {
-        get { storage.value.attempts }
-        set { mutate { $0.attempts = newValue } }
+        get { fields.value.attempts }
+        _modify { yield &fields.value.attempts }
     }
     /// The error this one was made from — a `URLError`, a `DecodingError` — kept for diagnostics.
     /// It is not part of ``description``, equality or reflection: text inside it comes from the
     /// network stack or the server and is not scrubbed.
     public var underlyingError: (any Error)? {
-        get { storage.value.underlyingError }
-        set { mutate { $0.underlyingError = newValue } }
+        get { fields.value.underlyingError.error }
+        _modify { yield &fields.value.underlyingError.error }
     }
 
     /// Creates an error. Providers' decoders and custom middleware use it; most code only reads
@@ -310,12 +347,12 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         attempts: Int = 1,
         underlyingError: (any Error)? = nil
     ) {
-        storage = CopyOnWriteBox(
+        fields = CopyOnWrite(
             Fields(
                 kind: kind, message: message, provider: provider, operation: operation, status: status, code: code,
                 fieldErrors: fieldErrors, requestID: requestID, retryAfter: retryAfter,
                 transportFailure: transportFailure, rawBody: rawBody, attempts: attempts,
-                underlyingError: underlyingError))
+                underlyingError: Underlying(error: underlyingError)))
     }
 
     /// A validation error raised before anything was sent, naming the field and the rule.
@@ -365,40 +402,13 @@ public struct SendingDomainsError: Error, Sendable, Hashable, CustomStringConver
         unsupported(operation.rawValue, provider: provider)
     }
 
-    /// Two errors are equal when every field but ``underlyingError`` is.
-    public static func == (lhs: SendingDomainsError, rhs: SendingDomainsError) -> Bool {
-        lhs.kind == rhs.kind && lhs.message == rhs.message && lhs.provider == rhs.provider
-            && lhs.operation == rhs.operation && lhs.status == rhs.status && lhs.code == rhs.code
-            && lhs.fieldErrors == rhs.fieldErrors && lhs.requestID == rhs.requestID && lhs.retryAfter == rhs.retryAfter
-            && lhs.transportFailure == rhs.transportFailure && lhs.rawBody == rhs.rawBody
-            && lhs.attempts == rhs.attempts
-    }
-
-    /// Hashes every field but ``underlyingError``.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(kind)
-        hasher.combine(message)
-        hasher.combine(provider)
-        hasher.combine(operation)
-        hasher.combine(status)
-        hasher.combine(code)
-        hasher.combine(fieldErrors)
-        hasher.combine(requestID)
-        hasher.combine(transportFailure)
-        hasher.combine(attempts)
-    }
-
     /// The fields, with the underlying error shown only by its type.
     public var customMirror: Mirror {
-        Mirror(
-            self,
-            children: [
-                "kind": kind, "message": message, "provider": provider as Any, "operation": operation as Any,
-                "status": status as Any, "code": code as Any, "fieldErrors": fieldErrors,
-                "requestID": requestID as Any, "retryAfter": retryAfter as Any,
-                "transportFailure": transportFailure as Any, "rawBody": rawBody as Any, "attempts": attempts,
-                "underlyingErrorType": underlyingError.map { "\(type(of: $0))" } as Any,
-            ], displayStyle: .struct)
+        let children = Mirror(reflecting: fields.value).children.map { child in
+            guard let underlying = child.value as? Underlying else { return child }
+            return (label: "underlyingErrorType", value: underlying.error.map { "\(type(of: $0))" } as Any)
+        }
+        return Mirror(self, children: children, displayStyle: .struct)
     }
 
     /// Whether a caller may sensibly try the same call again later (rate limits, server and
@@ -463,14 +473,14 @@ extension SendingDomainsError: LocalizedError {
 
 extension Duration {
     /// The duration in seconds as a `Double`.
-    public var seconds: Double {
+    package var seconds: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 
     /// A duration from a (possibly fractional) number of seconds, clamped to ≥ 0; `nil` for
     /// NaN or infinity.
-    public static func clampedSeconds(_ value: Double) -> Duration? {
+    package static func clampedSeconds(_ value: Double) -> Duration? {
         guard value.isFinite else { return nil }
         return .milliseconds(Int64((max(0, min(value, 1e9)) * 1000).rounded()))
     }

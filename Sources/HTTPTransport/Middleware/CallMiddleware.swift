@@ -7,40 +7,43 @@ public struct MiddlewareContext: Sendable {
         var idempotencyKey: IdempotencyKey?
         var attempt: Int
         var deadline: Duration?
+        var bodySecrets: [Secret] = []
     }
 
-    private var box: CopyOnWriteBox<Fields>
-
-    private mutating func mutate(_ change: (inout Fields) -> Void) {
-        if !isKnownUniquelyReferenced(&box) { box = CopyOnWriteBox(box.value) }
-        change(&box.value)
-    }
+    private var fields: CopyOnWrite<Fields>
 
     /// The provider the call goes to.
     public var provider: ProviderID {
-        get { box.value.provider }
-        set { mutate { $0.provider = newValue } }
+        get { fields.value.provider }
+        _modify { yield &fields.value.provider }
     }
     /// The operation's name, for example `"createDomain"`.
     public var operation: String {
-        get { box.value.operation }
-        set { mutate { $0.operation = newValue } }
+        get { fields.value.operation }
+        _modify { yield &fields.value.operation }
     }
     /// The call's idempotency key, if the provider honours one for this request. Set by the
     /// caller or by the pipeline where the provider honours keys; the retry policy reads it.
     public var idempotencyKey: IdempotencyKey? {
-        get { box.value.idempotencyKey }
-        set { mutate { $0.idempotencyKey = newValue } }
+        get { fields.value.idempotencyKey }
+        _modify { yield &fields.value.idempotencyKey }
     }
     /// The attempt number, from 1; set by the retry loop.
     public var attempt: Int {
-        get { box.value.attempt }
-        set { mutate { $0.attempt = newValue } }
+        get { fields.value.attempt }
+        _modify { yield &fields.value.attempt }
     }
     /// The monotonic instant (on the client's ``TimeSource``) by which the whole call must end.
     public var deadline: Duration? {
-        get { box.value.deadline }
-        set { mutate { $0.deadline = newValue } }
+        get { fields.value.deadline }
+        _modify { yield &fields.value.deadline }
+    }
+
+    /// Secrets the request's body carries besides the client's credentials (AhaSend's DKIM
+    /// private key): the pipeline removes them from any error it throws.
+    package var bodySecrets: [Secret] {
+        get { fields.value.bodySecrets }
+        _modify { yield &fields.value.bodySecrets }
     }
 
     /// Creates a context.
@@ -48,7 +51,7 @@ public struct MiddlewareContext: Sendable {
         provider: ProviderID, operation: String, idempotencyKey: IdempotencyKey? = nil, attempt: Int = 1,
         deadline: Duration? = nil
     ) {
-        box = CopyOnWriteBox(
+        fields = CopyOnWrite(
             Fields(
                 provider: provider, operation: operation, idempotencyKey: idempotencyKey, attempt: attempt,
                 deadline: deadline))

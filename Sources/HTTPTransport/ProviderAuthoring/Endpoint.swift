@@ -35,20 +35,26 @@ import Foundation
 @_spi(ProviderAuthoring) public final class Endpoint<Response> {
     /// The operation's name, for errors and logs.
     public let name: OperationName
-    /// The request, or the validation failure that prevented building it.
-    public let request: Result<APIOperation, SendingDomainsError>
+    /// The method.
+    public let method: RequestMethod
+    /// Whether sending the request twice is harmless (the retry policy may replay it after a
+    /// timeout or a lost connection): the method's own answer unless the endpoint says otherwise.
+    public let isIdempotent: Bool
+    /// The path, query and body, or the validation failure that prevented building them.
+    public let parts: Result<Parts, SendingDomainsError>
     /// How a 2xx response becomes a `Response`.
     public let decoding: ResponseDecoding<Response>
 
     /// What the request carries besides its method and name.
-    public struct Parts {
+    public struct Parts: Sendable {
         /// The path segments after the base URL, unencoded.
         public var path: [String]
         /// The query parameters.
         public var query: [QueryItem]
         /// The JSON body, if any.
         public var body: Data?
-        /// Secrets the body carries (see ``APIOperation/secrets``).
+        /// Secrets the body carries besides the client's credentials (AhaSend's DKIM private
+        /// key): removed from any error the call throws, should the provider echo the body.
         public var secrets: [Secret]
 
         /// Parts without a body.
@@ -85,21 +91,20 @@ import Foundation
     ///     (GET, PUT and DELETE are; POST is not). A POST that only asks the provider to look at
     ///     something again, such as a DNS check, is idempotent.
     ///   - decoding: How the response decodes.
-    ///   - parts: Builds the path, query and body; a validation error it throws is kept.
+    ///   - parts: Builds the path, query and body; a validation error it throws is kept, and so
+    ///     is an empty path segment (it would change the path's shape: `domains//verify`).
     @inline(never) public init(
         _ name: OperationName, _ method: RequestMethod, idempotent: Bool? = nil,
         decoding: ResponseDecoding<Response>, parts: () throws(SendingDomainsError) -> Parts
     ) {
         self.name = name
+        self.method = method
+        self.isIdempotent = idempotent ?? method.isIdempotent
         self.decoding = decoding
-        do {
+        self.parts = Result { () throws(SendingDomainsError) in
             let parts = try parts()
-            request = .success(
-                APIOperation(
-                    name: name, method: method, path: parts.path, query: parts.query, body: parts.body,
-                    idempotent: idempotent, secrets: parts.secrets))
-        } catch {
-            request = .failure(error)
+            try TransportRequest.checkSegments(parts.path)
+            return parts
         }
     }
 }

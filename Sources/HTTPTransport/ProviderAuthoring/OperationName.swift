@@ -4,7 +4,7 @@
 /// same operation has the same name at every provider:
 ///
 /// ```swift
-/// let operation = APIOperation(name: .getDomain, method: .get, path: ["domains", id])
+/// let operation = Endpoint<Void>(.getDomain, .get, decoding: .ignoringBody) { .init(path: ["domains", id]) }
 /// ```
 @_spi(ProviderAuthoring) public struct OperationName: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     /// The name, e.g. `"createDomain"`.

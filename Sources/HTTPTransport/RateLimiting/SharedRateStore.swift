@@ -30,7 +30,8 @@ import Foundation
 ///
 ///     func pause(key: String, for duration: Duration) async throws(SendingDomainsError) {
 ///         lock.withLock {
-///             let until = Date().addingTimeInterval(duration.seconds)
+///             let parts = duration.components
+///             let until = Date().addingTimeInterval(Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
 ///             let entry = state[key] ?? (Date(), until)
 ///             state[key] = (entry.next, max(entry.pausedUntil, until))
 ///         }

@@ -175,17 +175,32 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// Why the policy stopped.
-    public enum GiveUpReason: String, Sendable, Hashable {
+    ///
+    /// A struct with static members rather than an enum, so that a later version can add a
+    /// reason without breaking your code: match the ones you handle and keep a `default:`.
+    public struct GiveUpReason: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The reason's name, e.g. `"attemptsExhausted"`: stable, and what a give-up's log event
+        /// carries under `reason`.
+        public let rawValue: String
+
+        /// A reason by name. Names this version does not know are kept as they are.
+        public init(rawValue: String) {
+            self.rawValue = rawValue
+        }
+
         /// The table says this failure is never retried.
-        case notRetryable
+        public static let notRetryable = GiveUpReason(rawValue: "notRetryable")
         /// The request is not replayable and may have reached the server.
-        case unsafeToReplay
+        public static let unsafeToReplay = GiveUpReason(rawValue: "unsafeToReplay")
         /// All attempts are used.
-        case attemptsExhausted
+        public static let attemptsExhausted = GiveUpReason(rawValue: "attemptsExhausted")
         /// The provider's hint is longer than ``RetryPolicy/maximumRetryAfter``.
-        case hintTooLong
+        public static let hintTooLong = GiveUpReason(rawValue: "hintTooLong")
         /// The wait would pass the call's deadline.
-        case deadlineExceeded
+        public static let deadlineExceeded = GiveUpReason(rawValue: "deadlineExceeded")
+
+        /// The name, e.g. `attemptsExhausted`.
+        public var description: String { rawValue }
     }
 
     /// Decides about one failed attempt: the table, then the limits, then the delay.

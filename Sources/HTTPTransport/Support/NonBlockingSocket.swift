@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 #if canImport(Glibc)
@@ -72,5 +73,35 @@ package enum NonBlockingSocket {
             if readiness != .ready { return readiness }
         }
         return nil
+    }
+
+    /// Runs blocking socket `work` on a Dispatch thread, so that waiting never holds a thread of
+    /// Swift's cooperative pool; the work sees the task's cancellation through the flag it
+    /// polls. The result crosses threads through a lock, which orders it for every observer
+    /// (ThreadSanitizer does not see the ordering a continuation's resumption gives).
+    ///
+    /// - Parameter cancelled: The error when the work ended without a result.
+    package static func run<T: Sendable>(
+        _ work: @escaping @Sendable (CancelFlag) -> Result<T, SendingDomainsError>,
+        cancelled: @autoclosure () -> SendingDomainsError
+    ) async throws(SendingDomainsError) -> T {
+        let flag = CancelFlag()
+        let outcome = LockedState<Result<T, SendingDomainsError>?>(nil)
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    let result = work(flag)
+                    outcome.withLock { $0 = result }
+                    continuation.resume()
+                }
+            }
+        } onCancel: {
+            flag.set()
+        }
+        switch outcome.withLock({ $0 }) {
+        case .success(let value): return value
+        case .failure(let error): throw error
+        case nil: throw cancelled()
+        }
     }
 }

@@ -84,15 +84,15 @@ public struct HeaderFields: Sendable, Hashable, Sequence, ExpressibleByDictionar
         fields.makeIterator()
     }
 
-    /// The fields as `name: value` lines. Use ``redacted(_:)`` before printing headers that
-    /// may carry credentials.
+    /// The fields as `name: value` lines, values as they are: print the headers of a request
+    /// only before authentication (the pipeline's logs redact credential headers themselves).
     public var description: String {
         fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
     }
 
     /// A copy in which the value of every field named in `sensitiveNames` (case-insensitive)
     /// is replaced by `<redacted>`.
-    public func redacted(_ sensitiveNames: Set<String>) -> HeaderFields {
+    package func redacted(_ sensitiveNames: Set<String>) -> HeaderFields {
         let lowered = Set(sensitiveNames.map { $0.lowercased() })
         return HeaderFields(
             fields.map { lowered.contains($0.name.lowercased()) ? Field(name: $0.name, value: Secret.placeholder) : $0 }
@@ -100,7 +100,7 @@ public struct HeaderFields: Sendable, Hashable, Sequence, ExpressibleByDictionar
     }
 
     /// Header names whose values the SDK always treats as secrets.
-    public static let alwaysSensitive: Set<String> = [
+    package static let alwaysSensitive: Set<String> = [
         "authorization", "proxy-authorization", "cookie", "set-cookie",
         "x-api-access-token", "x-api-secret-token", "x-api-key",
     ]

@@ -41,64 +41,59 @@ public struct TransportRequest: Sendable, Hashable {
         var maximumBodySize: Int?
     }
 
-    private var box: CopyOnWriteBox<Fields>
-
-    private mutating func mutate(_ change: (inout Fields) -> Void) {
-        if !isKnownUniquelyReferenced(&box) { box = CopyOnWriteBox(box.value) }
-        change(&box.value)
-    }
+    private var fields: CopyOnWrite<Fields>
 
     /// The request method.
     public var method: RequestMethod {
-        get { box.value.method }
-        set { mutate { $0.method = newValue } }
+        get { fields.value.method }
+        _modify { yield &fields.value.method }
     }
     /// The provider's base URL; may itself have a path prefix such as `/v1`.
     public var baseURL: URL {
-        get { box.value.baseURL }
-        set { mutate { $0.baseURL = newValue } }
+        get { fields.value.baseURL }
+        _modify { yield &fields.value.baseURL }
     }
     /// The path segments after the base URL, unencoded.
     public var path: [String] {
-        get { box.value.path }
-        set { mutate { $0.path = newValue } }
+        get { fields.value.path }
+        _modify { yield &fields.value.path }
     }
     /// The query parameters, in order.
     public var query: [QueryItem] {
-        get { box.value.query }
-        set { mutate { $0.query = newValue } }
+        get { fields.value.query }
+        _modify { yield &fields.value.query }
     }
     /// The header fields.
     public var headers: HeaderFields {
-        get { box.value.headers }
-        set { mutate { $0.headers = newValue } }
+        get { fields.value.headers }
+        _modify { yield &fields.value.headers }
     }
     /// The body, if any.
     public var body: Data? {
-        get { box.value.body }
-        set { mutate { $0.body = newValue } }
+        get { fields.value.body }
+        _modify { yield &fields.value.body }
     }
     /// The attempt's limit, from connecting to the last byte of the response, or `nil` for the
     /// transport's default. The pipeline sets it to ``ClientOptions/timeout``, shortened to what
     /// is left of the retry policy's deadline; a transport must end the attempt when it passes.
     public var timeout: Duration? {
-        get { box.value.timeout }
-        set { mutate { $0.timeout = newValue } }
+        get { fields.value.timeout }
+        _modify { yield &fields.value.timeout }
     }
     /// Whether sending the request twice is harmless: an idempotent method, or a request that
     /// carries an idempotency key the provider honours (the pipeline sets this when it adds
     /// one). A transport must never resend a request that is not replayable on its own —
     /// ``URLSessionTransport`` sends such a request on a connection that is not reused.
     public var isReplayable: Bool {
-        get { box.value.isReplayable }
-        set { mutate { $0.isReplayable = newValue } }
+        get { fields.value.isReplayable }
+        _modify { yield &fields.value.isReplayable }
     }
     /// The largest response body the caller accepts, in bytes, or `nil` for the transport's own
     /// limit; the pipeline sets it to ``ClientOptions/maximumBodySize``. A transport stops
     /// reading — and fails the attempt — as soon as the body passes the smaller of the two.
     public var maximumBodySize: Int? {
-        get { box.value.maximumBodySize }
-        set { mutate { $0.maximumBodySize = newValue } }
+        get { fields.value.maximumBodySize }
+        _modify { yield &fields.value.maximumBodySize }
     }
 
     /// Creates a request.
@@ -113,34 +108,24 @@ public struct TransportRequest: Sendable, Hashable {
         isReplayable: Bool? = nil,
         maximumBodySize: Int? = nil
     ) {
-        box = CopyOnWriteBox(
+        fields = CopyOnWrite(
             Fields(
                 method: method, baseURL: baseURL, path: path, query: query, headers: headers, body: body,
                 timeout: timeout, isReplayable: isReplayable ?? method.isIdempotent, maximumBodySize: maximumBodySize))
-    }
-
-    /// Whether two requests have the same fields.
-    public static func == (lhs: TransportRequest, rhs: TransportRequest) -> Bool {
-        lhs.box === rhs.box || lhs.box.value == rhs.box.value
-    }
-
-    /// Hashes the fields.
-    public func hash(into hasher: inout Hasher) {
-        box.value.hash(into: &hasher)
     }
 
     /// Refuses an empty path segment: it would change the path's shape (`domains//verify`).
     ///
     /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` naming the
     ///   segment.
-    public static func checkSegments(_ path: [String]) throws(SendingDomainsError) {
+    static func checkSegments(_ path: [String]) throws(SendingDomainsError) {
         if let index = path.firstIndex(where: \.isEmpty) {
             throw .invalidInput(field: "path", "segment \(index + 1) is empty; an id or name is required")
         }
     }
 
     /// The path after the base URL, encoded, starting with `/`.
-    public var encodedPath: String {
+    package var encodedPath: String {
         "/" + path.map(PercentEncoding.encode).joined(separator: "/")
     }
 
@@ -205,17 +190,4 @@ public struct TransportResponse: Sendable, Hashable {
 public protocol Transport: Sendable {
     /// Sends `request` and returns the response. Must honour task cancellation.
     func send(_ request: TransportRequest) async throws -> TransportResponse
-}
-
-/// Copy-on-write storage for a value type (`TransportRequest`, `MiddlewareContext`,
-/// `SendingDomainsError`): the value's layout is one reference, and a copy is made only when a
-/// shared box is about to change. Mutated only while uniquely referenced, so sharing a box across
-/// tasks is safe as long as `Value` is itself safe to share — a holder whose `Value` is not
-/// `Sendable` (an error's underlying error) vouches for it.
-package final class CopyOnWriteBox<Value>: @unchecked Sendable {
-    package var value: Value
-
-    package init(_ value: Value) {
-        self.value = value
-    }
 }

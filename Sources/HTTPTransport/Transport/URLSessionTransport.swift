@@ -143,24 +143,18 @@ public final class URLSessionTransport: Transport, Sendable {
             ? nil : URLSession(configuration: Self.sessionConfiguration(), delegate: delegate, delegateQueue: nil)
         if oneShot != nil { urlRequest.setValue("close", forHTTPHeaderField: "Connection") }
         defer { oneShot?.finishTasksAndInvalidate() }
-        let task = TaskBox((oneShot ?? session).dataTask(with: urlRequest))
+        let task = (oneShot ?? session).dataTask(with: urlRequest)
         let limit = min(configuration.maximumBodySize, request.maximumBodySize ?? .max)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
-                delegate.register(task.task, limit: limit, timeout: timeout, continuation: continuation)
-                task.task.resume()
+                delegate.register(task, limit: limit, timeout: timeout, continuation: continuation)
+                task.resume()
             }
         } onCancel: { [delegate] in
             // Answer the caller at once; URLSession may take a while to report the cancellation.
-            delegate.abort(task.task, with: URLError(.cancelled))
+            delegate.abort(task, with: URLError(.cancelled))
         }
     }
-}
-
-/// Lets the cancellation handler reach the task; `URLSessionTask` is thread-safe.
-private struct TaskBox: @unchecked Sendable {
-    let task: URLSessionDataTask
-    init(_ task: URLSessionDataTask) { self.task = task }
 }
 
 /// Collects each task's response and body and enforces the limits. Its table of calls in flight

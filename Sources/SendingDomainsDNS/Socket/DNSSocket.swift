@@ -84,43 +84,13 @@ package enum DNSSocket {
     static func exchange(
         _ query: Data, with server: DNSServer, tcp: Bool, timeout: Duration
     ) async throws(SendingDomainsError) -> Data {
-        let cancelled = Flag()
-        // The result crosses threads through a lock, which orders it for every observer
-        // (ThreadSanitizer does not see the ordering a continuation's resumption gives).
-        let outcome = Outcome()
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().async {
-                    outcome.set(
-                        blockingExchange(query, server: server, tcp: tcp, timeout: timeout, cancelled: cancelled))
-                    continuation.resume()
-                }
-            }
-        } onCancel: {
-            cancelled.set()
-        }
-        return try outcome.get()
+        try await NonBlockingSocket.run(
+            { cancelled in blockingExchange(query, server: server, tcp: tcp, timeout: timeout, cancelled: cancelled) },
+            cancelled: SendingDomainsError(
+                kind: .cancelled, message: "The DNS query was cancelled", operation: "dnsQuery"))
     }
 
     typealias Flag = NonBlockingSocket.CancelFlag
-
-    /// One exchange's result, handed from the Dispatch thread to the task under a lock.
-    final class Outcome: @unchecked Sendable {
-        private let lock = NSLock()
-        private var result: Result<Data, SendingDomainsError>?
-
-        func set(_ result: Result<Data, SendingDomainsError>) { lock.withLock { self.result = result } }
-
-        func get() throws(SendingDomainsError) -> Data {
-            switch lock.withLock({ result }) {
-            case .success(let data): return data
-            case .failure(let error): throw error
-            case nil:
-                throw SendingDomainsError(
-                    kind: .cancelled, message: "The DNS query was cancelled", operation: "dnsQuery")
-            }
-        }
-    }
 
     private static func failure(
         _ kind: SendingDomainsError.Kind, _ message: String, _ failure: SendingDomainsError.TransportFailure? = nil

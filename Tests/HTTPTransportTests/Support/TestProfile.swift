@@ -41,7 +41,12 @@ enum TestProvider {
             options: options)
     }
 
-    static let get = APIOperation(name: .getDomain, method: .get, path: ["domains", "example.com"])
-    static let post = APIOperation(
-        name: .createDomain, method: .post, path: ["domains"], body: Data(#"{"domain":"example.com"}"#.utf8))
+    static var get: Endpoint<Void> {
+        Endpoint(.getDomain, .get, decoding: .ignoringBody) { .init(path: ["domains", "example.com"]) }
+    }
+    static var post: Endpoint<Void> {
+        Endpoint(.createDomain, .post, decoding: .ignoringBody) { () throws(SendingDomainsError) in
+            try .init(path: ["domains"], json: ["domain": "example.com"])
+        }
+    }
 }

@@ -67,7 +67,7 @@ import Foundation
     ) -> SendingDomainsError {
         SendingDomainsError(
             kind: .decoding, message: message, provider: provider, operation: operation, status: response.status,
-            requestID: ErrorMapping.requestID(in: response.headers),
+            requestID: response.headers.requestID,
             rawBody: SendingDomainsError.excerpt(of: response.body))
     }
 

@@ -8,13 +8,13 @@ import CryptoKit
 /// CryptoKit where it exists, the SDK's own implementation elsewhere (Linux). Both are checked
 /// against the FIPS 180-4 and RFC 4231 vectors, and against each other where both exist.
 ///
-/// ```swift
+/// ```
 /// let mac = HMACSHA256.authenticationCode(for: Data("message".utf8), key: Data("key".utf8))
 /// assert(HMACSHA256.constantTimeEqual(mac, mac))
 /// ```
-@_spi(ProviderAuthoring) public enum HMACSHA256 {
+package enum HMACSHA256 {
     /// The HMAC-SHA256 of `message` under `key` (32 bytes).
-    public static func authenticationCode(for message: Data, key: Data) -> Data {
+    package static func authenticationCode(for message: Data, key: Data) -> Data {
         #if canImport(CryptoKit)
         return Data(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
         #else
@@ -24,7 +24,7 @@ import CryptoKit
 
     /// Whether ``authenticationCode(for:key:)`` and ``digest(_:)`` use the platform's CryptoKit
     /// (Apple platforms) rather than the SDK's own implementation (Linux).
-    public static var usesPlatformCrypto: Bool {
+    package static var usesPlatformCrypto: Bool {
         #if canImport(CryptoKit)
         return true
         #else
@@ -33,7 +33,7 @@ import CryptoKit
     }
 
     /// The SDK's own HMAC-SHA256, used where CryptoKit is missing and tested everywhere.
-    public static func portableAuthenticationCode(for message: Data, key: Data) -> Data {
+    package static func portableAuthenticationCode(for message: Data, key: Data) -> Data {
         var key = [UInt8](key)
         if key.count > 64 { key = SHA256Portable.hash(key) }
         key += [UInt8](repeating: 0, count: 64 - key.count)
@@ -47,7 +47,7 @@ import CryptoKit
     }
 
     /// The SHA-256 digest of `data` (32 bytes).
-    public static func digest(_ data: Data) -> Data {
+    package static func digest(_ data: Data) -> Data {
         #if canImport(CryptoKit)
         return Data(SHA256.hash(data: data))
         #else
@@ -56,13 +56,13 @@ import CryptoKit
     }
 
     /// The SDK's own SHA-256.
-    public static func portableDigest(_ data: Data) -> Data {
+    package static func portableDigest(_ data: Data) -> Data {
         Data(SHA256Portable.hash([UInt8](data)))
     }
 
     /// Compares two byte strings in time that depends only on their lengths, not on where they
     /// differ, so that a forger learns nothing from how long a rejection takes.
-    public static func constantTimeEqual(_ lhs: Data, _ rhs: Data) -> Bool {
+    package static func constantTimeEqual(_ lhs: Data, _ rhs: Data) -> Bool {
         guard lhs.count == rhs.count else { return false }
         var difference: UInt8 = 0
         for (left, right) in zip(lhs, rhs) { difference |= left ^ right }

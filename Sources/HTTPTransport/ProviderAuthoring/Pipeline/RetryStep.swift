@@ -1,57 +1,38 @@
-/// Sends a call's request again when ``RetryPolicy`` allows it, waiting between attempts on
-/// the injected ``TimeSource``.
+/// The retry loop's decisions: sends a call's request again when ``RetryPolicy`` allows it,
+/// waiting between attempts on the injected ``TimeSource``. ``Pipeline`` runs the loop itself
+/// (see `Pipeline.attempts`), calling ``begin(_:)`` once, ``nextAttempt(_:_:)`` before each
+/// attempt and ``wait(after:request:context:)`` after each failure.
 ///
-/// It runs inside the idempotency-key middleware, so every attempt carries the same key, and
+/// It runs inside the idempotency-key step, so every attempt carries the same key, and
 /// outside error mapping, so the policy sees typed ``SendingDomainsError``s. Before each attempt
 /// it checks for cancellation and the call's deadline, and it gives each attempt no more time
 /// than is left before the deadline. Sleeps are cancellable: cancelling the task during a
 /// backoff ends the call at once with ``SendingDomainsError/Kind/cancelled``.
-@_spi(ProviderAuthoring) public struct RetryMiddleware: CallMiddleware {
+struct RetryStep: Sendable {
     /// The policy.
-    public var policy: RetryPolicy
+    let policy: RetryPolicy
     /// The clock and sleep.
-    public var timeSource: TimeSource
-    package var logger: CallLogger
+    let timeSource: TimeSource
+    let logger: CallLogger
+    /// Seals every error that leaves the pipeline (they all leave through this step).
+    let stamp: ErrorStamp
 
-    /// Creates the middleware.
-    public init(policy: RetryPolicy, timeSource: TimeSource = .system) {
-        self.init(
-            policy: policy, timeSource: timeSource, logger: CallLogger(sink: nil, redactor: .none, sensitiveHeaders: [])
-        )
-    }
-
-    package init(policy: RetryPolicy, timeSource: TimeSource, logger: CallLogger) {
+    init(policy: RetryPolicy, timeSource: TimeSource, logger: CallLogger, stamp: ErrorStamp) {
         self.policy = policy
         self.timeSource = timeSource
         self.logger = logger
-    }
-
-    /// Runs the attempts.
-    public func intercept(
-        _ request: TransportRequest, context: MiddlewareContext, next: Next
-    ) async throws -> TransportResponse {
-        var context = context
-        begin(&context)
-        while true {
-            let attemptRequest = try nextAttempt(request, &context)
-            do {
-                return try await next(attemptRequest, context)
-            } catch {
-                try await wait(after: error, request: request, context: context)
-                context.attempt += 1
-            }
-        }
+        self.stamp = stamp
     }
 
     /// Sets the call's deadline and the first attempt's number.
-    @inline(never) package func begin(_ context: inout MiddlewareContext) {
+    @inline(never) func begin(_ context: inout MiddlewareContext) {
         context.deadline = policy.deadline.map { timeSource.now() + $0 }
         context.attempt = 1
     }
 
     /// Checks cancellation and the deadline before an attempt and gives the attempt no more time
     /// than is left.
-    @inline(never) package func nextAttempt(
+    @inline(never) func nextAttempt(
         _ request: TransportRequest, _ context: inout MiddlewareContext
     ) throws(SendingDomainsError) -> TransportRequest {
         if Task.isCancelled { throw cancelled(context, attempts: context.attempt - 1) }
@@ -66,8 +47,8 @@
 
     /// Decides about a failed attempt: returns after the backoff when the policy retries, throws
     /// the failure (or `cancelled` when the wait is cancelled) when it does not.
-    @inline(never) package func wait(
-        after error: any Error, request: TransportRequest, context: MiddlewareContext
+    @inline(never) func wait(
+        after error: SendingDomainsError, request: TransportRequest, context: MiddlewareContext
     ) async throws(SendingDomainsError) {
         let delay = try decide(after: error, request: request, context: context)
         do {
@@ -80,9 +61,9 @@
     /// The policy's decision about a failed attempt, logged: the delay before the next one, or
     /// the failure thrown.
     @inline(never) private func decide(
-        after error: any Error, request: TransportRequest, context: MiddlewareContext
+        after error: SendingDomainsError, request: TransportRequest, context: MiddlewareContext
     ) throws(SendingDomainsError) -> Duration {
-        var failure = SendingDomainsError.wrapping(error, provider: context.provider, operation: context.operation)
+        var failure = error
         let attempt = context.attempt
         failure.attempts = attempt
         let remaining = context.deadline.map { $0 - timeSource.now() }
@@ -99,7 +80,7 @@
                     Self.metadata(
                         context, failure, ["reason": reason.rawValue]))
             }
-            throw failure
+            throw stamp.seal(failure, context)
         case .retry(let delay):
             logger.log(
                 .info,
@@ -126,15 +107,16 @@
     }
 
     private func cancelled(_ context: MiddlewareContext, attempts: Int) -> SendingDomainsError {
-        SendingDomainsError(
-            kind: .cancelled, message: "The task was cancelled", provider: context.provider,
-            operation: context.operation, attempts: max(attempts, 1))
+        stamp.seal(
+            SendingDomainsError(kind: .cancelled, message: "The task was cancelled", attempts: max(attempts, 1)),
+            context)
     }
 
     private func deadlineError(_ context: MiddlewareContext, attempts: Int) -> SendingDomainsError {
-        SendingDomainsError(
-            kind: .timeout, message: "The call's deadline passed before attempt \(attempts + 1)",
-            provider: context.provider, operation: context.operation, transportFailure: .timedOut,
-            attempts: max(attempts, 1))
+        stamp.seal(
+            SendingDomainsError(
+                kind: .timeout, message: "The call's deadline passed before attempt \(attempts + 1)",
+                transportFailure: .timedOut, attempts: max(attempts, 1)),
+            context)
     }
 }
