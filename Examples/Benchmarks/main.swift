@@ -75,6 +75,11 @@ if arguments.contains("--shared-budget-only") {
     print(Table.render(try await SharedBudgetBenchmark.run(quick: quick)))
     exit(0)
 }
+if arguments.contains("--bulk-only") {
+    // The bulk onboarding rows alone: `Benchmarks --bulk-only [--quick]` (needs the domains executable).
+    print(Table.render(try await BulkBenchmark.run(quick: quick)))
+    exit(0)
+}
 if arguments.contains("--preflight-only") {
     // The DNS rows alone: `Benchmarks --preflight-only [--quick]`.
     for row in try await PreflightBenchmark.run(runs: quick ? 5 : 15, domains: 1_000, rate: quick ? 2_000 : 1_000) {
@@ -107,6 +112,8 @@ rows += try await WebhookBenchmark.run(runs: runs, iterations: iterations)
 progress("9/9 the shared rate budget over loopback Redis")
 rows += try await SharedBudgetBenchmark.run(quick: quick)
 rows += try await FailoverBenchmark.run(runs: quick ? 3 : 7)
+progress("bulk onboarding against a rate-enforcing stand-in")
+rows += try await BulkBenchmark.run(quick: quick)
 
 if json {
     let encoder = JSONEncoder()
