@@ -165,7 +165,10 @@ struct FleetConnection {
 
     /// What the provider publishes as its limit, paced a little under (3 % and one request of
     /// burst), so that a provider enforcing it exactly answers no 429.
-    static func pacedLimit(_ provider: ProviderID) -> RateLimit? {
+    ///
+    /// With `drained`, the burst is one request: a run resumed within a window of the last
+    /// (killed) one finds the provider's bucket still spent, so it starts at the rate instead.
+    static func pacedLimit(_ provider: ProviderID, drained: Bool = false) -> RateLimit? {
         let published: RateLimit? =
             switch provider {
             case .ahaSend: AhaSend.rateLimit
@@ -173,13 +176,31 @@ struct FleetConnection {
             case .krafter: Krafter.rateLimit
             default: nil
             }
-        return published.map { SharedBudget.aim($0, margin: 0.03) }
+        return published.map { published in
+            var limit = SharedBudget.aim(published, margin: 0.03)
+            if drained { limit.burst = 1 }
+            return limit
+        }
+    }
+
+    /// Loads and saves the sandbox's state. Not inlined: the release compiler (Swift 6.3.1)
+    /// crashes splitting the coroutine when this typed-throws call is inlined into `connect`.
+    @inline(never) static func loadSandbox(
+        _ store: SandboxStore, _ provider: ProviderID
+    ) async -> Result<ProviderSimulator, SandboxStore.Failure> {
+        do {
+            let simulator = try await store.load(provider)
+            try await store.save(simulator)
+            return .success(simulator)
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// Connects to `provider`; exits 2 on a usage error (partial credentials, a bad base URL).
     @MainActor static func connect(
         _ provider: ProviderID, baseURL: String?, invocation: FleetInvocation, environment: [String: String],
-        paced: Bool, help: String
+        paced: Bool, drained: Bool = false, help: String
     ) async -> FleetConnection {
         let store = SandboxStore(environment: environment)
         let variables = ProviderFactory.environmentVariables[provider] ?? []
@@ -220,7 +241,7 @@ struct FleetConnection {
         } catch {
             fail(2, kind: "usage", "--rate-store: \(error.message)", help: help)
         }
-        if paced, options.rateLimiting.store == nil, let limit = pacedLimit(provider) {
+        if paced, options.rateLimiting.store == nil, let limit = pacedLimit(provider, drained: drained) {
             options.rateLimiting = .custom(limit)
         }
         if let baseURL {
@@ -244,11 +265,9 @@ struct FleetConnection {
         var simulator: ProviderSimulator?
         if baseURL == nil {
             let loaded: ProviderSimulator
-            do {
-                loaded = try await store.load(provider)
-                try await store.save(loaded)
-            } catch {
-                fail(1, kind: "sandbox", error.message, provider: provider)
+            switch await loadSandbox(store, provider) {
+            case .success(let simulator): loaded = simulator
+            case .failure(let error): fail(1, kind: "sandbox", error.message, provider: provider)
             }
             simulator = loaded
             options.transport = loaded
@@ -431,7 +450,8 @@ enum BulkCreateCommand {
         let rate = String(format: "%.1f/s", step.rate)
         let eta: String
         if let left = step.eta {
-            let seconds = max(0, Int(left.seconds.rounded()).clamped(to: 0...(100 * 86_400)))
+            // Bounded before converting: a huge estimate must not trap.
+            let seconds = Int(min(max(left.seconds, 0), 8_640_000).rounded())
             eta = seconds >= 3600 ? "\(seconds / 3600)h\(seconds % 3600 / 60)m" : "\(seconds / 60)m\(seconds % 60)s"
         } else {
             eta = "–"
@@ -497,6 +517,13 @@ enum BulkCreateCommand {
                 help: shortHelp)
         }
         let journalPath = invocation.journal ?? (file == "-" ? "bulk-create.journal" : file + ".journal")
+        // A journal written to within the provider's window: the last run may have spent its bucket.
+        var drained = false
+        if let limit = FleetConnection.pacedLimit(provider), limit.rate > 0,
+            let modified = try? FileManager.default.attributesOfItem(atPath: journalPath)[.modificationDate] as? Date
+        {
+            drained = Date().timeIntervalSince(modified) < Double(limit.burst + 1) / limit.rate
+        }
         let journal: JSONLinesJournal
         do {
             journal = try JSONLinesJournal(path: journalPath)
@@ -505,7 +532,7 @@ enum BulkCreateCommand {
         }
         let connection = await FleetConnection.connect(
             provider, baseURL: invocation.baseURL, invocation: invocation, environment: environment, paced: true,
-            help: shortHelp)
+            drained: drained, help: shortHelp)
         let job: BulkCreateJob
         do {
             job = try BulkCreateJob(
@@ -604,8 +631,4 @@ enum BulkCreateCommand {
         }
         exit(summary.succeeded ? 0 : 1)
     }
-}
-
-extension Comparable {
-    fileprivate func clamped(to range: ClosedRange<Self>) -> Self { min(max(self, range.lowerBound), range.upperBound) }
 }
