@@ -5,10 +5,11 @@ import SendingDomainsSandbox
 import SendingDomainsTesting
 import Testing
 
-/// A Krafter stand-in over its simulator that counts the creates it answered 201, per name.
-final class CountingKrafter: Sendable {
-    static let key = "kr_live_bulk_secret_123456"
-    let simulator = ProviderSimulator.krafter(apiKey: CountingKrafter.key)
+/// An AhaSend stand-in over its simulator that counts the domains it created, per name (an
+/// answer replayed for a repeated idempotency key is not a creation).
+final class CountingAhaSend: Sendable {
+    static let key = "aha-bulk-secret-123456"
+    let simulator = ProviderSimulator.ahaSend(apiKey: CountingAhaSend.key)
     let created = Locked([String: Int]())
     let server: LoopbackServer
 
@@ -20,6 +21,7 @@ final class CountingKrafter: Sendable {
             do {
                 let response = try await simulator.send(request.http)
                 if request.http.method == .post, (200..<300).contains(response.status),
+                    response.headers["Idempotent-Replayed"] != "true",
                     let body = request.http.body, let name = (try? JSONValue(data: body))?["domain"]?.stringValue
                 {
                     created.withLock { $0[name, default: 0] += 1 }
@@ -29,6 +31,10 @@ final class CountingKrafter: Sendable {
                 return .close
             }
         }
+    }
+
+    var environment: [String: String] {
+        ["AHASEND_API_KEY": Self.key, "AHASEND_ACCOUNT_ID": ProviderSimulator.sandboxAccountID]
     }
 
     deinit { server.stop() }
@@ -103,14 +109,14 @@ struct BulkCreateCLITests {
         "SIGTERM during a run: exit 143, the journal flushed; the same command resumes, each domain created once",
         .timeLimit(.minutes(2)))
     func sigterm() async throws {
-        let standIn = try await CountingKrafter(latency: .milliseconds(40))
+        let standIn = try await CountingAhaSend(latency: .milliseconds(40))
         var cli = try CLI()
-        cli.environment = ["KRAFTER_API_KEY": CountingKrafter.key]
+        cli.environment = standIn.environment
         let names = (1...60).map { "n\($0).example" }
         let file = try write(names.joined(separator: "\n") + "\n", in: cli)
         let journal = file + ".journal"
         let arguments = [
-            "krafter", "bulk-create", file, "--base-url", standIn.server.baseURL, "--concurrency", "2", "--json",
+            "ahasend", "bulk-create", file, "--base-url", standIn.server.baseURL, "--concurrency", "2", "--json",
         ]
         let running = try RunningCLI(cli, arguments, environment: cli.environment)
         func createdLines() -> Int {
