@@ -446,6 +446,9 @@ enum BulkCreateCommand {
         let journal: String
     }
 
+    /// The largest FILE read: 64 MiB (millions of names).
+    static let maximumInput = 64 * 1024 * 1024
+
     static func progressLine(_ step: BulkProgress) -> String {
         let rate = String(format: "%.1f/s", step.rate)
         let eta: String
@@ -504,9 +507,12 @@ enum BulkCreateCommand {
         do {
             let handle =
                 file == "-" ? FileHandle.standardInput : try FileHandle(forReadingFrom: URL(fileURLWithPath: file))
-            data = try handle.read(upToCount: 64 * 1024 * 1024) ?? Data()
+            data = try handle.read(upToCount: maximumInput + 1) ?? Data()
         } catch {
             fail(2, kind: "usage", "cannot read \(Terminal.safe(file)): \(error.localizedDescription)", help: shortHelp)
+        }
+        guard data.count <= maximumInput else {
+            fail(2, kind: "usage", "\(Terminal.safe(file)) is over 64 MiB: split it into several runs", help: shortHelp)
         }
         let entries: [BulkEntry]
         do {

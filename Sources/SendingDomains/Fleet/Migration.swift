@@ -210,13 +210,18 @@ public struct DomainMigration: Sendable {
     /// The MAIL FROM name the destination wants that the source uses with other data, if any.
     static func returnPathCollision(_ destination: [DNSRecord], _ source: [DNSRecord]) -> String? {
         for record in destination where record.purpose == .returnPath {
-            let clash = source.contains { other in
-                other.name == record.name && !(other.type == record.type && Self.same(other, record))
-                    && !(other.type == .txt && record.type == .txt)
-            }
+            let clash = source.contains { other in other.name == record.name && clashes(other, record) }
             if clash { return record.name }
         }
         return nil
+    }
+
+    /// Whether two records at one name cannot both be published: a `CNAME` beside any other
+    /// data (RFC 1034 §3.6.2), or two records of one type with different data where only one
+    /// serves (`MX` hosts, …). TXT records coexist.
+    static func clashes(_ lhs: DNSRecord, _ rhs: DNSRecord) -> Bool {
+        if lhs.type == .cname || rhs.type == .cname { return !same(lhs, rhs) }
+        return lhs.type == rhs.type && lhs.type != .txt && !same(lhs, rhs)
     }
 
     static func firstLabel(_ relative: String) -> String {
@@ -294,6 +299,13 @@ public struct DomainMigration: Sendable {
                     transition.insert(name)
                     chosen.append((.add, merged, "\(mark)the transition SPF record: both providers' mechanisms"))
                 }
+            } else if let clash = sourceRecords.first(where: { $0.name == name && clashes($0, record) }) {
+                conflicts.append(
+                    .init(
+                        name: name,
+                        detail:
+                            "\(source.provider.displayName) has \(clash.type.rawValue) \(clash.answerValue) at \(name), where \(destination.provider.displayName) wants its SPF record: a CNAME allows no other data"
+                    ))
             } else {
                 chosen.append((.add, record, mark.isEmpty ? nil : mark))
             }
@@ -320,14 +332,13 @@ public struct DomainMigration: Sendable {
         let others = { (record: DNSRecord) in !isSPF(record) && !isDMARC(record) }
         var matchedSource: Set<Int> = []
         for record in destinationRecords where others(record) {
-            let atName = sourceRecords.enumerated().filter { $0.element.name == record.name && others($0.element) }
-            if let match = atName.first(where: { same($0.element, record) }) {
+            let atName = sourceRecords.enumerated().filter { $0.element.name == record.name }
+            if let match = atName.first(where: { others($0.element) && same($0.element, record) }) {
                 matchedSource.insert(match.offset)
                 chosen.append((.keep, record, "both providers use this record"))
                 continue
             }
-            // Several TXT values may share a name; any other pair at one name collides.
-            let clashing = atName.filter { !($0.element.type == .txt && record.type == .txt) }
+            let clashing = atName.filter { clashes($0.element, record) }
             if let clash = clashing.first {
                 matchedSource.formUnion(clashing.map(\.offset))
                 conflicts.append(

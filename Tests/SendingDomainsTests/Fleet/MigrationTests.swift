@@ -143,6 +143,37 @@ struct MigrationTests {
         #expect(over.conflicts.first?.detail.contains("11 DNS lookups") == true, "\(over.conflicts)")
     }
 
+    @Test("a CNAME at a name the destination wants is a conflict, for its SPF record and its MX alike")
+    func cnameCollision() async throws {
+        func domain(_ provider: ProviderID, _ records: [DNSRecord]) -> SendingDomain {
+            SendingDomain(
+                id: "x", name: "example.com", provider: provider, status: .pending, records: records,
+                providerDomain: .cllavio(.init(name: "example.com", entries: [:])))
+        }
+        let source = domain(
+            .ahaSend,
+            [
+                DNSRecord(
+                    type: .cname, name: "send.example.com", domain: "example.com", value: "return.ahasend.com",
+                    purpose: .returnPath)
+            ])
+        let destination = domain(
+            .sendKit,
+            [
+                DNSRecord(
+                    type: .txt, name: "send.example.com", domain: "example.com",
+                    value: "v=spf1 include:amazonses.com ~all", purpose: .spf),
+                DNSRecord(
+                    type: .mx, name: "send.example.com", domain: "example.com",
+                    value: "feedback-smtp.us-east-1.amazonses.com", priority: 10, purpose: .returnPath),
+            ])
+        let plan = try await DomainMigration.plan(
+            source: source, destination: destination, preflight: DNSPreflight(lookup: DNSZone()))
+        #expect(plan.conflicts.map(\.name) == ["send.example.com", "send.example.com"])
+        #expect(plan.add.isEmpty)
+        #expect(plan.removeAfterCutover.isEmpty, "never a removal at a name the destination uses")
+    }
+
     @Test("a dry run creates nothing and marks the destination's records as placeholders")
     func dryRun() async throws {
         let (migration, source) = try await migration(from: .autoSend, to: .krafter)
