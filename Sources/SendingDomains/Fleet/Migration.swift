@@ -268,7 +268,12 @@ public struct DomainMigration: Sendable {
 
     /// The plan from both domains' records and what DNS holds now.
     ///
-    /// - Parameter placeholders: Mark the destination's records as placeholders (a dry run).
+    /// - Parameters:
+    ///   - source: The domain at the source, with its records.
+    ///   - destination: The domain at the destination (or its simulator's, for a dry run).
+    ///   - preflight: What DNS holds now.
+    ///   - placeholders: Mark the destination's records as placeholders (a dry run).
+    ///   - drainPeriod: How long the steps say to keep the source's DKIM records.
     /// - Throws: `SendingDomainsError` from the preflight (DNS cannot be asked).
     public static func plan(
         source: SendingDomain, destination: SendingDomain, preflight: DNSPreflight, placeholders: Bool = false,
