@@ -134,9 +134,13 @@ struct BulkCreateCLITests {
         let before = standIn.created.withLock { $0.count }
         #expect(before < 60)
 
-        let resumed = try cli.run(arguments)
-        #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(JSONValue(json: resumed.stdout)?["created"] == 60, "\(resumed.stdout)")
+        // Waited for without blocking a thread: the stand-in answers on this process's threads.
+        let resumed = try RunningCLI(cli, arguments, environment: cli.environment)
+        while resumed.process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(resumed.process.terminationStatus == 0, "\(resumed.errors)")
+        // The reading threads reach the end of the pipe (the test's time limit bounds the wait).
+        while JSONValue(json: resumed.output) == nil { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(JSONValue(json: resumed.output)?["created"] == 60, "\(resumed.output)")
         let counts = standIn.created.withLock { $0 }
         #expect(counts.count == 60)
         #expect(counts.values.allSatisfy { $0 == 1 }, "\(counts.filter { $0.value != 1 })")

@@ -164,7 +164,8 @@ public struct BulkJournalEntry: Sendable, Hashable, Codable {
 /// - **A torn last line** (a line without its newline, from a write cut short by a crash or a
 ///   full disk) is cut off when the journal is opened, before anything is appended.
 /// - **An exclusive lock** (`flock`) is held from open to ``close()`` (or the process's end):
-///   a second run on the same journal fails at once with `conflict`.
+///   a second run on the same journal fails with `conflict` (after half a second: a lock held
+///   for a moment by a process being spawned is waited out).
 ///
 /// ```swift
 /// import SendingDomains
@@ -215,7 +216,16 @@ public final class JSONLinesJournal: BulkJournal, @unchecked Sendable {
         self.encoder = encoder
         let fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Self.failure("cannot open the journal \(path)", errno: errno) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+        // A process being spawned meanwhile holds a copy of the descriptor until its exec
+        // closes it (O_CLOEXEC): a lock held that way is gone within moments, a run's is not.
+        var locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        var tries = 0
+        while !locked && errno == EWOULDBLOCK && tries < 25 {
+            tries += 1
+            usleep(20_000)
+            locked = flock(fd, LOCK_EX | LOCK_NB) == 0
+        }
+        guard locked else {
             let code = errno
             _ = closeDescriptor(fd)
             if code == EWOULDBLOCK {
