@@ -106,6 +106,11 @@ if arguments.contains("--shared-budget-only") {
     try emit(try await SharedBudgetBenchmark.run(quick: quick))
     exit(0)
 }
+if arguments.contains("--bulk-only") {
+    // The bulk onboarding rows alone: `Benchmarks --bulk-only [--quick]` (needs the domains executable).
+    print(Table.render(try await BulkBenchmark.run(quick: quick)))
+    exit(0)
+}
 if arguments.contains("--preflight-only") {
     // The DNS rows alone: `Benchmarks --preflight-only [--quick]`.
     var rows = try await PreflightBenchmark.run(runs: quick ? 5 : 15, domains: 1_000, rate: quick ? 2_000 : 1_000)
@@ -137,5 +142,7 @@ rows += try await WebhookBenchmark.run(runs: runs, iterations: iterations)
 progress("9/9 the shared rate budget over loopback Redis")
 rows += try await SharedBudgetBenchmark.run(quick: quick)
 rows += try await FailoverBenchmark.run(runs: quick ? 3 : 7)
+progress("bulk onboarding against a rate-enforcing stand-in")
+rows += try await BulkBenchmark.run(quick: quick)
 
 try emit(rows)

@@ -142,6 +142,9 @@ enum Help {
           webhook listen      ahasend: receive webhook deliveries, verify them, print the events
           webhook verify      ahasend: verify one saved delivery (--header 'NAME: VALUE'… --body FILE)
           sandbox reset       forget the offline sandbox's domains (one provider's, or all)
+          bulk-create FILE    create every domain of FILE in one resumable job (--journal, --concurrency)
+
+          domains migrate <from> <id> --to <provider>   plan moving a domain to another provider
 
           domains check --records FILE   check the records `create --json` or `records --format json` printed
 

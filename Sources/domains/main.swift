@@ -42,6 +42,14 @@ func fail(_ status: Int32, kind: String, _ message: String, help: String? = nil,
     exit(status)
 }
 
+// The fleet commands parse their own options (Sources/domains/BulkCreate.swift, Migrate.swift).
+if arguments.first == "migrate" {
+    await MigrateCommand.run(Array(arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+}
+if arguments.count > 1, arguments[1] == "bulk-create" {
+    await BulkCreateCommand.run(arguments, environment: ProcessInfo.processInfo.environment)
+}
+
 let invocation: Invocation
 do {
     invocation = try Parser.parse(arguments)
