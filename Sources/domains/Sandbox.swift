@@ -57,13 +57,17 @@ struct SandboxStore {
         let simulator = ProviderSimulator.sandbox(for: provider, checksToVerify: .max)
         let file = file(for: provider)
         guard FileManager.default.fileExists(atPath: file.path) else { return simulator }
+        // Read, then import, each in its own `do`: one `do` over an untyped and a typed throw in an
+        // async function crashed the 6.3 optimizer ("splitting coroutine") in release builds.
+        let unreadable = Failure(
+            message:
+                "the \(provider.displayName) sandbox state at \(file.path) is unreadable; run `domains sandbox reset \(provider.rawValue)` to start afresh"
+        )
+        guard let data = try? Data(contentsOf: file) else { throw unreadable }
         do {
-            try await simulator.importState(try Data(contentsOf: file))
+            try await simulator.importState(data)
         } catch {
-            throw Failure(
-                message:
-                    "the \(provider.displayName) sandbox state at \(file.path) is unreadable; run `domains sandbox reset \(provider.rawValue)` to start afresh"
-            )
+            throw unreadable
         }
         return simulator
     }
