@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 import SendingDomains
 import SendingDomainsDNS
 import SendingDomainsSandbox
@@ -195,7 +195,7 @@ struct ReloadingSandboxZone: DNSLookup {
         } catch let error as SendingDomainsError {
             throw error
         } catch {
-            throw SendingDomainsError(kind: .dns, message: "\(error)", operation: "dnsQuery")
+            throw SendingDomainsError(kind: .dns, message: "\(error)", operation: OperationName.dnsQuery.rawValue)
         }
     }
 }

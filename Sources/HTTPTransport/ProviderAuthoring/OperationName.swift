@@ -37,6 +37,8 @@
     public static let dnsQuery = OperationName(rawValue: "dnsQuery")
     /// Checks a domain's records in DNS (the preflight).
     public static let dnsPreflight = OperationName(rawValue: "dnsPreflight")
+    /// Finds the zone holding a domain and its DNS host (SOA, then NS).
+    public static let dnsHostDetection = OperationName(rawValue: "dnsHostDetection")
 
     /// The name.
     public var description: String { rawValue }

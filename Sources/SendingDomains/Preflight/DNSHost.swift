@@ -121,7 +121,7 @@ public struct DNSHost: Sendable, Hashable, Encodable {
             return recognize(apex)
         } catch {
             var error = error
-            error.operation = "dnsHostDetection"
+            error.operation = OperationName.dnsHostDetection.rawValue
             throw error
         }
     }

@@ -61,7 +61,7 @@ public struct DNSPreflight: Sendable {
                 kind: .validation,
                 message:
                     "The domain \(domain.name) carries no records (a list or verify response); get the domain first",
-                provider: domain.provider, operation: "dnsPreflight")
+                provider: domain.provider, operation: OperationName.dnsPreflight.rawValue)
         }
         return try await check(records, domain: domain.name)
     }
@@ -110,7 +110,7 @@ public struct DNSPreflight: Sendable {
             }
             host = await hostTask.value
         } catch {
-            throw SendingDomainsError.wrapping(error, provider: nil, operation: "dnsPreflight")
+            throw SendingDomainsError.wrapping(error, provider: nil, operation: OperationName.dnsPreflight.rawValue)
         }
         return PreflightReport(domain: name, records: results, resolver: lookup.description, dnsHost: host)
     }

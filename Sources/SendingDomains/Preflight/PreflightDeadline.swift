@@ -30,7 +30,7 @@ extension DNSPreflight {
                 try DNSName.validate(record.name)
             } catch {
                 var error = error
-                error.operation = "dnsPreflight"
+                error.operation = OperationName.dnsPreflight.rawValue
                 throw error
             }
         }
@@ -47,7 +47,7 @@ extension DNSPreflight {
         guard let outcome else {
             if Task.isCancelled {
                 throw SendingDomainsError(
-                    kind: .cancelled, message: "The DNS preflight was cancelled", operation: "dnsPreflight")
+                    kind: .cancelled, message: "The DNS preflight was cancelled", operation: OperationName.dnsPreflight.rawValue)
             }
             throw Self.deadlineError(deadline, domain: domain, lookup: lookup)
         }
@@ -59,7 +59,7 @@ extension DNSPreflight {
             kind: .dns,
             message:
                 "The DNS preflight of \(DNSName.normalized(domain)) did not finish within its \(deadline.formattedSeconds) deadline (asking \(lookup.description)): a slow or silent resolver or name server",
-            operation: "dnsPreflight", code: "preflight_deadline", transportFailure: .timedOut)
+            operation: OperationName.dnsPreflight.rawValue, code: "preflight_deadline", transportFailure: .timedOut)
     }
 }
 

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// Something that answers DNS questions: the network resolver (``DNSResolver``), an in-memory
 /// zone (``DNSZone``) in tests and the sandbox, or your own.
@@ -227,13 +227,13 @@ public struct DNSResolver: DNSLookup {
             }
             if Task.isCancelled {
                 throw SendingDomainsError(
-                    kind: .cancelled, message: "The DNS query was cancelled", operation: "dnsQuery")
+                    kind: .cancelled, message: "The DNS query was cancelled", operation: OperationName.dnsQuery.rawValue)
             }
         }
         var error =
             lastError
             ?? SendingDomainsError(
-                kind: .dns, message: "No DNS answer", operation: "dnsQuery", transportFailure: .timedOut)
+                kind: .dns, message: "No DNS answer", operation: OperationName.dnsQuery.rawValue, transportFailure: .timedOut)
         if error.transportFailure == .timedOut {
             error.message = "No answer for \(question.name) \(type.rawValue) from \(description) (\(attempts) attempts)"
         }
@@ -288,12 +288,12 @@ public struct DNSResolver: DNSLookup {
         do {
             response = try await transport.send(request)
         } catch {
-            throw SendingDomainsError.wrapping(error, provider: nil, operation: "dnsQuery")
+            throw SendingDomainsError.wrapping(error, provider: nil, operation: OperationName.dnsQuery.rawValue)
         }
         guard response.status == 200 else {
             throw SendingDomainsError(
                 kind: response.status == 429 ? .rateLimited : .dns,
-                message: "The DNS-over-HTTPS endpoint \(url) answered HTTP \(response.status)", operation: "dnsQuery",
+                message: "The DNS-over-HTTPS endpoint \(url) answered HTTP \(response.status)", operation: OperationName.dnsQuery.rawValue,
                 status: response.status)
         }
         guard response.body.count <= DNSMessage.maximumSize else {
@@ -338,7 +338,7 @@ public struct DNSResolver: DNSLookup {
             throw SendingDomainsError(
                 kind: .dns,
                 message: "\(server) answered \(response.responseCode) for \(question.name) \(question.type.rawValue)",
-                operation: "dnsQuery", code: response.responseCode.description)
+                operation: OperationName.dnsQuery.rawValue, code: response.responseCode.description)
         }
     }
 
@@ -396,7 +396,7 @@ public struct DNSResolver: DNSLookup {
         guard !servers.isEmpty else {
             throw SendingDomainsError(
                 kind: .notFound, message: "No authoritative name server with an address was found for \(name)",
-                operation: "dnsQuery")
+                operation: OperationName.dnsQuery.rawValue)
         }
         var direct = DNSResolver(servers: servers, timeout: timeout, attempts: attempts)
         direct.recursionDesired = false

@@ -35,7 +35,7 @@ public struct RateLimitedLookup: DNSLookup {
         } catch {
             throw SendingDomainsError(
                 kind: .cancelled, message: "The DNS query was cancelled while waiting for the rate limit",
-                operation: "dnsQuery")
+                operation: OperationName.dnsQuery.rawValue)
         }
         return try await base.query(name, type: type)
     }

@@ -1,4 +1,4 @@
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// The zone that holds a name: its apex — the closest enclosing name with an `SOA` record — and
 /// the zone's name servers, as its `NS` records at the apex list them.
@@ -76,7 +76,7 @@ extension DNSLookup {
             current = String(current[current.index(after: dot)...])
         }
         throw SendingDomainsError(
-            kind: .notFound, message: "No zone (no SOA record) was found above \(start)", operation: "dnsQuery")
+            kind: .notFound, message: "No zone (no SOA record) was found above \(start)", operation: OperationName.dnsQuery.rawValue)
     }
 
     /// Whether `ancestor` is `name` or one of its parents, label by label.

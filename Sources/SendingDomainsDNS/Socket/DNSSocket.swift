@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 #if canImport(Glibc)
 import Glibc
@@ -87,7 +87,7 @@ package enum DNSSocket {
         try await NonBlockingSocket.run(
             { cancelled in blockingExchange(query, server: server, tcp: tcp, timeout: timeout, cancelled: cancelled) },
             cancelled: SendingDomainsError(
-                kind: .cancelled, message: "The DNS query was cancelled", operation: "dnsQuery"))
+                kind: .cancelled, message: "The DNS query was cancelled", operation: OperationName.dnsQuery.rawValue))
     }
 
     typealias Flag = NonBlockingSocket.CancelFlag
@@ -95,7 +95,7 @@ package enum DNSSocket {
     private static func failure(
         _ kind: SendingDomainsError.Kind, _ message: String, _ failure: SendingDomainsError.TransportFailure? = nil
     ) -> SendingDomainsError {
-        SendingDomainsError(kind: kind, message: message, operation: "dnsQuery", transportFailure: failure)
+        SendingDomainsError(kind: kind, message: message, operation: OperationName.dnsQuery.rawValue, transportFailure: failure)
     }
 
     private static func blockingExchange(

@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTransport
+@_spi(ProviderAuthoring) import HTTPTransport
 
 /// A bounds-checked reader over a message.
 struct DNSReader {
@@ -13,7 +13,7 @@ struct DNSReader {
     var remaining: Int { bytes.count - offset }
 
     static func malformed(_ what: String) -> SendingDomainsError {
-        SendingDomainsError(kind: .decoding, message: "Malformed DNS message: \(what)", operation: "dnsQuery")
+        SendingDomainsError(kind: .decoding, message: "Malformed DNS message: \(what)", operation: OperationName.dnsQuery.rawValue)
     }
 
     mutating func skip(_ count: Int) {
