@@ -242,7 +242,8 @@ struct IPAddress: Sendable, Hashable {
         if bytes[0] & 0xFE == 0xFC { return false }  // fc00::/7 unique local
         if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return false }  // fe80::/10 link-local
         if bytes[0] == 0xFF { return false }  // multicast
-        if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0D && bytes[3] == 0xB8 { return false }  // documentation
+        // 2001:db8::/32 documentation
+        if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0D && bytes[3] == 0xB8 { return false }
         if bytes[0] == 0 { return false }  // ::/8 reserved (IPv4-compatible and the like)
         return true
     }
