@@ -206,6 +206,8 @@ enum Render {
                 case .merge: "MERGE   "
                 case .conflict: "CONFLICT"
                 case .unknown: "UNKNOWN "
+                default:
+                    Terminal.safe(result.state.rawValue.uppercased()).padding(toLength: 8, withPad: " ", startingAt: 0)
                 }
             let optional = result.record.required ? "" : " (optional)"
             lines.append(

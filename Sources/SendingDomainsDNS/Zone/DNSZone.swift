@@ -29,7 +29,8 @@ public struct DNSZone: DNSLookup, Hashable {
     }
 
     /// Adds a record from its zone-file text: an address for `A`/`AAAA`, a host for
-    /// `CNAME`/`NS`, `"10 host"` for `MX`, and for `TXT` either the text (split into
+    /// `CNAME`/`NS`, `"10 host"` for `MX`, `"primary responsible serial minimum"` for `SOA` (the
+    /// zone's apex: negative answers below it carry it), and for `TXT` either the text (split into
     /// 255-byte strings, as a DNS host does) or quoted strings (`"part1" "part2"`).
     public mutating func add(_ name: String, _ type: DNSRecordType, _ value: String, ttl: UInt32 = 300) {
         records.append(DNSResourceRecord(name: name, type: type, ttl: ttl, data: Self.data(type, value)))
@@ -79,7 +80,13 @@ public struct DNSZone: DNSLookup, Hashable {
         DNSAnswer(question: question, records: records, isAuthoritative: true, server: description)
     }
 
+    /// The zone's `SOA` for a negative answer about `name`: the closest `SOA` record at or above
+    /// `name` added to the zone, or else one synthesised for its last two labels.
     private func soa(for name: String) -> DNSResourceRecord {
+        let explicit = records.filter { record in
+            record.type == .soa && (record.name == name || name.hasSuffix("." + record.name))
+        }
+        if let closest = explicit.max(by: { $0.name.count < $1.name.count }) { return closest }
         let apex = name.split(separator: ".").suffix(2).joined(separator: ".")
         return DNSResourceRecord(
             name: apex, type: .soa, ttl: negativeTTL,
@@ -93,6 +100,15 @@ public struct DNSZone: DNSLookup, Hashable {
         switch type {
         case .a, .aaaa: return .address(value)
         case .cname, .ns: return .name(DNSName.normalized(value))
+        case .soa:
+            // `primary responsible serial [minimum]`, as the first fields of a zone file's SOA.
+            let parts = value.split(whereSeparator: \.isWhitespace).map(String.init)
+            guard parts.count >= 2 else { return .other(Data(value.utf8)) }
+            return .startOfAuthority(
+                DNSStartOfAuthority(
+                    primaryServer: DNSName.normalized(parts[0]), responsible: DNSName.normalized(parts[1]),
+                    serial: parts.count > 2 ? UInt32(parts[2]) ?? 1 : 1,
+                    minimum: parts.count > 3 ? UInt32(parts[3]) ?? 300 : 300))
         case .mx:
             let parts = value.split(separator: " ", maxSplits: 1)
             if parts.count == 2, let preference = UInt16(parts[0]) {
