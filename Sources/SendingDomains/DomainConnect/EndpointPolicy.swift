@@ -68,6 +68,8 @@ struct EndpointPolicy: Sendable {
             throw Self.refused("\"\(safeText)\"", "its path climbs out of the prefix")
         }
         let (host, port) = try hostAndPort(authority, shown: safeText)
+        // The spec's URL is https; a loopback server standing in for a DNS host in a test speaks http.
+        if allowsInsecureLoopback && (IPAddress(host)?.isLoopback == true || host == "localhost") { scheme = "http" }
         return Endpoint(scheme: scheme, host: host, port: port, path: path)
     }
 
@@ -246,5 +248,13 @@ struct IPAddress: Sendable, Hashable {
         if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0D && bytes[3] == 0xB8 { return false }
         if bytes[0] == 0 { return false }  // ::/8 reserved (IPv4-compatible and the like)
         return true
+    }
+}
+
+extension DomainConnect {
+    /// Whether `address` (IPv4 or IPv6 text) is public, as discovery judges an API host's
+    /// addresses; `false` for text that is no address.
+    package static func isPublicAddress(_ address: String) -> Bool {
+        IPAddress(address)?.isPublic ?? false
     }
 }
