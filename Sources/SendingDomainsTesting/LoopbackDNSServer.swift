@@ -42,6 +42,27 @@ public final class LoopbackDNSServer: Sendable {
         case wrongIDFirst
     }
 
+    /// How the server answers one question instead of from the zone, whatever its
+    /// ``Behavior``: so that one name can fail while the rest of the zone answers.
+    public enum Fault: Sendable, Hashable {
+        /// Answers with this response code (`SERVFAIL`, `REFUSED`) and no records.
+        case responseCode(DNSResponseCode)
+        /// Never answers (over UDP or TCP): the resolver times out.
+        case silence
+    }
+
+    /// Makes the server answer `name` (every type, or only `type`) with `fault` from now on;
+    /// `nil` answers from the zone again.
+    ///
+    /// ```swift
+    /// server.fail("send.example.com", with: .responseCode(.serverFailure))
+    /// server.fail("_dmarc.example.com", type: .txt, with: .silence)
+    /// ```
+    public func fail(_ name: String, type: DNSRecordType? = nil, with fault: Fault?) {
+        let key = DNSName.normalized(name) + " " + (type?.rawValue ?? "*")
+        core.state.withLock { $0.faults[key] = fault }
+    }
+
     /// The address to give a resolver.
     public let address: DNSServer
     private let core: Core
@@ -113,6 +134,7 @@ public final class LoopbackDNSServer: Sendable {
             var tcpQueries = 0
             var lastRecursionDesired: Bool?
             var stopped = false
+            var faults: [String: Fault] = [:]
         }
 
         let udp: Int32
@@ -241,10 +263,23 @@ public final class LoopbackDNSServer: Sendable {
             guard let message = try? DNSMessage(decoding: query), let question = message.questions.first else {
                 return []
             }
-            state.withLock { $0.lastRecursionDesired = message.recursionDesired }
+            let fault = state.withLock { state -> Fault? in
+                state.lastRecursionDesired = message.recursionDesired
+                let name = DNSName.normalized(question.name)
+                return state.faults[name + " " + question.type.rawValue] ?? state.faults[name + " *"]
+            }
             var response = DNSMessage(
                 id: message.id, isResponse: true, isAuthoritative: true, recursionDesired: message.recursionDesired,
                 recursionAvailable: false, questions: message.questions, udpPayloadSize: message.udpPayloadSize)
+            switch fault {
+            case .responseCode(let code)?:
+                response.responseCode = code
+                return [response.encoded()]
+            case .silence?:
+                return []
+            case nil:
+                break
+            }
             switch behavior {
             case .truncateUDP where !tcp:
                 response.isTruncated = true

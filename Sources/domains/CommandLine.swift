@@ -56,6 +56,10 @@ struct Invocation {
     var authoritative = false
     /// `--records FILE` (`-` for stdin).
     var recordsFile: String?
+    /// `--dns-host ID` (`records`, `check`): the customer's DNS host, chosen (DNSHosts.md).
+    var dnsHost: String?
+    /// `--detect-host` (`records`): look the DNS host up (SOA, NS).
+    var detectHost = false
     /// Every positional argument after the command: `watch`'s ids, `webhook`'s subcommand.
     var arguments: [String] = []
     /// The first of them: the domain `create` adds, the id other commands take.
@@ -289,7 +293,7 @@ enum Help {
         "--request-timeout", "--region", "--sender", "--reply-to", "--return-path", "--tracking-subdomain",
         "--open-tracking", "--click-tracking", "--inbound", "--resolver", "--doh", "--authoritative", "--records",
         "--header", "--body", "--at", "--tolerance", "--host", "--port", "--idempotency-key", "--rate-store",
-        "--coordinate", "--name", "--lease",
+        "--coordinate", "--name", "--lease", "--dns-host", "--detect-host",
     ]
 
     static func command(_ command: Invocation.Command, provider: ProviderID) -> String {
@@ -301,7 +305,8 @@ enum Help {
             sections.append("CREATE OPTIONS\n" + (options.isEmpty ? "  (none)" : options.joined(separator: "\n")))
         case .records:
             sections.append(
-                "RECORDS OPTIONS\n  --format table|zone|json   a table (default), a BIND zone fragment, or JSON")
+                "RECORDS OPTIONS\n  --format table|zone|json   a table (default), a BIND zone fragment, or JSON\n"
+                    + HostOptions.help + "\n\n" + dnsOptions)
         case .wait:
             sections.append(
                 """
@@ -315,8 +320,8 @@ enum Help {
                 """)
         case .check:
             sections.append(
-                dnsOptions
-                    + "\n\nEXIT STATUS\n  0 every required record in place · 3 at least one is missing, wrong or in conflict\n  1 the API, the network or DNS failed · 2 usage"
+                dnsOptions + "\n  --dns-host ID            the customer's DNS host, instead of looking it up (SOA, NS)"
+                    + "\n\nEXIT STATUS\n  0 every required record in place · 3 at least one is missing, wrong or in conflict\n  1 the API, the network or DNS failed, or nothing is wrong but DNS could not say for a\n    required record (unknown: the report is still printed on stdout) · 2 usage"
             )
         case .publish:
             sections.append("Only in the offline sandbox: with credentials, publish the records at your DNS host.")
@@ -386,7 +391,8 @@ enum Help {
 
         EXIT STATUS
           0 every required record in place · 3 at least one is missing, wrong or in conflict
-          1 the file, the network or DNS failed · 2 usage
+          1 the file, the network or DNS failed, or nothing is wrong but DNS could not say for a
+            required record (unknown: the report is still printed on stdout) · 2 usage
         """
 
     static let sandbox = """
@@ -510,6 +516,8 @@ enum Parser {
             case "--doh": invocation.doh = try take(flag)
             case "--authoritative": invocation.authoritative = true
             case "--records": invocation.recordsFile = try take(flag)
+            case "--dns-host": invocation.dnsHost = try take(flag)
+            case "--detect-host": invocation.detectHost = true
             case "--header":
                 let text = try take(flag)
                 guard let colon = text.firstIndex(of: ":") else {
@@ -601,10 +609,12 @@ enum Parser {
         if invocation.help { return invocation }
         let dnsCommand =
             invocation.isCheckRecords || invocation.command == .check || invocation.command == .wait
-            || invocation.command == .watch
+            || invocation.command == .watch || (invocation.command == .records && invocation.detectHost)
         if !dnsCommand && (invocation.namesResolver || invocation.recordsFile != nil) {
-            throw UsageError(message: "DNS options apply only to check, wait and watch", help: help())
+            throw UsageError(
+                message: "DNS options apply only to check, wait, watch and records --detect-host", help: help())
         }
+        try HostOptions.validate(invocation, help: help())
         let coordinates = invocation.coordinate != nil || invocation.watchName != nil || invocation.lease != nil
         if coordinates && invocation.command != .watch {
             throw UsageError(message: "--coordinate, --name and --lease apply to watch", help: help())

@@ -195,8 +195,13 @@ enum Render {
                 ? "\(Terminal.safe(report.domain)): READY — every required record is in place (\(fine) of \(required))."
                 : "\(Terminal.safe(report.domain)): NOT READY — \(report.blocking.count) record\(report.blocking.count == 1 ? "" : "s") to fix (\(fine) of \(required) required records in place).",
             "Looked up through \(Terminal.safe(report.resolver)).",
-            "",
         ]
+        if let host = report.dnsHost { lines.append(HostOptions.describe(host) + ".") }
+        if !report.isConclusive {
+            lines.append(
+                "DNS could not say for some required records (UNKNOWN): check again; nothing is known to be wrong.")
+        }
+        lines.append("")
         for result in report.records {
             let mark =
                 switch result.state {
@@ -210,8 +215,9 @@ enum Render {
                     Terminal.safe(result.state.rawValue.uppercased()).padding(toLength: 8, withPad: " ", startingAt: 0)
                 }
             let optional = result.record.required ? "" : " (optional)"
+            let why = result.reason.map { " [\(Terminal.safe($0.rawValue))]" } ?? ""
             lines.append(
-                "\(mark)  \(Terminal.safe(result.record.type.rawValue)) \(Terminal.safe(result.record.name))\(optional)"
+                "\(mark)  \(Terminal.safe(result.record.type.rawValue)) \(Terminal.safe(result.record.name))\(optional)\(why)"
             )
             if result.state != .ok {
                 lines.append(
@@ -220,6 +226,16 @@ enum Render {
                 if let suggested = result.suggested { lines.append("          publish:  \(Terminal.safe(suggested))") }
             }
             if result.detail != "Published." { lines.append("          \(Terminal.safe(result.detail))") }
+            if result.state != .ok, let enter = result.enter {
+                // What to type at the customer's DNS host, field by field.
+                let at = report.dnsHost.map { $0.id == .unknown ? "the DNS host" : $0.name } ?? "the DNS host"
+                lines.append("          type at \(Terminal.safe(at)):")
+                lines.append(
+                    "            host:     \(enter.host.isEmpty ? "(leave empty)" : Terminal.safe(enter.host))")
+                lines.append("            value:    \(Terminal.safe(enter.value))")
+                if let priority = enter.priority { lines.append("            priority: \(priority)") }
+                if let note = enter.note { lines.append("            note:     \(Terminal.safe(note))") }
+            }
         }
         return lines.joined(separator: "\n")
     }

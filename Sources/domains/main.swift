@@ -4,7 +4,8 @@
 //     AHASEND_API_KEY=… AHASEND_ACCOUNT_ID=… swift run domains ahasend create example.com
 //
 // Exit status: 0 success, 1 an API, network, DNS or sandbox-state failure, 2 a usage error,
-// 3 `check`: at least one required record is missing, wrong or in conflict.
+// 3 `check`: at least one required record is missing, wrong or in conflict (1 when nothing is
+// wrong but DNS could not say for a required record: the report is still printed).
 // Docs/CLI.md documents every command, option, JSON shape and exit status.
 
 import Foundation
@@ -96,11 +97,12 @@ func dnsLookup(sandboxZone: DNSZone?, domain: String) async throws(SendingDomain
     return resolver
 }
 
-/// Prints a preflight report and exits: 0 ready, 3 not.
+/// Prints a preflight report and exits: 0 ready, 3 not, 1 when nothing is known to be wrong but
+/// DNS could not say for a required record (`unknown`).
 func finish(_ report: PreflightReport, sandbox: Bool) -> Never {
     Console.out(
         invocation.json ? Render.json(Render.ReportJSON(report: report, sandbox: sandbox)) : Render.preflight(report))
-    exit(report.ready ? 0 : 3)
+    exit(report.ready ? 0 : report.isConclusive ? 3 : 1)
 }
 
 if case .checkRecords = invocation.target {
@@ -112,7 +114,9 @@ if case .checkRecords = invocation.target {
     }
     do {
         let lookup = try await dnsLookup(sandboxZone: nil, domain: domain)
-        finish(try await DNSPreflight(lookup: lookup).check(records, domain: domain), sandbox: false)
+        var preflight = DNSPreflight(lookup: lookup)
+        preflight.dnsHost = HostOptions.chosen(invocation, domain: domain)
+        finish(try await preflight.check(records, domain: domain), sandbox: false)
     } catch {
         if invocation.json {
             Console.err(Render.json(Render.ErrorJSON(error, hint: nil), pretty: false))
@@ -361,6 +365,16 @@ do {
     case .records:
         let domain = try await provisioner.getDomain(id: id)
         let records = domain.records ?? []
+        var host = HostOptions.chosen(invocation, domain: domain.name)
+        if invocation.detectHost {
+            let zone = try sandbox.map { _ throws(SendingDomainsError) in try loadSandboxZone() }
+            let lookup = try await dnsLookup(sandboxZone: zone, domain: domain.name)
+            host = try await DNSHost.detect(domain.name, lookup: lookup)
+        }
+        if let host, invocation.format != .zone || invocation.json {
+            Console.out(HostOptions.render(records, host: host, json: invocation.json || invocation.format == .json))
+            break
+        }
         switch invocation.json ? .json : invocation.format {
         case .json: Console.out(RecordExport.json(records))
         case .zone: Console.out(RecordExport.zoneFile(records.map(Render.safe), origin: Terminal.safe(domain.name)))
@@ -370,7 +384,9 @@ do {
         let domain = try await provisioner.getDomain(id: id)
         let zone = try sandbox.map { _ throws(SendingDomainsError) in try loadSandboxZone() }
         let lookup = try await dnsLookup(sandboxZone: zone, domain: domain.name)
-        let report = try await DNSPreflight(lookup: lookup).check(domain)
+        var preflight = DNSPreflight(lookup: lookup)
+        preflight.dnsHost = HostOptions.chosen(invocation, domain: domain.name)
+        let report = try await preflight.check(domain)
         try await saveSandbox()
         finish(report, sandbox: usesSandbox)
     case .publish:

@@ -41,11 +41,12 @@ struct DNSHardeningTests {
         #expect(error?.kind == .dns)
         #expect(error?.message.contains("truncated") == true)
         #expect(server.tcpQueryCount == 1)
-        // And the preflight fails with it rather than reporting a record.
-        let report = await captureError {
-            try await DNSPreflight(lookup: Self.resolver(server)).check([Self.spf], domain: "example.com")
-        }
-        #expect(report?.kind == .dns)
+        // And the preflight draws no conclusion from it (`unknown`, the reason in the detail)
+        // rather than reporting a record.
+        let report = try await DNSPreflight(lookup: Self.resolver(server)).check([Self.spf], domain: "example.com")
+        #expect(report.records.map(\.state) == [.unknown])
+        #expect(report.records.first?.detail.contains("truncated") == true)
+        #expect(!report.ready && !report.isConclusive)
     }
 
     @Test("an NXDOMAIN answer carrying records is an error; NXDOMAIN after a CNAME chain stays an answer")
@@ -55,10 +56,9 @@ struct DNSHardeningTests {
         let error = await captureError { try await Self.resolver(liar).query("send.example.com", type: .txt) }
         #expect(error?.kind == .dns)
         #expect(error?.message.contains("NXDOMAIN") == true)
-        let preflight = await captureError {
-            try await DNSPreflight(lookup: Self.resolver(liar)).check([Self.spf], domain: "example.com")
-        }
-        #expect(preflight?.kind == .dns)
+        let preflight = try await DNSPreflight(lookup: Self.resolver(liar)).check([Self.spf], domain: "example.com")
+        #expect(preflight.records.map(\.state) == [.unknown])
+        #expect(preflight.records.first?.detail.contains("NXDOMAIN") == true)
 
         // RFC 6604: the code speaks of the chain's last name; the alias itself is an answer.
         let alias = DNSResourceRecord(name: "send.example.com", type: .cname, data: .name("gone.provider.net"))

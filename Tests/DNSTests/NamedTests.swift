@@ -14,7 +14,8 @@ final class NamedServer {
 
     static let dkimKey = String(repeating: "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA", count: 9)
 
-    init() throws {
+    /// `named` serving `example.test`, with `extra` zone-file lines appended to its zone.
+    init(extra: String = "") throws {
         guard let named = ExternalTool.namedPath else {
             throw ExternalTool.Missing(description: ExternalTool.named.skipReason)
         }
@@ -38,6 +39,7 @@ final class NamedServer {
         target IN TXT "target-data"
         _dmarc IN TXT "v=DMARC1; p=reject"
         \(big)
+        \(extra)
 
         """.write(toFile: "\(dir)/example.test.zone", atomically: true, encoding: .utf8)
         try """

@@ -239,13 +239,18 @@ struct PreflightTests {
             json
                 == JSONValue(
                     json: """
-                        {"domain": "example.com", "ready": false, "records": [{"type": "TXT", "name": "send.example.com",
+                        {"domain": "example.com", "ready": false,
+                        "dnsHost": {"id": "unknown", "name": "unknown DNS host", "zone": "example.com", "nameservers": []},
+                        "records": [{"type": "TXT", "name": "send.example.com",
                         "expected": "v=spf1 include:amazonses.com ~all", "required": true, "state": "merge",
                         "observed": ["v=spf1 include:_spf.google.com ~all"],
                         "suggested": "v=spf1 include:_spf.google.com include:amazonses.com ~all",
                         "detail": "\(report.records[0].detail)",
                         "spf": {"lookups": 3, "voidLookups": 1, "permerror": null, "path": [],
-                        "costs": [{"term": "include:_spf.google.com", "lookups": 2}, {"term": "include:amazonses.com", "lookups": 1}]}}]}
+                        "costs": [{"term": "include:_spf.google.com", "lookups": 2}, {"term": "include:amazonses.com", "lookups": 1}]},
+                        "reason": null,
+                        "enter": {"host": "send", "value": "v=spf1 include:_spf.google.com include:amazonses.com ~all",
+                        "priority": null, "note": null}}]}
                         """))
         zone.remove("send.example.com")
         let missing = try await DNSPreflight(lookup: zone).check([Self.spf], domain: "example.com")

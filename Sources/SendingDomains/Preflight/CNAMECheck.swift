@@ -32,11 +32,16 @@ extension Checker {
         }
         // No CNAME: a DNS host may flatten it, answering with the target's data.
         var present: [String] = []
+        var addresses: (here: [String], there: [String]) = ([], [])
         for type in [DNSRecordType.txt, .a, .aaaa, .mx] {
             let here = try await lookup.query(name, type: type).records.filter { $0.type == type }.map(\.data.value)
             guard !here.isEmpty else { continue }
             present.append(contentsOf: here)
             let there = try await resolve(target, type).records.map(\.data.value)
+            if type == .a || type == .aaaa {
+                addresses.here += here
+                addresses.there += there
+            }
             if Set(here) == Set(there) {
                 return .init(
                     record: record, state: .ok, observed: here,
@@ -44,6 +49,17 @@ extension Checker {
                         "\(name) answers with \(target)'s \(type.rawValue) data: the DNS host flattened the CNAME, which works while the target's data stays the same."
                 )
             }
+        }
+        // Cloudflare's proxy hides the CNAME and answers with its own addresses; a flattened
+        // CNAME would answer with the target's (ok above). Not a conflict: the setting is wrong.
+        if !addresses.here.isEmpty, addresses.here.allSatisfy(CloudflareRanges.contains),
+            !addresses.there.contains(where: CloudflareRanges.contains)
+        {
+            return .init(
+                record: record, state: .mismatch, observed: present,
+                detail:
+                    "\(name) answers with Cloudflare's own addresses (\(addresses.here.joined(separator: ", "))), not \(target)'s: the CNAME is proxied (orange cloud). Set its proxy status to DNS only; the record itself is right and no other record needs deleting.",
+                reason: .proxied)
         }
         if !present.isEmpty {
             return .init(

@@ -30,6 +30,13 @@ public struct DNSPreflight: Sendable {
     public var deadline: Duration? = DNSPreflight.defaultDeadline
     /// The clock the deadline is measured on; tests inject a virtual one.
     public var timeSource: TimeSource = .system
+    /// The customer's DNS host, when known (`domains records --dns-host ID`): no detection is
+    /// made, and every record's ``PreflightReport/Record/enter`` is for this host.
+    public var dnsHost: DNSHost?
+    /// Whether a check without ``dnsHost`` looks the host up: the zone through its `SOA`, then
+    /// its `NS` records — two queries per report (`true` by default). A failed detection is a
+    /// host ``DNSHost/ID/unknown`` whose zone is the domain; the report is made all the same.
+    public var detectsHost = true
 
     /// A check that asks `lookup`: a `DNSResolver` (the system's, given servers, DNS over
     /// HTTPS, or a zone's authoritative servers) or an in-memory `DNSZone`.
@@ -56,22 +63,64 @@ public struct DNSPreflight: Sendable {
 
     /// Checks `records` of `domain`, each concurrently, without the deadline
     /// (`check(_:domain:)` in PreflightDeadline.swift adds it).
+    ///
+    /// The host is detected beside the records' own lookups; a record that is not `ok` is then
+    /// probed for the mistake behind it (``PreflightReason``), which needs the zone. A record
+    /// whose lookups fail (after the resolver's retries) is `unknown`; the others are checked all
+    /// the same.
     func checkEach(_ records: [DNSRecord], domain: String) async throws(SendingDomainsError) -> PreflightReport {
         // Each (name, type) is asked once per report, however many records and SPF terms need it.
-        let checker = Checker(lookup: ReportLookupCache(lookup), maximumDepth: maximumCNAMEDepth)
-        let results: [PreflightReport.Record]
-        do {
-            results = try await withThrowingTaskGroup(of: (Int, PreflightReport.Record).self) { group in
-                for (index, record) in records.enumerated() {
-                    group.addTask { (index, try await checker.check(record)) }
-                }
-                var out = [PreflightReport.Record?](repeating: nil, count: records.count)
-                for try await (index, result) in group { out[index] = result }
-                return out.compactMap { $0 }
+        let cache = ReportLookupCache(lookup)
+        let checker = Checker(lookup: cache, maximumDepth: maximumCNAMEDepth)
+        let name = DNSName.normalized(domain)
+        let chosen = dnsHost
+        let detects = detectsHost
+        let hostTask = Task { () -> DNSHost in
+            if let chosen { return chosen }
+            guard detects else { return .unknown(zone: name) }
+            do {
+                return try await DNSHost.detect(name, lookup: cache)
+            } catch {
+                return .unknown(zone: name)
             }
+        }
+        let results: [PreflightReport.Record]
+        let host: DNSHost
+        do {
+            results = try await withTaskCancellationHandler {
+                let checked = try await Self.each(records) { record throws(SendingDomainsError) in
+                    try await checker.checkOrUnknown(record)
+                }
+                let host = await hostTask.value
+                return try await Self.each(checked) { result throws(SendingDomainsError) in
+                    var result = result
+                    if result.state != .ok && result.state != .unknown {
+                        result = await checker.diagnose(result, host: host)
+                    }
+                    result.enter = host.entry(for: result.record, value: result.suggested)
+                    return result
+                }
+            } onCancel: {
+                hostTask.cancel()
+            }
+            host = await hostTask.value
         } catch {
             throw SendingDomainsError.wrapping(error, provider: nil, operation: "dnsPreflight")
         }
-        return PreflightReport(domain: DNSName.normalized(domain), records: results, resolver: lookup.description)
+        return PreflightReport(domain: name, records: results, resolver: lookup.description, dnsHost: host)
+    }
+
+    /// `transform` applied to each element concurrently, the results in order.
+    private static func each<Element: Sendable, Result: Sendable>(
+        _ elements: [Element], _ transform: @escaping @Sendable (Element) async throws(SendingDomainsError) -> Result
+    ) async throws -> [Result] {
+        try await withThrowingTaskGroup(of: (Int, Result).self) { group in
+            for (index, element) in elements.enumerated() {
+                group.addTask { (index, try await transform(element)) }
+            }
+            var out = [Result?](repeating: nil, count: elements.count)
+            for try await (index, result) in group { out[index] = result }
+            return out.compactMap { $0 }
+        }
     }
 }

@@ -24,8 +24,8 @@ extension Checker {
             return .init(
                 record: record, state: .mismatch, observed: observed,
                 detail:
-                    "\(record.name) points at \(host) with preference \(same.0), not \(preference ?? 10); change the preference."
-            )
+                    "\(record.name) points at \(host) with priority \(same.0), not \(preference ?? 10); change the priority (the host is right).",
+                reason: .priority)
         }
         if hosts.isEmpty {
             return .init(record: record, state: .missing, observed: observed, detail: missingDetail(record, code))
