@@ -11,7 +11,7 @@ import Foundation
 ///    DNS host's API for its settings and whether it has the template.
 /// 3. ``ApplyRequest/link(signer:)`` builds the synchronous apply URL, signed by a ``Signer`` the
 ///    platform passes in when the template asks for a signature.
-/// 4. ``Onboarding/prepare(for:zone:service:discovery:preflight:redirectURI:state:signer:)`` does
+/// 4. ``Onboarding/prepare(records:domain:dnsHost:service:discovery:preflight:redirectURI:state:signer:)`` does
 ///    2 and 3 for a created domain and answers "one-click URL, or manual instructions".
 ///
 /// ```swift
