@@ -99,3 +99,33 @@ public enum DomainConnect {
         }
     }
 }
+
+extension DomainConnect {
+    /// The TXT values that publish a public key at `<key host>.<syncPubKeyDomain>` (spec,
+    /// "Digitally Sign Requests"): the key's base64 (a PEM's body; its `-----BEGIN…` lines and
+    /// whitespace are dropped) cut into pieces of at most `pieceLength` characters, each as
+    /// `p=<n>,a=RS256,d=<piece>`, numbered from 1. Publish every value as its own TXT record.
+    ///
+    /// ```swift
+    /// import SendingDomains
+    ///
+    /// let pem = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA18Sg\n-----END PUBLIC KEY-----\n"
+    /// let values = DomainConnect.publicKeyRecords(pem, pieceLength: 20)
+    /// assert(values == ["p=1,a=RS256,d=MIIBIjANBgkqhkiG9w0B", "p=2,a=RS256,d=AQEFAAOCAQ8AMIIBCgKC",
+    ///                   "p=3,a=RS256,d=AQEA18Sg"])
+    /// ```
+    public static func publicKeyRecords(_ publicKey: String, pieceLength: Int = 200) -> [String] {
+        let body = publicKey.split(whereSeparator: \.isNewline)
+            .filter { !$0.hasPrefix("-----") }
+            .joined()
+            .filter { !$0.isWhitespace }
+        let length = max(1, pieceLength)
+        var pieces: [String] = []
+        var rest = Substring(body)
+        while !rest.isEmpty {
+            pieces.append(String(rest.prefix(length)))
+            rest = rest.dropFirst(length)
+        }
+        return pieces.enumerated().map { "p=\($0.offset + 1),a=RS256,d=\($0.element)" }
+    }
+}

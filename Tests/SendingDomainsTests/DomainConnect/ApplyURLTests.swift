@@ -224,3 +224,26 @@ struct DomainConnectApplyURLTests {
         #expect(second?.kind == .authentication)
     }
 }
+
+@Suite("Domain Connect: publishing the public key")
+struct DomainConnectPublicKeyTests {
+    @Test("a PEM public key as numbered TXT values whose d= pieces join back to the key")
+    func pieces() throws {
+        let key = String(repeating: "ABCDEFGHIJ", count: 39) + "AQAB"
+        let pem = "-----BEGIN PUBLIC KEY-----\n" + key.chunked(64).joined(separator: "\n") + "\n-----END PUBLIC KEY-----\n"
+        let values = DomainConnect.publicKeyRecords(pem)
+        #expect(values.count == 2)
+        #expect(values[0].hasPrefix("p=1,a=RS256,d=") && values[1].hasPrefix("p=2,a=RS256,d="))
+        #expect(values.allSatisfy { $0.utf8.count <= 255 })
+        #expect(values.map { String($0.dropFirst("p=1,a=RS256,d=".count)) }.joined() == key)
+    }
+}
+
+extension String {
+    func chunked(_ size: Int) -> [String] {
+        stride(from: 0, to: count, by: size).map { offset in
+            let start = index(startIndex, offsetBy: offset)
+            return String(self[start..<(index(start, offsetBy: size, limitedBy: endIndex) ?? endIndex)])
+        }
+    }
+}
