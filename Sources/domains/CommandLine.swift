@@ -168,7 +168,8 @@ enum Help {
         EXIT STATUS
           0 success · 1 the API, the network, DNS or the sandbox state failed · 2 usage error
           (including a command the provider does not offer; nothing is sent) · 3 check: at least
-          one required record is missing, wrong or in conflict
+          one required record is missing, wrong or in conflict; connect: the DNS host does not
+          support Domain Connect or the template
 
         EXAMPLES
           domains ahasend create example.com

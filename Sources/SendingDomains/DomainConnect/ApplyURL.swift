@@ -68,7 +68,7 @@ extension DomainConnect {
 
         /// The query parameters, by name, before sorting and encoding.
         ///
-        /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` when
+        /// - Throws: `SendingDomainsError` of kind `validation` when
         ///   a variable uses a name the URL itself uses (``DomainConnect/reservedNames``) or is
         ///   empty, or the zone is empty.
         public func parameters() throws(SendingDomainsError) -> [String: String] {
@@ -93,10 +93,10 @@ extension DomainConnect {
 
         /// The apply URL, signed by `signer` when one is given.
         ///
-        /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` for
+        /// - Throws: `SendingDomainsError` of kind `validation` for
         ///   the reasons ``parameters()`` gives, a `urlSyncUX` that is not an absolute `https`
         ///   (or `http`) URL, or an invalid `providerID`/`serviceID`; of kind
-        ///   ``SendingDomainsError/Kind/authentication`` when the signer fails or returns nothing.
+        ///   `authentication` when the signer fails or returns nothing.
         public func link(signer: DomainConnect.Signer?) async throws(SendingDomainsError) -> DomainConnect.ApplyLink {
             try DomainConnect.checkID(providerID, field: "providerID")
             try DomainConnect.checkID(serviceID, field: "serviceID")

@@ -33,7 +33,7 @@ extension DomainConnect {
     public struct Discovery: Sendable {
         /// Where the `_domainconnect` TXT record and the API hosts' addresses are looked up.
         public var lookup: any DNSLookup
-        /// What sends the two `GET`s: ``URLSessionTransport`` by default, which follows no
+        /// What sends the two `GET`s: `URLSessionTransport` by default, which follows no
         /// redirect and enforces the timeout and the body limit itself.
         public var transport: any Transport
         /// Each request's limit, connecting to last byte (default 10 s).
@@ -64,7 +64,7 @@ extension DomainConnect {
         /// The value of TXT `_domainconnect.<zone>`: the DNS host's API host and path prefix, or
         /// `nil` when there is none (`NXDOMAIN` or no `TXT`).
         ///
-        /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/dns`` when DNS
+        /// - Throws: `SendingDomainsError` of kind `dns` when DNS
         ///   could not be asked.
         public func apiHost(zone: String) async throws(SendingDomainsError) -> String? {
             let zone = DNSRecord.trimmedName(zone)
@@ -81,11 +81,11 @@ extension DomainConnect {
         /// `_domainconnect` record, or the settings answer `404` (the host does not have the
         /// zone) or another `4xx`.
         ///
-        /// - Throws: ``SendingDomainsError``: ``SendingDomainsError/Kind/dns`` when DNS could not
-        ///   be asked; ``SendingDomainsError/Kind/transport`` when the API host is refused (an
+        /// - Throws: `SendingDomainsError`: `dns` when DNS could not
+        ///   be asked; `transport` when the API host is refused (an
         ///   IP literal, a non-public address, not `https`) or redirects, or the network fails;
-        ///   ``SendingDomainsError/Kind/timeout``; ``SendingDomainsError/Kind/server`` for a
-        ///   `5xx`; ``SendingDomainsError/Kind/decoding`` for a body over the limit or settings
+        ///   `timeout`; `server` for a
+        ///   `5xx`; `decoding` for a body over the limit or settings
         ///   that are not the spec's JSON.
         public func settings(zone: String) async throws(SendingDomainsError) -> Settings? {
             try await discover(zone: zone).settings
@@ -95,7 +95,7 @@ extension DomainConnect {
         /// `providerID`/`serviceID`: what it answered (a `2xx`), or `nil` for a `4xx` (`404`:
         /// not onboarded).
         ///
-        /// - Throws: ``SendingDomainsError`` as ``settings(zone:)`` does, for `urlAPI`.
+        /// - Throws: `SendingDomainsError` as ``settings(zone:)`` does, for `urlAPI`.
         public func template(
             providerID: String, serviceID: String, settings: Settings
         ) async throws(SendingDomainsError) -> HostTemplate? {
@@ -113,7 +113,7 @@ extension DomainConnect {
 
         /// Discovery and the template check in one: what to offer the customer of `zone`.
         ///
-        /// - Throws: ``SendingDomainsError`` as ``settings(zone:)`` and
+        /// - Throws: `SendingDomainsError` as ``settings(zone:)`` and
         ///   ``template(providerID:serviceID:settings:)`` do. A missing `_domainconnect` record,
         ///   settings answered with a `4xx`, or a host without a synchronous flow are
         ///   ``Support/Status-swift.struct/noDomainConnect``, not errors.
@@ -135,7 +135,8 @@ extension DomainConnect {
                     detail: "\(settings.providerName) offers no synchronous Domain Connect flow for \(zone)")
             }
             let syncEndpoint = try policy.endpoint(fromURL: sync, field: "urlSyncUX")
-            guard syncEndpoint.scheme == "https" || allowsInsecureLoopback else {
+            let loopback = IPAddress(syncEndpoint.host)?.isLoopback == true || syncEndpoint.host == "localhost"
+            guard syncEndpoint.scheme == "https" || (allowsInsecureLoopback && loopback) else {
                 throw EndpointPolicy.refused("urlSyncUX \(syncEndpoint.origin)", "only https is used")
             }
             guard let template = try await template(providerID: providerID, serviceID: serviceID, settings: settings)

@@ -29,6 +29,8 @@ import Foundation
 ///
 /// Docs/DomainConnect.md says what a platform does once (write and submit the template, publish
 /// its public key) and what the SDK does per customer.
+///
+/// `DomainConnect` is a namespace: an enum without cases, never switched on.
 public enum DomainConnect {
     /// The names the apply URL itself uses: a template variable must not be one of them
     /// (spec, "Apply Template URL"), nor the built-in `fqdn`.

@@ -68,18 +68,27 @@ extension DomainConnect {
 
         /// The error ``prepare(records:domain:dnsHost:service:discovery:preflight:redirectURI:state:signer:)``
         /// throws when the template requires a signature and no signer was given: its
-        /// ``SendingDomainsError/code``.
+        /// `code`.
         public static let signatureRequiredCode = "signatureRequired"
 
         /// Discovers Domain Connect at `dnsHost` (its zone), and builds the apply URL for
         /// `records` when the host has the template — signed by `signer` when the template asks
         /// for a signature (the host's copy decides when it returned one, `service` otherwise).
         ///
-        /// - Parameter preflight: The domain's report, when one was made: a valid DMARC record
-        ///   it found keeps the DMARC group out of the URL.
-        /// - Throws: ``SendingDomainsError``: what ``Discovery/check(zone:providerID:serviceID:)``
+        /// - Parameters:
+        ///   - records: The domain's records, as the provider gave them.
+        ///   - domain: The domain.
+        ///   - dnsHost: The customer's DNS host, whose zone discovery asks about.
+        ///   - service: The platform's template identity.
+        ///   - discovery: How discovery reaches DNS and the DNS host's API.
+        ///   - preflight: The domain's report, when one was made: a valid DMARC record it found
+        ///     keeps the DMARC group out of the URL.
+        ///   - redirectURI: Where the DNS host sends the customer back.
+        ///   - state: Returned on the redirect, against CSRF.
+        ///   - signer: Signs the URL when the template requires it.
+        /// - Throws: `SendingDomainsError`: what ``Discovery/check(zone:providerID:serviceID:)``
         ///   and ``Template/generate(from:domain:service:)`` throw; kind
-        ///   ``SendingDomainsError/Kind/validation`` with code ``signatureRequiredCode`` when the
+        ///   `validation` with code ``signatureRequiredCode`` when the
         ///   template requires a signature and `signer` is `nil`; what
         ///   ``ApplyRequest/link(signer:)`` throws.
         public static func prepare(

@@ -190,7 +190,7 @@ extension DomainConnect.Template {
     /// assert(generated.template.records[1].groupID == "dmarc")
     /// ```
     ///
-    /// - Throws: ``SendingDomainsError`` of kind ``SendingDomainsError/Kind/validation`` when
+    /// - Throws: `SendingDomainsError` of kind `validation` when
     ///   `records` is empty, `service` has an empty or spaced `providerID` or `serviceID`, or a
     ///   record cannot be expressed (an `MX` without a priority).
     public static func generate(

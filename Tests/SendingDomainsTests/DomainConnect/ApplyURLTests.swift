@@ -230,7 +230,8 @@ struct DomainConnectPublicKeyTests {
     @Test("a PEM public key as numbered TXT values whose d= pieces join back to the key")
     func pieces() throws {
         let key = String(repeating: "ABCDEFGHIJ", count: 39) + "AQAB"
-        let pem = "-----BEGIN PUBLIC KEY-----\n" + key.chunked(64).joined(separator: "\n") + "\n-----END PUBLIC KEY-----\n"
+        let pem =
+            "-----BEGIN PUBLIC KEY-----\n" + key.chunked(64).joined(separator: "\n") + "\n-----END PUBLIC KEY-----\n"
         let values = DomainConnect.publicKeyRecords(pem)
         #expect(values.count == 2)
         #expect(values[0].hasPrefix("p=1,a=RS256,d=") && values[1].hasPrefix("p=2,a=RS256,d="))

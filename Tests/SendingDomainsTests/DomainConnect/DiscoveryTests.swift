@@ -255,6 +255,32 @@ struct DomainConnectDiscoveryTests {
         }
     }
 
+    @Test("a plain-http urlSyncUX is refused, even with the test option, unless it is loopback")
+    func plainSyncUX() async throws {
+        var zone = DNSZone()
+        zone.add("_domainconnect.example.com", .txt, "api.dnshost.example")
+        zone.add("api.dnshost.example", .a, "93.184.216.34")
+        let sync = Locked("http://connect.dnshost.example")
+        let mock = MockTransport { request in
+            if request.path.last == "settings" {
+                return .json(
+                    200,
+                    #"{"providerId": "d", "providerName": "D", "urlSyncUX": "\#(sync.withLock { $0 })", "urlAPI": "https://api.dnshost.example"}"#
+                )
+            }
+            return .json(200, "{}")
+        }
+        let discovery = DomainConnect.Discovery(lookup: zone, transport: mock, allowsInsecureLoopback: true)
+        let error = await captureError {
+            try await discovery.check(zone: "example.com", providerID: "platform.example", serviceID: "sending")
+        }
+        #expect(error?.kind == .transport)
+        sync.withLock { $0 = "http://127.0.0.1:9/sync" }
+        let support = try await discovery.check(
+            zone: "example.com", providerID: "platform.example", serviceID: "sending")
+        #expect(support.status == .supported)
+    }
+
     @Test(
         "which addresses count as public",
         arguments: [
