@@ -121,6 +121,24 @@ struct ConnectCLITests {
         #expect(table.stdout.contains(host.api.baseURL + "/sync/v2/"))
     }
 
+    @Test("connect: a subdomain is applied to its zone (found through SOA) with host = the part under it")
+    func subdomain() throws {
+        let host = try DomainConnectHostStandIn(template: "{}")
+        var cli = try CLI()
+        cli.environment = Self.insecure
+        let created = try cli.run(["ahasend", "create", "mail.example.com", "--json"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let result = try cli.run(
+            ["ahasend", "connect", "mail.example.com", "--template", "platform.example/sending", "--json"]
+                + host.resolver)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(JSONValue(json: result.stdout))
+        #expect(object["domain"] == "mail.example.com")
+        #expect(object["dnsHost"]?["zone"] == "example.com")
+        let url = try #require(object["applyURL"]?.stringValue)
+        #expect(url.contains("&domain=example.com&") && url.contains("&host=mail&"), "\(url)")
+    }
+
     @Test("connect: not supported or no template is exit 3 with the reason, and the table lists what to type")
     func notSupported() throws {
         var cli = try CLI()
