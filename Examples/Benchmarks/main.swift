@@ -83,6 +83,9 @@ if arguments.contains("--preflight-only") {
     for row in try await SPFBenchmark.run(runs: quick ? 5 : 15) {
         print(row.benchmark, row.measured, row.baseline ?? 0, row.ratio ?? 0, row.unit)
     }
+    for row in try await HostDetectionBenchmark.run(runs: quick ? 5 : 15) {
+        print(row.benchmark, row.measured, row.baseline ?? 0, row.ratio ?? 0, row.unit)
+    }
     exit(0)
 }
 
@@ -102,6 +105,7 @@ rows += try await LargeBodyBenchmark.run(runs: quick ? 3 : 5)
 progress("7/9 DNS preflight over loopback UDP")
 rows += try await PreflightBenchmark.run(runs: quick ? 5 : 15, domains: 1_000, rate: quick ? 2_000 : 1_000)
 rows += try await SPFBenchmark.run(runs: quick ? 5 : 15)
+rows += try await HostDetectionBenchmark.run(runs: quick ? 5 : 15)
 progress("8/9 webhook verification")
 rows += try await WebhookBenchmark.run(runs: runs, iterations: iterations)
 progress("9/9 the shared rate budget over loopback Redis")

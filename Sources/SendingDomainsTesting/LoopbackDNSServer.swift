@@ -55,6 +55,7 @@ public final class LoopbackDNSServer: Sendable {
     /// `nil` answers from the zone again.
     ///
     /// ```swift
+    /// let server = try LoopbackDNSServer(zone: DNSZone())
     /// server.fail("send.example.com", with: .responseCode(.serverFailure))
     /// server.fail("_dmarc.example.com", type: .txt, with: .silence)
     /// ```

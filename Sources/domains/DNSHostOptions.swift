@@ -40,6 +40,13 @@ enum HostOptions {
         return DNSHost(profile, zone: domain)
     }
 
+    /// `{"notice": "dnsHost", "dnsHost": {…}}`: the host `records` writes its entries for, on
+    /// stderr with `--json` (stdout keeps the array).
+    struct Notice: Encodable {
+        var notice = "dnsHost"
+        let dnsHost: DNSHost
+    }
+
     /// One record as `records --format json` prints it, with `"enter"` added.
     struct RecordJSON: Encodable {
         let record: RecordExport.JSONRecord

@@ -372,6 +372,7 @@ do {
             host = try await DNSHost.detect(domain.name, lookup: lookup)
         }
         if let host, invocation.format != .zone || invocation.json {
+            if invocation.json { Console.err(Render.json(HostOptions.Notice(dnsHost: host), pretty: false)) }
             Console.out(HostOptions.render(records, host: host, json: invocation.json || invocation.format == .json))
             break
         }
@@ -468,7 +469,8 @@ do {
         var preflight: DNSPreflight?
         if sandbox != nil || invocation.namesResolver {
             let zone = try sandbox.map { _ throws(SendingDomainsError) in try loadSandboxZone() }
-            let name = sandbox == nil ? try await provisioner.getDomain(id: id).name : ""
+            // `--authoritative` needs the domain's name to find its zone's servers, sandbox or not.
+            let name = invocation.namesResolver ? try await provisioner.getDomain(id: id).name : ""
             preflight = DNSPreflight(lookup: try await dnsLookup(sandboxZone: zone, domain: name))
         }
         let domain = try await provisioner.waitUntilVerified(

@@ -214,3 +214,26 @@ struct PreflightReasonTests {
         #expect(report.records.allSatisfy { $0.enter != nil })
     }
 }
+
+extension PreflightReasonTests {
+    @Test("a DMARC record weaker than the provider's, and a prefix of it, is not truncated")
+    func dmarcPrefixIsNotTruncated() async throws {
+        let dmarc = Self.record(.txt, "_dmarc.example.com", "v=DMARC1; p=none; sp=reject", purpose: .dmarc)
+        let zone = Self.zone(.unknown) { zone in zone.add("_dmarc.example.com", .txt, "v=DMARC1; p=none") }
+        let result = try await Self.check([dmarc], zone).records[0]
+        #expect(result.state == .mismatch)
+        #expect(result.reason == nil)
+    }
+}
+
+extension PreflightReasonTests {
+    @Test("states and reasons encode as their names, and names this version does not know are kept")
+    func namesRoundTrip() throws {
+        let states: [PreflightState] = PreflightState.allCases + [PreflightState(rawValue: "future")]
+        let encoded = String(decoding: try JSONEncoder().encode(states), as: UTF8.self)
+        #expect(encoded == #"["ok","missing","mismatch","merge","conflict","unknown","future"]"#)
+        #expect(try JSONDecoder().decode([PreflightState].self, from: Data(encoded.utf8)) == states)
+        let reasons = String(decoding: try JSONEncoder().encode(PreflightReason.allCases), as: UTF8.self)
+        #expect(reasons == #"["zoneAppended","proxied","quoted","truncated","whitespace","priority","atApex"]"#)
+    }
+}

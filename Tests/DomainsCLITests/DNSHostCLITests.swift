@@ -100,6 +100,8 @@ struct DNSHostCLITests {
         let spf = try #require(records.first { $0["value"]?.stringValue?.hasPrefix("v=spf1") == true })
         #expect(spf["enter"]?["value"]?.stringValue?.hasPrefix("\"v=spf1") == true)
         #expect(spf["enter"]?["host"] == "")
+        #expect(route53.stderrIsJSONLines)
+        #expect(route53.stderrLines.contains { $0?["dnsHost"]?["id"] == "route53" })
         let table = try cli.run(["ahasend", "records", id, "--dns-host", "godaddy"])
         #expect(table.stdout.contains("DNS host: GoDaddy (zone example.com)"))
         #expect(table.stdout.contains("GoDaddy adds .example.com itself"))

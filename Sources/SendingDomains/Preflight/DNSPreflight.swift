@@ -9,7 +9,11 @@ import SendingDomainsDNS
 /// Every record is looked up concurrently. TXT strings are joined before comparing; names
 /// compare case-insensitively without trailing dots; `CNAME` chains are followed (at most 8
 /// links) and a `CNAME` that the DNS host flattened counts when the name answers with the
-/// target's data; `MX` compares host and preference.
+/// target's data; `MX` compares host and preference. The customer's DNS host is detected beside
+/// the lookups (``PreflightReport/dnsHost``), a record that is not `ok` is probed for the mistake
+/// behind it (``PreflightReport/Record/reason``), and every record says what to type at the host
+/// (``PreflightReport/Record/enter``). A record whose lookups fail is `unknown`; the others are
+/// checked all the same.
 ///
 /// ```swift
 /// let preflight = try DNSPreflight(lookup: DNSResolver.system())
@@ -48,8 +52,9 @@ public struct DNSPreflight: Sendable {
     /// Checks a domain's records as the provider reported them.
     ///
     /// - Throws: `SendingDomainsError`: `validation` when the
-    ///   domain carries no records (call `getDomain(id:)` for them), and what `DNSLookup`
-    ///   throws when DNS cannot be asked (a timeout, no reachable server, `SERVFAIL`).
+    ///   domain carries no records (call `getDomain(id:)` for them), and what
+    ///   `check(_:domain:)` throws. A record whose lookups fail (a timeout, no reachable
+    ///   server, `SERVFAIL`) is `unknown` in the report instead.
     public func check(_ domain: SendingDomain) async throws(SendingDomainsError) -> PreflightReport {
         guard let records = domain.records else {
             throw SendingDomainsError(

@@ -55,7 +55,7 @@ extension DNSHost {
     /// What to type at this host for each record, in order.
     ///
     /// ```swift
-    /// let entries = DNSHost(.godaddy, zone: "example.com").entries(for: records)
+    /// let entries = DNSHost(.godaddy, zone: "example.com").entries(for: domain.records ?? [])
     /// ```
     public func entries(for records: [DNSRecord]) -> [EntryInstruction] {
         records.map { entry(for: $0) }

@@ -22,7 +22,8 @@ extension DNSPreflight {
     /// - Throws: `SendingDomainsError`: `validation` for a record name that cannot be asked
     ///   (nothing is sent); `dns` when the deadline passes (the message says so; `code`
     ///   `preflight_deadline`; the recovery suggestion is another resolver); `cancelled` when the
-    ///   task is cancelled; otherwise what `DNSLookup` throws when DNS cannot be asked.
+    ///   task is cancelled. A lookup that fails (what `DNSLookup` throws when DNS cannot be
+    ///   asked) makes its record `unknown` rather than failing the check.
     public func check(_ records: [DNSRecord], domain: String) async throws(SendingDomainsError) -> PreflightReport {
         for record in records {
             do {

@@ -6,6 +6,7 @@
 /// an `ok` record has none, and a record can have none. A reason never changes what `ok` means.
 ///
 /// ```swift
+/// let report = try await DNSPreflight(lookup: DNSResolver.system()).check(domain)
 /// for result in report.records where result.reason == .zoneAppended {
 ///     print("Type only \(result.enter?.host ?? "") in the host field")
 /// }

@@ -3,10 +3,13 @@
 /// `default:` branch.
 ///
 /// ```swift
-/// switch result.state {
-/// case .ok: break
-/// case .unknown: print("DNS could not say; check again")
-/// default: print(result.detail)
+/// let report = try await DNSPreflight(lookup: DNSResolver.system()).check(domain)
+/// for result in report.records {
+///     switch result.state {
+///     case .ok: break
+///     case .unknown: print("DNS could not say; check again")
+///     default: print(result.detail)
+///     }
 /// }
 /// ```
 ///

@@ -35,7 +35,9 @@ extension DNSLookup {
     /// one has an `SOA` record of its own.
     ///
     /// ```swift
-    /// let apex = try await zone.zoneApex(of: "send.example.com")
+    /// var zone = DNSZone()
+    /// zone.add("example.com", .soa, "ns1.example.com hostmaster.example.com 1 300")
+    /// let apex = try await zone.zoneApex(of: "send.example.com")   // zone "example.com"
     /// ```
     ///
     /// - Throws: what ``DNSLookup/query(_:type:)`` throws (a `SERVFAIL`, a timeout), and
