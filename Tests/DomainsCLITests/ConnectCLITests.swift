@@ -36,11 +36,31 @@ final class DomainConnectHostStandIn: Sendable {
         dns = try LoopbackDNSServer(zone: zone)
     }
 
-    var resolver: [String] { ["--resolver", dns.address.description] }
+    /// The DNS options, and a generous request timeout: the loopback server's handler needs a
+    /// thread of the test process's shared pool, which other tests may hold for a while.
+    var resolver: [String] { ["--resolver", dns.address.description, "--request-timeout", "60"] }
 
     deinit {
         api.stop()
         dns.stop()
+    }
+}
+
+extension CLI {
+    /// `run`, on a thread of its own: the test's task does not hold a thread of the shared pool
+    /// while the process runs, so the loopback servers in this process (whose handlers need one)
+    /// can answer it.
+    func detached(_ arguments: [String], input: Data? = nil) async throws -> Result {
+        let cli = self
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                do {
+                    continuation.resume(returning: try cli.run(arguments, input: input))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
     }
 }
 
@@ -49,14 +69,14 @@ struct ConnectCLITests {
     static let insecure = ["SENDINGDOMAINS_DOMAIN_CONNECT_INSECURE_LOOPBACK": "1"]
 
     /// A sandbox domain at `provider`: its id, or (SendKit, Cllavio) the records file.
-    func created(_ cli: CLI, _ provider: String) throws -> [String] {
+    func created(_ cli: CLI, _ provider: String) async throws -> [String] {
         let arguments: [String] =
             switch provider {
             case "sendkit": ["sendkit", "create", "example.com", "--region", "us-east-1", "--json"]
             case "cllavio": ["cllavio", "create", "example.com", "--sender", "noreply@example.com", "--json"]
             default: [provider, "create", "example.com", "--json"]
             }
-        let result = try cli.run(arguments)
+        let result = try await cli.detached(arguments)
         #expect(result.status == 0, "\(result.stderr)")
         if provider == "sendkit" || provider == "cllavio" {
             let file = cli.sandbox.appendingPathComponent("\(provider)-created.json")
@@ -68,10 +88,10 @@ struct ConnectCLITests {
 
     @Test(
         "connect-template prints the template, and with --json the variables too", arguments: DomainsCLITests.providers)
-    func template(provider: String) throws {
+    func template(provider: String) async throws {
         let cli = try CLI()
-        let subject = try created(cli, provider)
-        let plain = try cli.run(
+        let subject = try await created(cli, provider)
+        let plain = try await cli.detached(
             [provider, "connect-template"] + subject + [
                 "--template", "platform.example/sending", "--provider-name", "Platform", "--service-name", "Sending",
                 "--sync-pub-key-domain", "platform.example", "--sync-redirect-domain", "app.platform.example",
@@ -83,7 +103,7 @@ struct ConnectCLITests {
         #expect(template["providerName"] == "Platform")
         #expect(template["syncPubKeyDomain"] == "platform.example")
         #expect(template["syncRedirectDomain"] == "app.platform.example")
-        let json = try cli.run(
+        let json = try await cli.detached(
             [provider, "connect-template"] + subject + ["--template", "platform.example/sending", "--json"])
         #expect(json.status == 0)
         let object = try #require(JSONValue(json: json.stdout))
@@ -92,12 +112,12 @@ struct ConnectCLITests {
     }
 
     @Test("connect: the apply URL when the host has the template (exit 0)")
-    func supported() throws {
+    func supported() async throws {
         let host = try DomainConnectHostStandIn(template: #"{"version": 1}"#)
         var cli = try CLI()
         cli.environment = Self.insecure
-        let id = try created(cli, "ahasend")
-        let result = try cli.run(
+        let id = try await created(cli, "ahasend")
+        let result = try await cli.detached(
             ["ahasend", "connect"] + id + ["--template", "platform.example/sending", "--state", "xyz", "--json"]
                 + host.resolver)
         #expect(result.status == 0, "\(result.stderr)")
@@ -115,20 +135,20 @@ struct ConnectCLITests {
                 host.api.baseURL + "/sync/v2/domainTemplates/providers/platform.example/services/sending/apply?"))
         #expect(url.contains("&domain=example.com&") && url.contains("&state=xyz"))
         #expect(!url.contains("host="))
-        let table = try cli.run(
+        let table = try await cli.detached(
             ["ahasend", "connect"] + id + ["--template", "platform.example/sending"] + host.resolver)
         #expect(table.status == 0)
         #expect(table.stdout.contains(host.api.baseURL + "/sync/v2/"))
     }
 
     @Test("connect: a subdomain is applied to its zone (found through SOA) with host = the part under it")
-    func subdomain() throws {
+    func subdomain() async throws {
         let host = try DomainConnectHostStandIn(template: "{}")
         var cli = try CLI()
         cli.environment = Self.insecure
-        let created = try cli.run(["ahasend", "create", "mail.example.com", "--json"])
+        let created = try await cli.detached(["ahasend", "create", "mail.example.com", "--json"])
         #expect(created.status == 0, "\(created.stderr)")
-        let result = try cli.run(
+        let result = try await cli.detached(
             ["ahasend", "connect", "mail.example.com", "--template", "platform.example/sending", "--json"]
                 + host.resolver)
         #expect(result.status == 0, "\(result.stderr)")
@@ -140,22 +160,22 @@ struct ConnectCLITests {
     }
 
     @Test("connect: not supported or no template is exit 3 with the reason, and the table lists what to type")
-    func notSupported() throws {
+    func notSupported() async throws {
         var cli = try CLI()
         cli.environment = Self.insecure
-        let subject = try created(cli, "sendkit")
+        let subject = try await created(cli, "sendkit")
         for (host, reason) in [
             (try DomainConnectHostStandIn(template: nil), "templateNotSupported"),
             (try DomainConnectHostStandIn(template: nil, withTXT: false), "noDomainConnect"),
         ] {
-            let json = try cli.run(
+            let json = try await cli.detached(
                 ["sendkit", "connect"] + subject + ["--template", "platform.example/sending", "--json"] + host.resolver)
             #expect(json.status == 3, "\(json.stderr)")
             let object = try #require(JSONValue(json: json.stdout))
             #expect(object["reason"] == .string(reason))
             #expect(object["supported"] == false)
             #expect(object["applyURL"] == .null)
-            let table = try cli.run(
+            let table = try await cli.detached(
                 ["sendkit", "connect"] + subject + ["--template", "platform.example/sending"] + host.resolver)
             #expect(table.status == 3)
             #expect(table.stdout.contains(reason))
@@ -164,15 +184,15 @@ struct ConnectCLITests {
     }
 
     @Test("connect: a signed template needs --sign-command (exit 2 saying so); with it, sig and key end the URL")
-    func signing() throws {
+    func signing() async throws {
         let host = try DomainConnectHostStandIn(
             template:
                 #"{"providerId": "platform.example", "serviceId": "sending", "syncPubKeyDomain": "platform.example", "records": []}"#
         )
         var cli = try CLI()
         cli.environment = Self.insecure
-        let id = try created(cli, "krafter")
-        let refused = try cli.run(
+        let id = try await created(cli, "krafter")
+        let refused = try await cli.detached(
             ["krafter", "connect"] + id + ["--template", "platform.example/sending", "--json"] + host.resolver)
         #expect(refused.status == 2, "\(refused.stderr)")
         #expect(refused.jsonError?["kind"] == "usage")
@@ -180,14 +200,14 @@ struct ConnectCLITests {
         #expect(refused.stdout.isEmpty)
         // The command reads the bytes to sign on stdin; this one checks it got them, then prints base64.
         let command = #"test "$(head -c 10)" = "dkim1Host=" || exit 9; cat >/dev/null; printf '+/8B'"#
-        let signed = try cli.run(
+        let signed = try await cli.detached(
             ["krafter", "connect"] + id + [
                 "--template", "platform.example/sending", "--key-host", "_dck1", "--sign-command", command, "--json",
             ] + host.resolver)
         #expect(signed.status == 0, "\(signed.stderr)")
         let url = try #require(JSONValue(json: signed.stdout)?["applyURL"]?.stringValue)
         #expect(url.hasSuffix("&sig=%2B%2F8B&key=_dck1"), "\(url)")
-        let failing = try cli.run(
+        let failing = try await cli.detached(
             ["krafter", "connect"] + id + [
                 "--template", "platform.example/sending", "--key-host", "_dck1", "--sign-command", "exit 4",
             ] + host.resolver)
@@ -196,18 +216,18 @@ struct ConnectCLITests {
     }
 
     @Test("connect: a redirecting Domain Connect host, or loopback without the test variable, is exit 1")
-    func refused() throws {
+    func refused() async throws {
         let redirecting = try DomainConnectHostStandIn(template: "{}", redirect: true)
         var cli = try CLI()
         cli.environment = Self.insecure
-        let id = try created(cli, "autosend")
-        let redirected = try cli.run(
+        let id = try await created(cli, "autosend")
+        let redirected = try await cli.detached(
             ["autosend", "connect"] + id + ["--template", "platform.example/sending", "--json"] + redirecting.resolver)
         #expect(redirected.status == 1)
         #expect(redirected.jsonError?["kind"] == "transport")
         cli.environment = [:]
         let loopback = try DomainConnectHostStandIn(template: "{}")
-        let refused = try cli.run(
+        let refused = try await cli.detached(
             ["autosend", "connect"] + id + ["--template", "platform.example/sending"] + loopback.resolver)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("Refused the Domain Connect endpoint"))
@@ -226,8 +246,8 @@ struct ConnectCLITests {
             ["krafter", "connect", "--records", "x.json", "--template", "a/b"],
             ["ahasend", "check", "example.com", "--template", "a/b"],
         ])
-    func usage(arguments: [String]) throws {
-        let result = try CLI().run(arguments)
+    func usage(arguments: [String]) async throws {
+        let result = try await CLI().detached(arguments)
         #expect(result.status == 2, "\(arguments): \(result.stderr)")
     }
 }

@@ -80,7 +80,9 @@ final class FakeDNSHost: Sendable {
         dns = try LoopbackDNSServer(zone: records)
     }
 
-    func discovery(insecure: Bool = true, timeout: Duration = .seconds(10)) -> DomainConnect.Discovery {
+    /// A discovery through a real `URLSessionTransport`. The timeout is generous: the loopback
+    /// server's handler needs a thread of the shared pool, which other tests may hold for a while.
+    func discovery(insecure: Bool = true, timeout: Duration = .seconds(60)) -> DomainConnect.Discovery {
         DomainConnect.Discovery(
             lookup: DNSResolver(servers: [dns.address]), transport: URLSessionTransport(), timeout: timeout,
             allowsInsecureLoopback: insecure)
