@@ -22,7 +22,7 @@ guides() {
     HTTPTransport) echo Transport ErrorsAndRetries Security Performance ServerIntegration ;;
     SendingDomainsDNS) echo Preflight ;;
     SendingDomainsRedis) echo Scaling ;;
-    SendingDomains) echo GettingStarted UnifiedAPI ChoosingAProvider Preflight Webhooks CLI APIGuidelines BulkOnboarding Migration ;;
+    SendingDomains) echo GettingStarted UnifiedAPI ChoosingAProvider Preflight Webhooks CLI DomainConnect APIGuidelines BulkOnboarding Migration ;;
     AhaSendClient) echo Providers/AhaSend Webhooks ;;
     SendingDomainsTesting | SendingDomainsSandbox) echo Testing ;;
     *Client) echo "Providers/${1%Client}" ;;

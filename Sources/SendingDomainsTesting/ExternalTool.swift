@@ -58,6 +58,16 @@ package struct ExternalTool: Sendable {
         name: "python3 with pyspf", install: "python3 -m pip install pyspf dnspython",
         probe: ["python3", "-c", "import spf"])
 
+    /// python3 with `domain-connect` (domainconnect_python, the Domain Connect reference client):
+    /// the oracle for the apply URL's query, its order and its encoding.
+    package static let pythonDomainConnect = ExternalTool(
+        name: "python3 with domain-connect", install: "python3 -m pip install domain-connect",
+        probe: ["python3", "-c", "import domainconnect, cryptography"])
+
+    /// OpenSSL's command line: makes the test key pair and verifies the apply URL's signature.
+    package static let openssl = ExternalTool(
+        name: "openssl", install: "apt-get install openssl", probe: ["openssl", "version"])
+
     /// Whether CI asked for every tool to be present (`SENDINGDOMAINS_REQUIRE_TOOLS=1`).
     package static var required: Bool {
         ProcessInfo.processInfo.environment["SENDINGDOMAINS_REQUIRE_TOOLS"] == "1"

@@ -6,6 +6,7 @@ struct Invocation {
     /// A command on one provider's domains.
     enum Command: String, CaseIterable {
         case create, list, get, find, verify, delete, records, wait, check, publish, watch, webhook
+        case connectTemplate = "connect-template", connect
 
         /// The ``DomainOperation`` the command needs the provider to offer.
         var operation: DomainOperation {
@@ -16,6 +17,8 @@ struct Invocation {
             case .get, .records, .check, .publish, .watch, .webhook: .get
             case .verify, .wait: .verify
             case .delete: .delete
+            // The records come from a read, or from --records FILE where there is none.
+            case .connectTemplate, .connect: .create
             }
         }
     }
@@ -56,6 +59,8 @@ struct Invocation {
     var authoritative = false
     /// `--records FILE` (`-` for stdin).
     var recordsFile: String?
+    /// `connect-template` and `connect`'s options (Connect.swift).
+    var connect = ConnectOptions()
     /// `--dns-host ID` (`records`, `check`): the customer's DNS host, chosen (DNSHosts.md).
     var dnsHost: String?
     /// `--detect-host` (`records`): look the DNS host up (SOA, NS).
@@ -139,6 +144,8 @@ enum Help {
           check <id>          look the domain's records up in DNS: what is missing, wrong or in conflict
           publish <id>        sandbox only: publish the domain's records in the sandbox's DNS zone
           watch <id>…         print changes to the domains as they happen, until interrupted
+          connect-template <id> --template P/S   the Domain Connect template for the domain's records
+          connect <id> --template P/S            one-click publishing at the customer's DNS host (Domain Connect)
           webhook listen      ahasend: receive webhook deliveries, verify them, print the events
           webhook verify      ahasend: verify one saved delivery (--header 'NAME: VALUE'… --body FILE)
           sandbox reset       forget the offline sandbox's domains (one provider's, or all)
@@ -164,7 +171,8 @@ enum Help {
         EXIT STATUS
           0 success · 1 the API, the network, DNS or the sandbox state failed · 2 usage error
           (including a command the provider does not offer; nothing is sent) · 3 check: at least
-          one required record is missing, wrong or in conflict
+          one required record is missing, wrong or in conflict; connect: the DNS host does not
+          support Domain Connect or the template
 
         EXAMPLES
           domains ahasend create example.com
@@ -236,6 +244,7 @@ enum Help {
         case .publish: "publish <id>                       publish the records in the sandbox's DNS zone"
         case .watch: "watch <id>… [--interval S]         print changes as they happen, until interrupted"
         case .webhook: "webhook listen|verify [options]    receive or check AhaSend webhook deliveries"
+        case .connectTemplate, .connect: ConnectCommand.usageLine(command, provider: nil)
         }
     }
 
@@ -291,13 +300,14 @@ enum Help {
     }
 
     /// Every option `domains` knows, for "did you mean".
-    static let knownOptions = [
-        "--help", "--json", "--verbose", "--no-sandbox", "--base-url", "--format", "--timeout", "--interval",
-        "--request-timeout", "--region", "--sender", "--reply-to", "--return-path", "--tracking-subdomain",
-        "--open-tracking", "--click-tracking", "--inbound", "--resolver", "--doh", "--authoritative", "--records",
-        "--header", "--body", "--at", "--tolerance", "--host", "--port", "--idempotency-key", "--rate-store",
-        "--coordinate", "--name", "--lease", "--dns-host", "--detect-host",
-    ]
+    static let knownOptions =
+        [
+            "--help", "--json", "--verbose", "--no-sandbox", "--base-url", "--format", "--timeout", "--interval",
+            "--request-timeout", "--region", "--sender", "--reply-to", "--return-path", "--tracking-subdomain",
+            "--open-tracking", "--click-tracking", "--inbound", "--resolver", "--doh", "--authoritative", "--records",
+            "--header", "--body", "--at", "--tolerance", "--host", "--port", "--idempotency-key", "--rate-store",
+            "--coordinate", "--name", "--lease", "--dns-host", "--detect-host",
+        ] + ConnectOptions.flags
 
     static func command(_ command: Invocation.Command, provider: ProviderID) -> String {
         let usage = usageLine(command)
@@ -326,6 +336,8 @@ enum Help {
                 dnsOptions + "\n  --dns-host ID            the customer's DNS host, instead of looking it up (SOA, NS)"
                     + "\n\nEXIT STATUS\n  0 every required record in place · 3 at least one is missing, wrong or in conflict\n  1 the API, the network or DNS failed, or nothing is wrong but DNS could not say for a\n    required record (unknown: the report is still printed on stdout) · 2 usage"
             )
+        case .connectTemplate, .connect:
+            sections.append(ConnectCommand.help(command))
         case .publish:
             sections.append("Only in the offline sandbox: with credentials, publish the records at your DNS host.")
         case .watch:
@@ -522,6 +534,7 @@ enum Parser {
             case "--records": invocation.recordsFile = try take(flag)
             case "--dns-host": invocation.dnsHost = try take(flag)
             case "--detect-host": invocation.detectHost = true
+            case _ where ConnectOptions.flags.contains(flag): invocation.connect.values[flag] = try take(flag)
             case "--header":
                 let text = try take(flag)
                 guard let colon = text.firstIndex(of: ":") else {
@@ -611,6 +624,13 @@ enum Parser {
             index += 1
         }
         if invocation.help { return invocation }
+        if invocation.command == .connect || invocation.command == .connectTemplate {
+            try ConnectCommand.validate(invocation, help: help())
+            return invocation
+        }
+        if let flag = invocation.connect.values.keys.sorted().first {
+            throw UsageError(message: "\(flag) applies to connect and connect-template", help: help())
+        }
         let dnsCommand =
             invocation.isCheckRecords || invocation.command == .check || invocation.command == .wait
             || invocation.command == .watch || (invocation.command == .records && invocation.detectHost)

@@ -467,6 +467,12 @@ do {
         try await watchUntilStopped(watcher)
     case .webhook:
         break
+    case .connectTemplate, .connect:
+        let zone = try sandbox.map { _ throws(SendingDomainsError) in try loadSandboxZone() }
+        status = try await ConnectCommand.run(
+            invocation, provisioner: provisioner,
+            lookup: { domain throws(SendingDomainsError) in try await dnsLookup(sandboxZone: zone, domain: domain) },
+            environment: environment)
     case .wait:
         let policy = PollingPolicy(
             initialInterval: Duration.clampedSeconds(invocation.interval ?? 5) ?? .seconds(5),

@@ -47,7 +47,8 @@ extension DNSPreflight {
         guard let outcome else {
             if Task.isCancelled {
                 throw SendingDomainsError(
-                    kind: .cancelled, message: "The DNS preflight was cancelled", operation: OperationName.dnsPreflight.rawValue)
+                    kind: .cancelled, message: "The DNS preflight was cancelled",
+                    operation: OperationName.dnsPreflight.rawValue)
             }
             throw Self.deadlineError(deadline, domain: domain, lookup: lookup)
         }

@@ -227,13 +227,15 @@ public struct DNSResolver: DNSLookup {
             }
             if Task.isCancelled {
                 throw SendingDomainsError(
-                    kind: .cancelled, message: "The DNS query was cancelled", operation: OperationName.dnsQuery.rawValue)
+                    kind: .cancelled, message: "The DNS query was cancelled", operation: OperationName.dnsQuery.rawValue
+                )
             }
         }
         var error =
             lastError
             ?? SendingDomainsError(
-                kind: .dns, message: "No DNS answer", operation: OperationName.dnsQuery.rawValue, transportFailure: .timedOut)
+                kind: .dns, message: "No DNS answer", operation: OperationName.dnsQuery.rawValue,
+                transportFailure: .timedOut)
         if error.transportFailure == .timedOut {
             error.message = "No answer for \(question.name) \(type.rawValue) from \(description) (\(attempts) attempts)"
         }
@@ -293,7 +295,8 @@ public struct DNSResolver: DNSLookup {
         guard response.status == 200 else {
             throw SendingDomainsError(
                 kind: response.status == 429 ? .rateLimited : .dns,
-                message: "The DNS-over-HTTPS endpoint \(url) answered HTTP \(response.status)", operation: OperationName.dnsQuery.rawValue,
+                message: "The DNS-over-HTTPS endpoint \(url) answered HTTP \(response.status)",
+                operation: OperationName.dnsQuery.rawValue,
                 status: response.status)
         }
         guard response.body.count <= DNSMessage.maximumSize else {

@@ -76,7 +76,8 @@ extension DNSLookup {
             current = String(current[current.index(after: dot)...])
         }
         throw SendingDomainsError(
-            kind: .notFound, message: "No zone (no SOA record) was found above \(start)", operation: OperationName.dnsQuery.rawValue)
+            kind: .notFound, message: "No zone (no SOA record) was found above \(start)",
+            operation: OperationName.dnsQuery.rawValue)
     }
 
     /// Whether `ancestor` is `name` or one of its parents, label by label.

@@ -95,7 +95,8 @@ package enum DNSSocket {
     private static func failure(
         _ kind: SendingDomainsError.Kind, _ message: String, _ failure: SendingDomainsError.TransportFailure? = nil
     ) -> SendingDomainsError {
-        SendingDomainsError(kind: kind, message: message, operation: OperationName.dnsQuery.rawValue, transportFailure: failure)
+        SendingDomainsError(
+            kind: kind, message: message, operation: OperationName.dnsQuery.rawValue, transportFailure: failure)
     }
 
     private static func blockingExchange(

@@ -13,7 +13,8 @@ struct DNSReader {
     var remaining: Int { bytes.count - offset }
 
     static func malformed(_ what: String) -> SendingDomainsError {
-        SendingDomainsError(kind: .decoding, message: "Malformed DNS message: \(what)", operation: OperationName.dnsQuery.rawValue)
+        SendingDomainsError(
+            kind: .decoding, message: "Malformed DNS message: \(what)", operation: OperationName.dnsQuery.rawValue)
     }
 
     mutating func skip(_ count: Int) {
