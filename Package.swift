@@ -68,7 +68,11 @@ let tests: [Target] = [
     ),
     .testTarget(
         name: "SendingDomainsTests",
-        dependencies: ["SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport"],
+        dependencies: [
+            "SendingDomains", "SendingDomainsDNS", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport",
+        ],
+        // The RFC 7208 test suite (as JSON) and the pyspf oracle, read by path.
+        exclude: ["Preflight/Fixtures"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -77,19 +81,22 @@ let tests: [Target] = [
         swiftSettings: swiftSettings
     ),
     .testTarget(
-        name: "RedisTests",
+        name: "SendingDomainsSandboxTests",
+        dependencies: ["SendingDomainsSandbox", "SendingDomainsTesting", "SendingDomains", "HTTPTransport"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "SendingDomainsRedisTests",
         dependencies: [
             "SendingDomainsRedis", "HTTPTransport", "SendingDomainsTesting", "AhaSendClient",
         ],
         swiftSettings: swiftSettings
     ),
     .testTarget(
-        name: "DNSTests",
+        name: "SendingDomainsDNSTests",
         dependencies: [
             "SendingDomainsDNS", "SendingDomains", "SendingDomainsTesting", "SendingDomainsSandbox", "HTTPTransport",
         ],
-        // The RFC 7208 test suite (as JSON) and the pyspf oracle, read by path.
-        exclude: ["Fixtures"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
