@@ -8,7 +8,7 @@ import HTTPTransport
 /// loop. Every malformed message is a `SendingDomainsError` of kind
 /// `SendingDomainsError.Kind.decoding` saying what was wrong, never a crash.
 ///
-/// ```swift
+/// ```text
 /// let query = DNSMessage.query(id: 7, name: "_dmarc.example.com", type: .txt)
 /// let bytes = query.encoded()
 /// let parsed = try DNSMessage(decoding: bytes)

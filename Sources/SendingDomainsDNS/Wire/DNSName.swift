@@ -5,7 +5,7 @@ import HTTPTransport
 package enum DNSName {
     /// `name` lower-cased, without trailing dots: how names are compared (RFC 4343).
     ///
-    /// ```swift
+    /// ```text
     /// assert(DNSName.normalized("Send.Example.COM.") == "send.example.com")
     /// ```
     package static func normalized(_ name: String) -> String {
