@@ -308,7 +308,6 @@ do {
 /// gracefully, as a ServiceLifecycle service would: the iteration is cancelled (a coordinated
 /// watch releases its lease, so a standby takes over at once), then the process exits 130 or 143.
 @MainActor func watchUntilStopped(_ watcher: DomainWatcher) async throws(SendingDomainsError) {
-    let stopping = LockedState<Int32?>(nil)
     let json = invocation.json
     let inSandbox = usesSandbox
     let watching = Task {
@@ -317,25 +316,10 @@ do {
                 json ? Render.json(Render.EventJSON(event, sandbox: inSandbox), pretty: false) : Render.event(event))
         }
     }
-    let handlers = [SIGINT, SIGTERM].map { signalNumber in
-        signal(signalNumber, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-        source.setEventHandler {
-            // A second signal while the first is being handled ends the process at once.
-            let again = stopping.withLock { stopping -> Bool in
-                defer { stopping = stopping ?? signalNumber }
-                return stopping != nil
-            }
-            if again { exit(128 + signalNumber) }
-            watching.cancel()
-        }
-        source.resume()
-        return source
-    }
+    let signals = StopSignals(cancelling: watching)
     let outcome = await watching.result
-    handlers.forEach { $0.cancel() }
-    for signalNumber in [SIGINT, SIGTERM] { signal(signalNumber, SIG_DFL) }
-    if let signalNumber = stopping.withLock({ $0 }) {
+    signals.stop()
+    if let signalNumber = signals.received {
         try await saveSandbox()
         exit(128 + signalNumber)
     }
