@@ -15,7 +15,7 @@ import Darwin
 
 /// The options `bulk-create` and `migrate` take (each its own parser, so that the shared parser
 /// in CommandLine.swift stays as it is).
-struct FleetInvocation {
+struct FleetInvocation: SharedOptionValues {
     var json = false
     var verbose = false
     var help = false
@@ -96,23 +96,9 @@ struct FleetInvocation {
                     )
                 }
                 invocation.to = provider
-            case "--region": invocation.request.region = try take()
-            case "--sender": invocation.request.senderAddress = try take()
-            case "--reply-to": invocation.request.replyTo = try take()
-            case "--return-path": invocation.request.returnPathSubdomain = try take()
-            case "--tracking-subdomain": invocation.request.trackingSubdomain = try take()
-            case "--open-tracking": invocation.request.openTracking = true
-            case "--click-tracking": invocation.request.clickTracking = true
-            case "--inbound": invocation.request.inbound = true
-            case "--resolver":
-                let text = try take()
-                do {
-                    invocation.resolvers.append(try DNSServer(parsing: text))
-                } catch {
-                    throw UsageError(message: "--resolver: \(error.message)", help: help)
-                }
-            case "--doh": invocation.doh = try take()
-            case "--authoritative": invocation.authoritative = true
+            case _ where SharedOptions.all.contains(flag):
+                let text = SharedOptions.takingValues.contains(flag) ? try take() : nil
+                try SharedOptions.apply(flag, value: text, help: help, to: &invocation)
             case "--idempotency-key":
                 throw UsageError(
                     message:

@@ -2,7 +2,7 @@ import Foundation
 import SendingDomains
 
 /// The parsed command line of `domains`.
-struct Invocation {
+struct Invocation: SharedOptionValues {
     /// A command on one provider's domains.
     enum Command: String, CaseIterable {
         case create, list, get, find, verify, delete, records, wait, check, publish, watch, webhook
@@ -514,23 +514,9 @@ enum Parser {
             case "--interval":
                 invocation.interval = try seconds(flag)
             case "--request-timeout": invocation.requestTimeout = try seconds(flag, positive: true)
-            case "--region": invocation.request.region = try take(flag)
-            case "--sender": invocation.request.senderAddress = try take(flag)
-            case "--reply-to": invocation.request.replyTo = try take(flag)
-            case "--return-path": invocation.request.returnPathSubdomain = try take(flag)
-            case "--tracking-subdomain": invocation.request.trackingSubdomain = try take(flag)
-            case "--open-tracking": invocation.request.openTracking = true
-            case "--click-tracking": invocation.request.clickTracking = true
-            case "--inbound": invocation.request.inbound = true
-            case "--resolver":
-                let text = try take(flag)
-                do {
-                    invocation.resolvers.append(try DNSServer(parsing: text))
-                } catch {
-                    throw UsageError(message: "--resolver: \(error.message)", help: help())
-                }
-            case "--doh": invocation.doh = try take(flag)
-            case "--authoritative": invocation.authoritative = true
+            case _ where SharedOptions.all.contains(flag):
+                let text = SharedOptions.takingValues.contains(flag) ? try take(flag) : nil
+                try SharedOptions.apply(flag, value: text, help: help(), to: &invocation)
             case "--records": invocation.recordsFile = try take(flag)
             case "--dns-host": invocation.dnsHost = try take(flag)
             case "--detect-host": invocation.detectHost = true
@@ -709,5 +695,64 @@ enum Parser {
             throw UsageError(message: "create options apply only to create", help: help())
         }
         return invocation
+    }
+}
+
+/// What holds the options several commands share (``SharedOptions``).
+protocol SharedOptionValues {
+    /// The create options land here.
+    var request: DomainRequest { get set }
+    /// `--resolver`, in order.
+    var resolvers: [DNSServer] { get set }
+    /// `--doh`.
+    var doh: String? { get set }
+    /// `--authoritative`.
+    var authoritative: Bool { get set }
+}
+
+/// The options several commands share — a domain's create options and the DNS options — parsed
+/// in one place, so that an option added here is an option of every command that takes them.
+enum SharedOptions {
+    /// The create options.
+    static let create: Set<String> = [
+        "--region", "--sender", "--reply-to", "--return-path", "--tracking-subdomain", "--open-tracking",
+        "--click-tracking", "--inbound",
+    ]
+    /// The DNS options.
+    static let dns: Set<String> = ["--resolver", "--doh", "--authoritative"]
+    /// Every shared option.
+    static let all = create.union(dns)
+    /// The shared options that take a value.
+    static let takingValues: Set<String> = [
+        "--region", "--sender", "--reply-to", "--return-path", "--tracking-subdomain", "--resolver", "--doh",
+    ]
+
+    /// Sets the shared option `flag` (one of ``all``, with its `value` when it takes one). The
+    /// value is read first and `help` made first, so that nothing reads the options while they
+    /// are being set.
+    ///
+    /// - Throws: ``UsageError`` (with `help`) for a resolver that does not parse.
+    static func apply(
+        _ flag: String, value: String?, help: String, to options: inout some SharedOptionValues
+    ) throws(UsageError) {
+        let text = value ?? ""
+        switch flag {
+        case "--region": options.request.region = text
+        case "--sender": options.request.senderAddress = text
+        case "--reply-to": options.request.replyTo = text
+        case "--return-path": options.request.returnPathSubdomain = text
+        case "--tracking-subdomain": options.request.trackingSubdomain = text
+        case "--open-tracking": options.request.openTracking = true
+        case "--click-tracking": options.request.clickTracking = true
+        case "--inbound": options.request.inbound = true
+        case "--resolver":
+            do {
+                options.resolvers.append(try DNSServer(parsing: text))
+            } catch {
+                throw UsageError(message: "--resolver: \(error.message)", help: help)
+            }
+        case "--doh": options.doh = text
+        default: options.authoritative = true
+        }
     }
 }
