@@ -7,7 +7,7 @@ import Testing
 
 /// A `domains` process left running (`webhook listen`, `watch`), whose output is collected as it
 /// comes.
-final class RunningCLI: @unchecked Sendable {
+final class RunningCLI: Sendable {
     /// The port `webhook listen` announced on stderr: `listening on 127.0.0.1:PORT`, or with
     /// `--json` the line `{"notice": "listening", "port": PORT, …}`.
     static func listeningPort(_ errors: String) -> UInt16? {

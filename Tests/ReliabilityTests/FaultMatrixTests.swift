@@ -19,7 +19,7 @@ let transcript = Locked<[String]>([])
 func record(_ text: String) { transcript.withLock { $0.append(text) } }
 
 /// A provider behind a real loopback HTTP server that can misbehave on the wire.
-final class FaultyProvider: @unchecked Sendable {
+final class FaultyProvider: Sendable {
     static let secret = "sk-reliability-SECRET-7f3a9c"
     static let secondSecret = "st-reliability-SECRET-2b81"
 

@@ -10,7 +10,7 @@ import Darwin
 /// A loopback TCP server that plays a broken or hostile Redis: for each connection it reads
 /// what the client sends and writes what `behaviour` says, which a real server will not do on
 /// request.
-final class RESPStandIn: @unchecked Sendable {
+final class RESPStandIn: Sendable {
     enum Behaviour: Sendable {
         /// Answer the first command with these bytes, then keep the connection open.
         case reply(Data)

@@ -12,7 +12,9 @@ package final class LockedState<Value>: @unchecked Sendable {
     }
 
     /// Runs `body` with the value, under the lock.
-    package func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    package func withLock<Result, Failure: Error>(
+        _ body: (inout Value) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
         lock.lock()
         defer { lock.unlock() }
         return try body(&value)

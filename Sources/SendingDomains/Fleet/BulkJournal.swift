@@ -173,7 +173,7 @@ public struct BulkJournalEntry: Sendable, Hashable, Codable {
 /// let journal = try JSONLinesJournal(path: "/tmp/domains.txt.journal")
 /// defer { journal.close() }
 /// ```
-public final class JSONLinesJournal: BulkJournal, @unchecked Sendable {
+public final class JSONLinesJournal: BulkJournal, Sendable {
     /// When the file is synced to disk.
     public struct SyncPolicy: Sendable, Hashable {
         package let interval: Duration?
@@ -197,9 +197,8 @@ public final class JSONLinesJournal: BulkJournal, @unchecked Sendable {
     /// The file's path.
     public let path: String
     private let policy: SyncPolicy
-    private let lock = NSLock()
-    private var descriptor: Int32
-    private var lastSync = ContinuousClock.now
+    /// The open file (`-1` once closed) and when it was last synced, behind one lock.
+    private let handle: LockedState<(descriptor: Int32, lastSync: ContinuousClock.Instant)>
     private let encoder: JSONEncoder
 
     /// Opens (creating it, mode 0600) and locks the journal at `path`, and cuts off a torn last
@@ -235,18 +234,19 @@ public final class JSONLinesJournal: BulkJournal, @unchecked Sendable {
             }
             throw Self.failure("cannot lock the journal \(path)", errno: code)
         }
-        descriptor = fd
         do {
-            try cutTornLine()
+            try Self.cutTornLine(fd, path: path)
         } catch {
             _ = closeDescriptor(fd)
-            descriptor = -1
             throw error
         }
+        handle = LockedState((descriptor: fd, lastSync: ContinuousClock.now))
     }
 
     deinit {
-        if descriptor >= 0 { _ = closeDescriptor(descriptor) }
+        handle.withLock { handle in
+            if handle.descriptor >= 0 { _ = closeDescriptor(handle.descriptor) }
+        }
     }
 
     private static func failure(_ text: String, errno code: Int32) -> SendingDomainsError {
@@ -254,7 +254,7 @@ public final class JSONLinesJournal: BulkJournal, @unchecked Sendable {
     }
 
     /// Truncates the file after its last newline.
-    private func cutTornLine() throws(SendingDomainsError) {
+    private static func cutTornLine(_ descriptor: Int32, path: String) throws(SendingDomainsError) {
         let size = lseek(descriptor, 0, SEEK_END)
         guard size > 0 else { return }
         var end = size
@@ -282,8 +282,12 @@ public final class JSONLinesJournal: BulkJournal, @unchecked Sendable {
     ///
     /// - Throws: `SendingDomainsError` of kind `decoding` naming the line that cannot be read.
     public func replay(_ visit: (BulkJournalEntry) throws(SendingDomainsError) -> Void) throws(SendingDomainsError) {
-        lock.lock()
-        defer { lock.unlock() }
+        try handle.withLock { (handle) throws(SendingDomainsError) in try replay(handle.descriptor, visit) }
+    }
+
+    private func replay(
+        _ descriptor: Int32, _ visit: (BulkJournalEntry) throws(SendingDomainsError) -> Void
+    ) throws(SendingDomainsError) {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
         var offset: off_t = 0
@@ -332,8 +336,13 @@ public final class JSONLinesJournal: BulkJournal, @unchecked Sendable {
             throw SendingDomainsError(kind: .validation, message: "cannot encode a journal entry")
         }
         line.append(0x0A)
-        lock.lock()
-        defer { lock.unlock() }
+        try handle.withLock { (handle) throws(SendingDomainsError) in try appendLine(line, to: &handle) }
+    }
+
+    private func appendLine(
+        _ line: Data, to handle: inout (descriptor: Int32, lastSync: ContinuousClock.Instant)
+    ) throws(SendingDomainsError) {
+        let descriptor = handle.descriptor
         guard descriptor >= 0 else {
             throw SendingDomainsError(kind: .validation, message: "The journal \(path) is closed")
         }
@@ -348,8 +357,8 @@ public final class JSONLinesJournal: BulkJournal, @unchecked Sendable {
             }
             written += result
         }
-        if let interval = policy.interval, ContinuousClock.now - lastSync >= interval {
-            try syncLocked()
+        if let interval = policy.interval, ContinuousClock.now - handle.lastSync >= interval {
+            try sync(&handle)
         }
     }
 
@@ -357,25 +366,29 @@ public final class JSONLinesJournal: BulkJournal, @unchecked Sendable {
     ///
     /// - Throws: `SendingDomainsError` of kind `validation` when the kernel reports a failure.
     public func sync() throws(SendingDomainsError) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard descriptor >= 0 else { return }
-        try syncLocked()
+        try handle.withLock { (handle) throws(SendingDomainsError) in
+            guard handle.descriptor >= 0 else { return }
+            try sync(&handle)
+        }
     }
 
-    private func syncLocked() throws(SendingDomainsError) {
-        guard fsync(descriptor) == 0 else { throw Self.failure("cannot sync the journal \(path)", errno: errno) }
-        lastSync = ContinuousClock.now
+    private func sync(
+        _ handle: inout (descriptor: Int32, lastSync: ContinuousClock.Instant)
+    ) throws(SendingDomainsError) {
+        guard fsync(handle.descriptor) == 0 else {
+            throw Self.failure("cannot sync the journal \(path)", errno: errno)
+        }
+        handle.lastSync = ContinuousClock.now
     }
 
     /// Syncs the file, releases the lock and closes it. Later appends fail.
     public func close() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        _ = closeDescriptor(descriptor)
-        descriptor = -1
+        handle.withLock { handle in
+            guard handle.descriptor >= 0 else { return }
+            _ = fsync(handle.descriptor)
+            _ = closeDescriptor(handle.descriptor)
+            handle.descriptor = -1
+        }
     }
 }
 

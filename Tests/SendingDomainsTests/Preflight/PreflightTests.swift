@@ -270,11 +270,10 @@ struct PreflightTests {
 
 /// A lookup that holds each query until `expected` are in flight at once (or 2 s pass), so a
 /// sequential check would show a peak of 1.
-final class CountingLookup: DNSLookup, @unchecked Sendable {
+final class CountingLookup: DNSLookup, Sendable {
     let expected: Int
-    private let lock = NSLock()
-    private var inFlight = 0
-    private(set) var peak = 0
+    private let counts = Locked((inFlight: 0, peak: 0))
+    var peak: Int { counts.withLock { $0.peak } }
     var description: String { "counting" }
 
     init(expected: Int) {
@@ -282,14 +281,14 @@ final class CountingLookup: DNSLookup, @unchecked Sendable {
     }
 
     func query(_ name: String, type: DNSRecordType) async throws(SendingDomainsError) -> DNSAnswer {
-        lock.withLock {
-            inFlight += 1
-            peak = max(peak, inFlight)
+        counts.withLock {
+            $0.inFlight += 1
+            $0.peak = max($0.peak, $0.inFlight)
         }
-        for _ in 0..<200 where lock.withLock({ peak < min(expected, 2) }) {
+        for _ in 0..<200 where counts.withLock({ $0.peak < min(expected, 2) }) {
             try? await Task.sleep(for: .milliseconds(10))
         }
-        lock.withLock { inFlight -= 1 }
+        counts.withLock { $0.inFlight -= 1 }
         return DNSAnswer(question: DNSQuestion(name: name, type: type), responseCode: .nameError)
     }
 }

@@ -316,19 +316,18 @@ struct FailingLookup: DNSLookup {
 }
 
 /// A zone that logs every question it is asked.
-final class QueryLog: DNSLookup, @unchecked Sendable {
+final class QueryLog: DNSLookup, Sendable {
     let zone: DNSZone
-    private let lock = NSLock()
-    private var log: [String] = []
+    private let log = Locked<[String]>([])
     var description: String { "logging" }
-    var questions: [String] { lock.withLock { log } }
+    var questions: [String] { log.withLock { $0 } }
 
     init(zone: DNSZone) {
         self.zone = zone
     }
 
     func query(_ name: String, type: DNSRecordType) async throws(SendingDomainsError) -> DNSAnswer {
-        lock.withLock { log.append("\(type.rawValue) \(DNSName.normalized(name))") }
+        log.withLock { $0.append("\(type.rawValue) \(DNSName.normalized(name))") }
         return try await zone.query(name, type: type)
     }
 }
