@@ -211,23 +211,9 @@ struct FleetConnection {
         case .none, .complete:
             break
         }
-        var options = ClientOptions()
-        if let seconds = invocation.requestTimeout, let timeout = Duration.clampedSeconds(seconds) {
-            options.timeout = timeout
-        }
-        if invocation.verbose {
-            let json = invocation.json
-            options.logger = LogSink(minimumLevel: .debug) { event in
-                Notice.emit(json: json, "domains: \(Terminal.safe("\(event)"))", Notice.Log(event))
-            }
-        }
-        do {
-            try RateStoreOption.apply(
-                invocation.rateStore, to: &options, verbose: invocation.verbose, json: invocation.json,
-                environment: environment)
-        } catch {
-            fail(2, kind: "usage", "--rate-store: \(error.message)", help: help)
-        }
+        var options = ClientOptions.forCommand(
+            requestTimeout: invocation.requestTimeout, verbose: invocation.verbose, json: invocation.json,
+            rateStore: invocation.rateStore, environment: environment, help: help)
         if paced, options.rateLimiting.store == nil, let limit = pacedLimit(provider, drained: drained) {
             options.rateLimiting = .custom(limit)
         }

@@ -30,3 +30,29 @@ enum RateStoreOption {
         }
     }
 }
+
+extension ClientOptions {
+    /// The client options a command runs with: `--request-timeout`, `--verbose` logs on stderr
+    /// (JSON lines with `--json`), and `--rate-store`'s shared budget; a store that does not parse
+    /// is a usage error (exit 2, with `help`).
+    static func forCommand(
+        requestTimeout: Double?, verbose: Bool, json: Bool, rateStore: String?, environment: [String: String],
+        help: String
+    ) -> ClientOptions {
+        var options = ClientOptions()
+        if let seconds = requestTimeout, let timeout = Duration.clampedSeconds(seconds) {
+            options.timeout = timeout
+        }
+        if verbose {
+            options.logger = LogSink(minimumLevel: .debug) { event in
+                Notice.emit(json: json, "domains: \(Terminal.safe("\(event)"))", Notice.Log(event))
+            }
+        }
+        do {
+            try RateStoreOption.apply(rateStore, to: &options, verbose: verbose, json: json, environment: environment)
+        } catch {
+            fail(2, kind: "usage", "--rate-store: \(error.message)", help: help)
+        }
+        return options
+    }
+}

@@ -173,23 +173,9 @@ if command == .publish, !usesSandbox {
         help: Help.short(provider: provider, command: .publish), provider: provider)
 }
 
-var options = ClientOptions()
-if let seconds = invocation.requestTimeout, let timeout = Duration.clampedSeconds(seconds) {
-    options.timeout = timeout
-}
-if invocation.verbose {
-    let json = invocation.json
-    options.logger = LogSink(minimumLevel: .debug) { event in
-        Notice.emit(json: json, "domains: \(Terminal.safe("\(event)"))", Notice.Log(event))
-    }
-}
-do {
-    try RateStoreOption.apply(
-        invocation.rateStore, to: &options, verbose: invocation.verbose, json: invocation.json, environment: environment
-    )
-} catch {
-    fail(2, kind: "usage", "--rate-store: \(error.message)", help: Help.main)
-}
+var options = ClientOptions.forCommand(
+    requestTimeout: invocation.requestTimeout, verbose: invocation.verbose, json: invocation.json,
+    rateStore: invocation.rateStore, environment: environment, help: Help.main)
 if let base = invocation.baseURL {
     do {
         options.baseURL = try BaseURL(base)
