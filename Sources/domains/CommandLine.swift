@@ -204,7 +204,11 @@ enum Help {
 
     static func provider(_ provider: ProviderID) -> String {
         let commands = offered(provider)
-        let missing = Invocation.Command.allCases.filter { !commands.contains($0) }.map(\.rawValue)
+        // bulk-create is parsed on its own (Sources/domains/BulkCreate.swift); Cllavio refuses it.
+        let bulk = provider == .cllavio ? [] : ["bulk-create"]
+        let missing =
+            Invocation.Command.allCases.filter { !commands.contains($0) }.map(\.rawValue)
+            + (bulk.isEmpty ? ["bulk-create"] : [])
         let options = createOptions(provider)
         let variables = (ProviderFactory.environmentVariables[provider] ?? []).joined(separator: ", ")
         return """
@@ -214,7 +218,7 @@ enum Help {
               domains \(provider.rawValue) <command> [arguments] [options]
 
             COMMANDS
-              \(commands.map(\.rawValue).joined(separator: ", "))
+              \((commands.map(\.rawValue) + bulk).joined(separator: ", "))
               (\(provider.displayName) does not offer: \(missing.joined(separator: ", ").nonEmpty ?? "—"))
 
             CREATE OPTIONS
