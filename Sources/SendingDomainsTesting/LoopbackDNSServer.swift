@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HTTPTransport
 import SendingDomainsDNS
+import SendingDomainsServing
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import HTTPTransport
+import SendingDomainsServing
 
 #if canImport(Glibc)
 import Glibc

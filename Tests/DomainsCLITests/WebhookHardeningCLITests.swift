@@ -1,6 +1,7 @@
 import AhaSendClient
 import Foundation
 import HTTPTransport
+import SendingDomainsServing
 import SendingDomainsTesting
 import Testing
 

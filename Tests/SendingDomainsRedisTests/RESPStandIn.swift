@@ -1,4 +1,5 @@
 import Foundation
+import SendingDomainsServing
 import SendingDomainsTesting
 
 #if canImport(Glibc)

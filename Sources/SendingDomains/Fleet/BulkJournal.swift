@@ -70,16 +70,6 @@ public struct BulkJournalEntry: Sendable, Hashable, Codable {
         /// The raw value.
         public var description: String { rawValue }
 
-        /// Decodes the raw value.
-        public init(from decoder: any Decoder) throws {
-            rawValue = try decoder.singleValueContainer().decode(String.self)
-        }
-
-        /// Encodes the raw value.
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
     }
 
     /// A failure as the journal keeps it: the error's kind and message (never a credential: the

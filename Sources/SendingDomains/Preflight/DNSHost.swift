@@ -58,16 +58,6 @@ public struct DNSHost: Sendable, Hashable, Encodable {
         /// The raw value.
         public var description: String { rawValue }
 
-        /// Decodes the identifier from a string.
-        public init(from decoder: any Decoder) throws {
-            rawValue = try decoder.singleValueContainer().decode(String.self)
-        }
-
-        /// Encodes the identifier as its string.
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
     }
 
     /// Which host, ``ID/unknown`` when the table does not recognise the name servers.

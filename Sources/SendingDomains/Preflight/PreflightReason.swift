@@ -52,14 +52,4 @@ public struct PreflightReason: RawRepresentable, Sendable, Hashable, Codable, Cu
     /// The name.
     public var description: String { rawValue }
 
-    /// Decodes a reason from its name.
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    /// Encodes the reason as its name.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }

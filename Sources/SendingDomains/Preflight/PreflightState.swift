@@ -48,14 +48,4 @@ public struct PreflightState: RawRepresentable, Sendable, Hashable, Codable, Cus
     /// The name.
     public var description: String { rawValue }
 
-    /// Decodes a state from its name.
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    /// Encodes the state as its name.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
